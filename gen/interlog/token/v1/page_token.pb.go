@@ -2,9 +2,9 @@
 // versions:
 // 	protoc-gen-go v1.36.12-devel
 // 	protoc        (unknown)
-// source: interlog/internal/v1/page_token.proto
+// source: interlog/token/v1/page_token.proto
 
-package internalv1
+package tokenv1
 
 import (
 	protoreflect "google.golang.org/protobuf/reflect/protoreflect"
@@ -39,7 +39,7 @@ type PageToken struct {
 
 func (x *PageToken) Reset() {
 	*x = PageToken{}
-	mi := &file_interlog_internal_v1_page_token_proto_msgTypes[0]
+	mi := &file_interlog_token_v1_page_token_proto_msgTypes[0]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -51,7 +51,7 @@ func (x *PageToken) String() string {
 func (*PageToken) ProtoMessage() {}
 
 func (x *PageToken) ProtoReflect() protoreflect.Message {
-	mi := &file_interlog_internal_v1_page_token_proto_msgTypes[0]
+	mi := &file_interlog_token_v1_page_token_proto_msgTypes[0]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -64,7 +64,7 @@ func (x *PageToken) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PageToken.ProtoReflect.Descriptor instead.
 func (*PageToken) Descriptor() ([]byte, []int) {
-	return file_interlog_internal_v1_page_token_proto_rawDescGZIP(), []int{0}
+	return file_interlog_token_v1_page_token_proto_rawDescGZIP(), []int{0}
 }
 
 func (x *PageToken) GetQueryHash() []byte {
@@ -95,37 +95,37 @@ func (x *PageToken) GetLastTimeUnixNanos() int64 {
 	return 0
 }
 
-var File_interlog_internal_v1_page_token_proto protoreflect.FileDescriptor
+var File_interlog_token_v1_page_token_proto protoreflect.FileDescriptor
 
-const file_interlog_internal_v1_page_token_proto_rawDesc = "" +
+const file_interlog_token_v1_page_token_proto_rawDesc = "" +
 	"\n" +
-	"%interlog/internal/v1/page_token.proto\x12\x14interlog.internal.v1\"\x99\x01\n" +
+	"\"interlog/token/v1/page_token.proto\x12\x11interlog.token.v1\"\x99\x01\n" +
 	"\tPageToken\x12\x1d\n" +
 	"\n" +
 	"query_hash\x18\x01 \x01(\fR\tqueryHash\x12\x1b\n" +
 	"\tlast_code\x18\x02 \x01(\tR\blastCode\x12\x1f\n" +
 	"\vlast_number\x18\x03 \x01(\x03R\n" +
 	"lastNumber\x12/\n" +
-	"\x14last_time_unix_nanos\x18\x04 \x01(\x03R\x11lastTimeUnixNanosB\xde\x01\n" +
-	"\x18com.interlog.internal.v1B\x0ePageTokenProtoP\x01Z@github.com/interlog/interlog/gen/interlog/internal/v1;internalv1\xa2\x02\x03IIX\xaa\x02\x14Interlog.Internal.V1\xca\x02\x14Interlog\\Internal\\V1\xe2\x02 Interlog\\Internal\\V1\\GPBMetadata\xea\x02\x16Interlog::Internal::V1b\x06proto3"
+	"\x14last_time_unix_nanos\x18\x04 \x01(\x03R\x11lastTimeUnixNanosB\xc9\x01\n" +
+	"\x15com.interlog.token.v1B\x0ePageTokenProtoP\x01Z:github.com/interlog/interlog/gen/interlog/token/v1;tokenv1\xa2\x02\x03ITX\xaa\x02\x11Interlog.Token.V1\xca\x02\x11Interlog\\Token\\V1\xe2\x02\x1dInterlog\\Token\\V1\\GPBMetadata\xea\x02\x13Interlog::Token::V1b\x06proto3"
 
 var (
-	file_interlog_internal_v1_page_token_proto_rawDescOnce sync.Once
-	file_interlog_internal_v1_page_token_proto_rawDescData []byte
+	file_interlog_token_v1_page_token_proto_rawDescOnce sync.Once
+	file_interlog_token_v1_page_token_proto_rawDescData []byte
 )
 
-func file_interlog_internal_v1_page_token_proto_rawDescGZIP() []byte {
-	file_interlog_internal_v1_page_token_proto_rawDescOnce.Do(func() {
-		file_interlog_internal_v1_page_token_proto_rawDescData = protoimpl.X.CompressGZIP(unsafe.Slice(unsafe.StringData(file_interlog_internal_v1_page_token_proto_rawDesc), len(file_interlog_internal_v1_page_token_proto_rawDesc)))
+func file_interlog_token_v1_page_token_proto_rawDescGZIP() []byte {
+	file_interlog_token_v1_page_token_proto_rawDescOnce.Do(func() {
+		file_interlog_token_v1_page_token_proto_rawDescData = protoimpl.X.CompressGZIP(unsafe.Slice(unsafe.StringData(file_interlog_token_v1_page_token_proto_rawDesc), len(file_interlog_token_v1_page_token_proto_rawDesc)))
 	})
-	return file_interlog_internal_v1_page_token_proto_rawDescData
+	return file_interlog_token_v1_page_token_proto_rawDescData
 }
 
-var file_interlog_internal_v1_page_token_proto_msgTypes = make([]protoimpl.MessageInfo, 1)
-var file_interlog_internal_v1_page_token_proto_goTypes = []any{
-	(*PageToken)(nil), // 0: interlog.internal.v1.PageToken
+var file_interlog_token_v1_page_token_proto_msgTypes = make([]protoimpl.MessageInfo, 1)
+var file_interlog_token_v1_page_token_proto_goTypes = []any{
+	(*PageToken)(nil), // 0: interlog.token.v1.PageToken
 }
-var file_interlog_internal_v1_page_token_proto_depIdxs = []int32{
+var file_interlog_token_v1_page_token_proto_depIdxs = []int32{
 	0, // [0:0] is the sub-list for method output_type
 	0, // [0:0] is the sub-list for method input_type
 	0, // [0:0] is the sub-list for extension type_name
@@ -133,26 +133,26 @@ var file_interlog_internal_v1_page_token_proto_depIdxs = []int32{
 	0, // [0:0] is the sub-list for field type_name
 }
 
-func init() { file_interlog_internal_v1_page_token_proto_init() }
-func file_interlog_internal_v1_page_token_proto_init() {
-	if File_interlog_internal_v1_page_token_proto != nil {
+func init() { file_interlog_token_v1_page_token_proto_init() }
+func file_interlog_token_v1_page_token_proto_init() {
+	if File_interlog_token_v1_page_token_proto != nil {
 		return
 	}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
-			RawDescriptor: unsafe.Slice(unsafe.StringData(file_interlog_internal_v1_page_token_proto_rawDesc), len(file_interlog_internal_v1_page_token_proto_rawDesc)),
+			RawDescriptor: unsafe.Slice(unsafe.StringData(file_interlog_token_v1_page_token_proto_rawDesc), len(file_interlog_token_v1_page_token_proto_rawDesc)),
 			NumEnums:      0,
 			NumMessages:   1,
 			NumExtensions: 0,
 			NumServices:   0,
 		},
-		GoTypes:           file_interlog_internal_v1_page_token_proto_goTypes,
-		DependencyIndexes: file_interlog_internal_v1_page_token_proto_depIdxs,
-		MessageInfos:      file_interlog_internal_v1_page_token_proto_msgTypes,
+		GoTypes:           file_interlog_token_v1_page_token_proto_goTypes,
+		DependencyIndexes: file_interlog_token_v1_page_token_proto_depIdxs,
+		MessageInfos:      file_interlog_token_v1_page_token_proto_msgTypes,
 	}.Build()
-	File_interlog_internal_v1_page_token_proto = out.File
-	file_interlog_internal_v1_page_token_proto_goTypes = nil
-	file_interlog_internal_v1_page_token_proto_depIdxs = nil
+	File_interlog_token_v1_page_token_proto = out.File
+	file_interlog_token_v1_page_token_proto_goTypes = nil
+	file_interlog_token_v1_page_token_proto_depIdxs = nil
 }

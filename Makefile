@@ -1,0 +1,52 @@
+# interlog — see README.md. Every target runs from the repository root.
+BUF := go tool -modfile=tools/go.mod buf
+GO_PACKAGES := ./...
+
+.PHONY: run build generate generate-check lint breaking test test-short bench example fuzz-short
+
+## run: serve on the embedded SQLite default (./interlog.db, 127.0.0.1:50051)
+run:
+	go run ./cmd/interlogd
+
+build:
+	go build -o bin/interlogd ./cmd/interlogd
+
+## generate: regenerate gen/ from proto/ (validate.proto is fetched from the Go module proxy)
+generate:
+	./scripts/protodeps.sh
+	rm -rf gen
+	$(BUF) generate
+
+## generate-check: fail when gen/ is not what `make generate` produces
+generate-check: generate
+	@git add -N gen >/dev/null 2>&1 || true
+	@git diff --exit-code --stat -- gen || { echo "gen/ is out of date: run make generate and commit"; exit 1; }
+
+## lint: buf lint, buf format, gofmt, go vet
+lint:
+	./scripts/protodeps.sh
+	$(BUF) lint
+	$(BUF) format -d --exit-code proto
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	go vet $(GO_PACKAGES)
+
+## breaking: buf breaking against the previous commit (AGAINST=ref to compare with another)
+AGAINST ?= HEAD~1
+breaking:
+	./scripts/breaking.sh $(AGAINST)
+
+## test: the whole suite, on SQLite and MySQL, with the race detector
+test:
+	go test -race -count=1 -timeout 20m $(GO_PACKAGES)
+
+## example: build and run the Go client example against a throw-away server
+example:
+	go test -count=1 -run TestExample ./examples/...
+
+## bench: benchmarks against MySQL (see docs/benchmarks.md)
+bench:
+	go run ./bench
+
+## fuzz-short: a short run of every fuzz target
+fuzz-short:
+	./scripts/fuzz-short.sh

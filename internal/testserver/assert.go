@@ -1,0 +1,63 @@
+package testserver
+
+import (
+	"testing"
+
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+)
+
+// Reason returns the google.rpc.ErrorInfo reason of an error, or "".
+func Reason(err error) string {
+	for _, d := range status.Convert(err).Details() {
+		if info, ok := d.(*errdetails.ErrorInfo); ok {
+			return info.GetReason()
+		}
+	}
+	return ""
+}
+
+// Violations returns the fields named by google.rpc.BadRequest of an error.
+func Violations(err error) []string {
+	var fields []string
+	for _, d := range status.Convert(err).Details() {
+		if br, ok := d.(*errdetails.BadRequest); ok {
+			for _, v := range br.GetFieldViolations() {
+				fields = append(fields, v.GetField())
+			}
+		}
+	}
+	return fields
+}
+
+// WantCode fails unless err has the code and ErrorInfo reason (reason "" is not checked).
+func WantCode(t testing.TB, err error, code codes.Code, reason string) {
+	t.Helper()
+	if got := status.Code(err); got != code {
+		t.Fatalf("got code %v (%v), want %v", got, err, code)
+	}
+	if reason != "" && Reason(err) != reason {
+		t.Fatalf("got reason %q (%v), want %q", Reason(err), err, reason)
+	}
+}
+
+// WantInvalid fails unless err is INVALID_ARGUMENT naming the field in a BadRequest violation.
+func WantInvalid(t testing.TB, err error, field string) {
+	t.Helper()
+	WantCode(t, err, codes.InvalidArgument, "INVALID_FIELD")
+	for _, f := range Violations(err) {
+		if f == field {
+			return
+		}
+	}
+	t.Fatalf("violations %v of %v do not name %q", Violations(err), err, field)
+}
+
+// NoErr fails the test on a non-nil error.
+func NoErr(t testing.TB, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatalf("unexpected error: %v", err)
+	}
+}

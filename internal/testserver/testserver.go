@@ -1,0 +1,110 @@
+// Package testserver runs a real interlog gRPC server on a loopback socket
+// over a fresh database, and gives tests clients for every service.
+package testserver
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net"
+	"testing"
+	"time"
+
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials/insecure"
+
+	apiv1 "github.com/interlog/interlog/gen/interlog/v1"
+	"github.com/interlog/interlog/internal/testdb"
+	"github.com/interlog/interlog/server"
+	"github.com/interlog/interlog/store"
+)
+
+// Env is one running server with its store and clients.
+type Env struct {
+	Engine      string
+	URL         string
+	Store       *store.Store
+	Server      *server.Server
+	Addr        string
+	Conn        *grpc.ClientConn
+	Groups      apiv1.InteractionGroupServiceClient
+	Templates   apiv1.InteractionTemplateServiceClient
+	Contacts    apiv1.ContactServiceClient
+	Log         apiv1.InteractionLogServiceClient
+	Segments    apiv1.SegmentServiceClient
+	Attachments apiv1.AttachmentServiceClient
+}
+
+// Options adjust the server a test gets.
+type Options struct {
+	// Server is passed to server.New; Logger defaults to discarding.
+	Server server.Options
+	// URL uses this database instead of a fresh one of the engine.
+	URL string
+}
+
+// ForEachEngine runs fn as a subtest on SQLite and on MySQL, each with its
+// own fresh server and database.
+func ForEachEngine(t *testing.T, fn func(t *testing.T, env *Env)) {
+	t.Helper()
+	for _, engine := range testdb.Engines() {
+		t.Run(engine, func(t *testing.T) {
+			fn(t, Start(t, engine, Options{}))
+		})
+	}
+}
+
+// Start migrates a fresh database of the engine, serves it on 127.0.0.1 and
+// dials it. Everything is closed at the end of the test.
+func Start(t testing.TB, engine string, opts Options) *Env {
+	t.Helper()
+	url := opts.URL
+	if url == "" {
+		url = testdb.URL(t, engine)
+	}
+	ctx := context.Background()
+	st, err := store.Open(ctx, url, store.Options{})
+	if err != nil {
+		t.Fatalf("open store: %v", err)
+	}
+	t.Cleanup(func() { _ = st.Close() })
+	if err := st.Migrate(ctx); err != nil {
+		t.Fatalf("migrate: %v", err)
+	}
+	if opts.Server.Logger == nil {
+		opts.Server.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	srv, err := server.New(st, opts.Server)
+	if err != nil {
+		t.Fatalf("server: %v", err)
+	}
+	lis, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatalf("listen: %v", err)
+	}
+	go func() { _ = srv.GRPC.Serve(lis) }()
+	t.Cleanup(func() {
+		srv.Close()
+		stopped := make(chan struct{})
+		go func() { srv.GRPC.GracefulStop(); close(stopped) }()
+		select {
+		case <-stopped:
+		case <-time.After(5 * time.Second):
+			srv.GRPC.Stop()
+		}
+	})
+	conn, err := grpc.NewClient(lis.Addr().String(), grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		t.Fatalf("dial: %v", err)
+	}
+	t.Cleanup(func() { _ = conn.Close() })
+	return &Env{
+		Engine: engine, URL: url, Store: st, Server: srv, Addr: lis.Addr().String(), Conn: conn,
+		Groups:      apiv1.NewInteractionGroupServiceClient(conn),
+		Templates:   apiv1.NewInteractionTemplateServiceClient(conn),
+		Contacts:    apiv1.NewContactServiceClient(conn),
+		Log:         apiv1.NewInteractionLogServiceClient(conn),
+		Segments:    apiv1.NewSegmentServiceClient(conn),
+		Attachments: apiv1.NewAttachmentServiceClient(conn),
+	}
+}

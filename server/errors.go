@@ -1,0 +1,124 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	apiv1 "github.com/interlog/interlog/gen/interlog/v1"
+	"github.com/interlog/interlog/store"
+)
+
+// errorDomain is google.rpc.ErrorInfo.domain of every error.
+const errorDomain = "interlog"
+
+// fieldViolation names one invalid request field.
+type fieldViolation struct {
+	Field       string
+	Description string
+}
+
+// invalidArgument builds INVALID_ARGUMENT with BadRequest field violations.
+func invalidArgument(violations ...fieldViolation) error {
+	msgs := make([]string, 0, len(violations))
+	br := &errdetails.BadRequest{}
+	for _, v := range violations {
+		msgs = append(msgs, v.Field+": "+v.Description)
+		br.FieldViolations = append(br.FieldViolations, &errdetails.BadRequest_FieldViolation{
+			Field: v.Field, Description: v.Description,
+		})
+	}
+	return withDetails(codes.InvalidArgument, strings.Join(msgs, "; "), apiv1.ErrorReason_ERROR_REASON_INVALID_FIELD, br)
+}
+
+// invalidField is invalidArgument for a single field.
+func invalidField(field, description string) error {
+	return invalidArgument(fieldViolation{Field: field, Description: description})
+}
+
+// withDetails builds a status with ErrorInfo(reason) and any extra details.
+func withDetails(code codes.Code, msg string, reason apiv1.ErrorReason, extra ...*errdetails.BadRequest) error {
+	st := status.New(code, msg)
+	info := &errdetails.ErrorInfo{Reason: reasonName(reason), Domain: errorDomain}
+	var err error
+	if len(extra) > 0 && extra[0] != nil {
+		st, err = st.WithDetails(info, extra[0])
+	} else {
+		st, err = st.WithDetails(info)
+	}
+	if err != nil {
+		return status.Error(code, msg)
+	}
+	return st.Err()
+}
+
+// reasonName is the ErrorInfo.reason of an ErrorReason value.
+func reasonName(r apiv1.ErrorReason) string {
+	return strings.TrimPrefix(r.String(), "ERROR_REASON_")
+}
+
+// reasonFromStore looks up the API reason of a store reason.
+func reasonFromStore(reason string) apiv1.ErrorReason {
+	if v, ok := apiv1.ErrorReason_value["ERROR_REASON_"+reason]; ok {
+		return apiv1.ErrorReason(v)
+	}
+	return apiv1.ErrorReason_ERROR_REASON_INTERNAL
+}
+
+// storeCodes maps each store error kind to its gRPC code.
+var storeCodes = []struct {
+	kind error
+	code codes.Code
+}{
+	{store.ErrNotFound, codes.NotFound},
+	{store.ErrAlreadyExists, codes.AlreadyExists},
+	{store.ErrEtagMismatch, codes.Aborted},
+	{store.ErrConflict, codes.Aborted},
+	{store.ErrPrecondition, codes.FailedPrecondition},
+	{store.ErrInvalid, codes.InvalidArgument},
+	{store.ErrUnavailable, codes.Unavailable},
+	{store.ErrLimit, codes.ResourceExhausted},
+}
+
+// toStatus is the one place where errors become gRPC statuses. Errors that
+// are already statuses pass through; store errors keep their message and
+// reason; anything else becomes INTERNAL with no detail (it is logged).
+func toStatus(err error) error {
+	if err == nil {
+		return nil
+	}
+	if _, ok := status.FromError(err); ok {
+		return err
+	}
+	switch {
+	case errors.Is(err, context.DeadlineExceeded):
+		return withDetails(codes.DeadlineExceeded, "the request's deadline passed", apiv1.ErrorReason_ERROR_REASON_DEADLINE_EXCEEDED)
+	case errors.Is(err, context.Canceled):
+		return withDetails(codes.Canceled, "the request was canceled", apiv1.ErrorReason_ERROR_REASON_DEADLINE_EXCEEDED)
+	}
+	var se *store.Error
+	if errors.As(err, &se) {
+		for _, m := range storeCodes {
+			if errors.Is(se.Kind, m.kind) {
+				if m.code == codes.InvalidArgument && se.Field != "" {
+					return invalidField(se.Field, se.Message)
+				}
+				return withDetails(m.code, se.Message, reasonFromStore(se.Reason))
+			}
+		}
+	}
+	if errors.Is(err, store.ErrUnavailable) {
+		return withDetails(codes.Unavailable, "database unavailable", apiv1.ErrorReason_ERROR_REASON_DATABASE_UNAVAILABLE)
+	}
+	return withDetails(codes.Internal, "internal error; the server log has details under this request's id", apiv1.ErrorReason_ERROR_REASON_INTERNAL)
+}
+
+// isInternal reports whether err will reach the client as INTERNAL, which
+// means it must be logged with its full text.
+func isInternal(err error) bool {
+	return status.Code(toStatus(err)) == codes.Internal
+}

@@ -1,0 +1,102 @@
+package server
+
+import (
+	"context"
+
+	apiv1 "github.com/interlog/interlog/gen/interlog/v1"
+	"github.com/interlog/interlog/store"
+)
+
+const groupCollection = "interactionGroups"
+
+// groupService implements apiv1.InteractionGroupServiceServer.
+type groupService struct {
+	apiv1.UnimplementedInteractionGroupServiceServer
+	store *store.Store
+}
+
+// groupUpdatable lists the fields UpdateInteractionGroup may change.
+var groupUpdatable = map[string]string{"description": "description"}
+
+func (s *groupService) CreateInteractionGroup(ctx context.Context, req *apiv1.CreateInteractionGroupRequest) (*apiv1.CreateInteractionGroupResponse, error) {
+	in := req.GetInteractionGroup()
+	code, err := normalizeCode("interaction_group.code", in.GetCode(), shortCode, false)
+	if err != nil {
+		return nil, err
+	}
+	g, err := s.store.CreateGroup(ctx, store.InteractionGroup{Code: code, Description: in.GetDescription()})
+	if err != nil {
+		return nil, err
+	}
+	return &apiv1.CreateInteractionGroupResponse{InteractionGroup: groupToAPI(g)}, nil
+}
+
+func (s *groupService) GetInteractionGroup(ctx context.Context, req *apiv1.GetInteractionGroupRequest) (*apiv1.GetInteractionGroupResponse, error) {
+	code, err := parseCodeName("name", req.GetName(), groupCollection, shortCode)
+	if err != nil {
+		return nil, err
+	}
+	g, err := s.store.GetGroup(ctx, code)
+	if err != nil {
+		return nil, err
+	}
+	return &apiv1.GetInteractionGroupResponse{InteractionGroup: groupToAPI(g)}, nil
+}
+
+func (s *groupService) ListInteractionGroups(ctx context.Context, req *apiv1.ListInteractionGroupsRequest) (*apiv1.ListInteractionGroupsResponse, error) {
+	p, err := newPager(req)
+	if err != nil {
+		return nil, err
+	}
+	rows, more, err := s.store.ListGroups(ctx, p.page)
+	if err != nil {
+		return nil, err
+	}
+	resp := &apiv1.ListInteractionGroupsResponse{}
+	for _, g := range rows {
+		resp.InteractionGroups = append(resp.InteractionGroups, groupToAPI(g))
+	}
+	if more {
+		resp.NextPageToken = p.next(more, store.Page{AfterCode: rows[len(rows)-1].Code})
+	}
+	return resp, nil
+}
+
+func (s *groupService) UpdateInteractionGroup(ctx context.Context, req *apiv1.UpdateInteractionGroupRequest) (*apiv1.UpdateInteractionGroupResponse, error) {
+	in := req.GetInteractionGroup()
+	code, err := parseCodeName("interaction_group.name", in.GetName(), groupCollection, shortCode)
+	if err != nil {
+		return nil, err
+	}
+	cols, err := maskColumns(req.GetUpdateMask(), groupUpdatable)
+	if err != nil {
+		return nil, err
+	}
+	g, err := s.store.UpdateGroup(ctx, store.InteractionGroup{Code: code, Description: in.GetDescription()}, in.GetEtag(), cols)
+	if err != nil {
+		return nil, err
+	}
+	return &apiv1.UpdateInteractionGroupResponse{InteractionGroup: groupToAPI(g)}, nil
+}
+
+func (s *groupService) DeleteInteractionGroup(ctx context.Context, req *apiv1.DeleteInteractionGroupRequest) (*apiv1.DeleteInteractionGroupResponse, error) {
+	code, err := parseCodeName("name", req.GetName(), groupCollection, shortCode)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.store.DeleteGroup(ctx, code, req.GetEtag()); err != nil {
+		return nil, err
+	}
+	return &apiv1.DeleteInteractionGroupResponse{}, nil
+}
+
+func groupToAPI(g store.InteractionGroup) *apiv1.InteractionGroup {
+	return &apiv1.InteractionGroup{
+		Name:        codeName(groupCollection, g.Code),
+		Code:        g.Code,
+		Description: g.Description,
+		Etag:        g.Etag,
+		CreateTime:  timestamp(g.CreateTime),
+		UpdateTime:  timestamp(g.UpdateTime),
+	}
+}

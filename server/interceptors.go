@@ -1,0 +1,280 @@
+package server
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"log/slog"
+	"runtime/debug"
+	"strings"
+
+	"buf.build/go/protovalidate"
+	"github.com/google/uuid"
+	"github.com/grpc-ecosystem/go-grpc-middleware/v2/interceptors/logging"
+	"github.com/grpc-ecosystem/go-grpc-middleware/v2/interceptors/recovery"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/metadata"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/reflect/protoreflect"
+	"google.golang.org/protobuf/reflect/protoregistry"
+
+	apiv1 "github.com/interlog/interlog/gen/interlog/v1"
+	"github.com/interlog/interlog/store"
+)
+
+// requestIDHeader carries the request id in both directions.
+const requestIDHeader = "x-request-id"
+
+type requestIDKey struct{}
+
+// requestIDFrom returns the id that logs of this call carry.
+func requestIDFrom(ctx context.Context) string {
+	id, _ := ctx.Value(requestIDKey{}).(string)
+	return id
+}
+
+// withRequestID takes the caller's x-request-id when it is sensible, else
+// makes one, and returns it in the response header.
+func withRequestID(ctx context.Context) context.Context {
+	id := ""
+	if md, ok := metadata.FromIncomingContext(ctx); ok {
+		if v := md.Get(requestIDHeader); len(v) > 0 && len(v[0]) <= 64 && printable(v[0]) {
+			id = v[0]
+		}
+	}
+	if id == "" {
+		id = uuid.NewString()
+	}
+	_ = grpc.SetHeader(ctx, metadata.Pairs(requestIDHeader, id))
+	return context.WithValue(ctx, requestIDKey{}, id)
+}
+
+func printable(s string) bool {
+	for _, r := range s {
+		if r < 0x21 || r > 0x7e {
+			return false
+		}
+	}
+	return s != ""
+}
+
+func requestIDUnary(ctx context.Context, req any, _ *grpc.UnaryServerInfo, h grpc.UnaryHandler) (any, error) {
+	return h(withRequestID(ctx), req)
+}
+
+func requestIDStream(srv any, ss grpc.ServerStream, _ *grpc.StreamServerInfo, h grpc.StreamHandler) error {
+	return h(srv, &contextStream{ServerStream: ss, ctx: withRequestID(ss.Context())})
+}
+
+// contextStream replaces a stream's context.
+type contextStream struct {
+	grpc.ServerStream
+	ctx context.Context
+}
+
+func (s *contextStream) Context() context.Context { return s.ctx }
+
+// statusUnary turns handler errors into statuses in one place (toStatus) and
+// logs the ones that hide an internal error, with the request id.
+func statusUnary(log *slog.Logger) grpc.UnaryServerInterceptor {
+	return func(ctx context.Context, req any, info *grpc.UnaryServerInfo, h grpc.UnaryHandler) (any, error) {
+		resp, err := h(ctx, req)
+		return resp, translate(ctx, log, info.FullMethod, err)
+	}
+}
+
+func statusStream(log *slog.Logger) grpc.StreamServerInterceptor {
+	return func(srv any, ss grpc.ServerStream, info *grpc.StreamServerInfo, h grpc.StreamHandler) error {
+		return translate(ss.Context(), log, info.FullMethod, h(srv, ss))
+	}
+}
+
+func translate(ctx context.Context, log *slog.Logger, method string, err error) error {
+	if err != nil && isInternal(err) {
+		log.ErrorContext(ctx, "internal error", "method", method, "request_id", requestIDFrom(ctx), "error", err.Error())
+	}
+	return toStatus(err)
+}
+
+// recoveryOption turns a panic into INTERNAL and logs it with its stack.
+func recoveryOption(log *slog.Logger) recovery.Option {
+	return recovery.WithRecoveryHandlerContext(func(ctx context.Context, p any) error {
+		log.ErrorContext(ctx, "panic", "request_id", requestIDFrom(ctx), "panic", p, "stack", string(debug.Stack()))
+		return withDetails(codes.Internal, "internal error; the server log has details under this request's id", apiv1.ErrorReason_ERROR_REASON_INTERNAL)
+	})
+}
+
+// accessLogger adapts slog to go-grpc-middleware's logging interceptor.
+func accessLogger(log *slog.Logger) logging.Logger {
+	return logging.LoggerFunc(func(ctx context.Context, lvl logging.Level, msg string, fields ...any) {
+		log.Log(ctx, slog.Level(lvl), msg, fields...)
+	})
+}
+
+// accessLogFields adds the request id and principal to every access log line.
+func accessLogFields(ctx context.Context) logging.Fields {
+	return logging.Fields{"request_id", requestIDFrom(ctx), "principal", principalFrom(ctx)}
+}
+
+// validator checks requests against the protovalidate rules in the protos.
+type validator struct{ v protovalidate.Validator }
+
+func newValidator() (*validator, error) {
+	v, err := protovalidate.New()
+	if err != nil {
+		return nil, err
+	}
+	return &validator{v: v}, nil
+}
+
+// check returns INVALID_ARGUMENT with a field violation per broken rule.
+func (v *validator) check(msg any) error {
+	m, ok := msg.(proto.Message)
+	if !ok {
+		return nil
+	}
+	err := v.v.Validate(m)
+	var verr *protovalidate.ValidationError
+	if !errors.As(err, &verr) {
+		return err
+	}
+	violations := make([]fieldViolation, 0, len(verr.Violations))
+	for _, viol := range verr.Violations {
+		violations = append(violations, fieldViolation{
+			Field:       protovalidate.FieldPathString(viol.Proto.GetField()),
+			Description: viol.Proto.GetMessage(),
+		})
+	}
+	return invalidArgument(violations...)
+}
+
+func (v *validator) unary(ctx context.Context, req any, _ *grpc.UnaryServerInfo, h grpc.UnaryHandler) (any, error) {
+	if err := v.check(req); err != nil {
+		return nil, err
+	}
+	return h(ctx, req)
+}
+
+func (v *validator) stream(srv any, ss grpc.ServerStream, _ *grpc.StreamServerInfo, h grpc.StreamHandler) error {
+	return h(srv, &validatingStream{ServerStream: ss, v: v})
+}
+
+// validatingStream validates every message a client streams in.
+type validatingStream struct {
+	grpc.ServerStream
+	v *validator
+}
+
+func (s *validatingStream) RecvMsg(m any) error {
+	if err := s.ServerStream.RecvMsg(m); err != nil {
+		return err
+	}
+	return s.v.check(m)
+}
+
+// idempotency implements AIP-155 for every request with a request_id field:
+// the first response is stored in the same transaction as the request's
+// work, and a retry with the same id and the same request gets it back.
+type idempotency struct{ store *store.Store }
+
+func (i *idempotency) unary(ctx context.Context, req any, info *grpc.UnaryServerInfo, h grpc.UnaryHandler) (any, error) {
+	msg, ok := req.(proto.Message)
+	if !ok {
+		return h(ctx, req)
+	}
+	id := requestIDField(msg)
+	if id == "" {
+		return h(ctx, req)
+	}
+	hash := requestHash(msg)
+	if resp, found, err := i.replay(ctx, info.FullMethod, id, hash); found || err != nil {
+		return resp, err
+	}
+	var resp any
+	claimed := false
+	err := i.store.RunInTx(ctx, func(ctx context.Context) error {
+		claimed = false
+		if err := i.store.ClaimRequest(ctx, info.FullMethod, id, hash); err != nil {
+			return err
+		}
+		claimed = true
+		r, err := h(ctx, req)
+		if err != nil {
+			return err
+		}
+		b, err := proto.Marshal(r.(proto.Message))
+		if err != nil {
+			return err
+		}
+		resp = r
+		return i.store.SaveResponse(ctx, info.FullMethod, id, b)
+	})
+	if !claimed && errors.Is(err, store.ErrAlreadyExists) {
+		// A concurrent request with the same id committed first.
+		if resp, found, rerr := i.replay(ctx, info.FullMethod, id, hash); found || rerr != nil {
+			return resp, rerr
+		}
+	}
+	return resp, err
+}
+
+// replay returns the stored response of an earlier request with this id.
+func (i *idempotency) replay(ctx context.Context, method, id, hash string) (proto.Message, bool, error) {
+	rec, found, err := i.store.FindRequest(ctx, method, id)
+	if err != nil || !found {
+		return nil, false, err
+	}
+	if rec.RequestHash != hash {
+		return nil, true, invalidField("request_id", "was already used with a different request: use a new request id for a new request")
+	}
+	resp, err := newResponse(method)
+	if err != nil {
+		return nil, true, err
+	}
+	return resp, true, proto.Unmarshal(rec.Response, resp)
+}
+
+// requestIDField reads the request's request_id field, if it has one.
+func requestIDField(msg proto.Message) string {
+	m := msg.ProtoReflect()
+	f := m.Descriptor().Fields().ByName("request_id")
+	if f == nil || f.Kind() != protoreflect.StringKind {
+		return ""
+	}
+	return m.Get(f).String()
+}
+
+// requestHash identifies a request's content apart from its request id.
+func requestHash(msg proto.Message) string {
+	c := proto.Clone(msg)
+	m := c.ProtoReflect()
+	m.Clear(m.Descriptor().Fields().ByName("request_id"))
+	b, _ := proto.MarshalOptions{Deterministic: true}.Marshal(c)
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+// newResponse makes an empty response message of a gRPC method
+// ("/pkg.Service/Method").
+func newResponse(fullMethod string) (proto.Message, error) {
+	service, method, _ := strings.Cut(strings.TrimPrefix(fullMethod, "/"), "/")
+	d, err := protoregistry.GlobalFiles.FindDescriptorByName(protoreflect.FullName(service))
+	if err != nil {
+		return nil, err
+	}
+	sd, ok := d.(protoreflect.ServiceDescriptor)
+	if !ok {
+		return nil, errors.New("not a service: " + service)
+	}
+	md := sd.Methods().ByName(protoreflect.Name(method))
+	if md == nil {
+		return nil, errors.New("no method " + fullMethod)
+	}
+	mt, err := protoregistry.GlobalTypes.FindMessageByName(md.Output().FullName())
+	if err != nil {
+		return nil, err
+	}
+	return mt.New().Interface(), nil
+}

@@ -1,0 +1,106 @@
+package server
+
+import (
+	"fmt"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// Codes are typed by people: trimmed, upper-cased, then checked. In resource
+// names a code appears path-escaped ("A/B" as "A%2FB", " " as "%20" or as is).
+
+var codePattern = regexp.MustCompile(`^[A-Z0-9._/-]([A-Z0-9 ._/-]*[A-Z0-9._/-])?$`)
+
+// normalizeCode returns the stored form of a code, or a field violation.
+// A blank result is allowed only when optional is true.
+func normalizeCode(field, raw string, maxLen int, optional bool) (string, error) {
+	code := strings.ToUpper(strings.TrimSpace(raw))
+	switch {
+	case code == "" && optional:
+		return "", nil
+	case code == "":
+		return "", invalidField(field, "is required")
+	case len(code) > maxLen:
+		return "", invalidField(field, fmt.Sprintf("must be at most %d characters", maxLen))
+	case !codePattern.MatchString(code):
+		return "", invalidField(field, "may hold only letters, digits, spaces inside and - _ . /")
+	}
+	return code, nil
+}
+
+// Code lengths of SPEC §1.
+const (
+	shortCode = 10 // group, template, language
+	longCode  = 20 // contact, segment, campaign, salesperson, document, opportunity, task
+)
+
+// codeName formats a resource name from a collection and a code.
+func codeName(collection, code string) string {
+	return collection + "/" + url.PathEscape(code)
+}
+
+// parseCodeName reads "{collection}/{code}" and returns the normalized code.
+func parseCodeName(field, name, collection string, maxLen int) (string, error) {
+	segments, err := splitName(field, name, collection)
+	if err != nil {
+		return "", err
+	}
+	return normalizeCode(field, segments[0], maxLen, false)
+}
+
+// parseNumberName reads "{collection}/{n}" with a positive integer n.
+func parseNumberName(field, name, collection string) (int64, error) {
+	segments, err := splitName(field, name, collection)
+	if err != nil {
+		return 0, err
+	}
+	return parsePositive(field, segments[0])
+}
+
+// parseNestedName reads "{collection}/{id}/{sub}/{subID}" and returns the two
+// raw (unescaped) ids.
+func parseNestedName(field, name, collection, sub string) (string, string, error) {
+	segments, err := splitName(field, name, collection, sub)
+	if err != nil {
+		return "", "", err
+	}
+	return segments[0], segments[1], nil
+}
+
+// splitName checks that name is collection/id(/sub/id)* with the given
+// collection words and returns the unescaped ids.
+func splitName(field, name string, collections ...string) ([]string, error) {
+	parts := strings.Split(name, "/")
+	want := strings.Join(collections, "/{id}/") + "/{id}"
+	if len(parts) != 2*len(collections) {
+		return nil, invalidField(field, fmt.Sprintf("must have the form %q (escape '/' inside a code as %%2F)", want))
+	}
+	ids := make([]string, 0, len(collections))
+	for i, c := range collections {
+		if parts[2*i] != c {
+			return nil, invalidField(field, fmt.Sprintf("must have the form %q", want))
+		}
+		id, err := url.PathUnescape(parts[2*i+1])
+		if err != nil || id == "" {
+			return nil, invalidField(field, fmt.Sprintf("must have the form %q with a valid, non-empty id", want))
+		}
+		ids = append(ids, id)
+	}
+	return ids, nil
+}
+
+// parsePositive reads a positive decimal integer id.
+func parsePositive(field, s string) (int64, error) {
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n <= 0 {
+		return 0, invalidField(field, "must end in a positive whole number")
+	}
+	return n, nil
+}
+
+// numberName formats a resource name from a collection and a number.
+func numberName(collection string, n int64) string {
+	return collection + "/" + strconv.FormatInt(n, 10)
+}

@@ -1,0 +1,159 @@
+// Package server implements interlog's gRPC services on top of package store:
+// one file per service, plus the interceptors every call goes through
+// (recovery, request id, access log, error translation, auth, validation,
+// idempotency).
+package server
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/grpc-ecosystem/go-grpc-middleware/v2/interceptors/logging"
+	"github.com/grpc-ecosystem/go-grpc-middleware/v2/interceptors/recovery"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/health"
+	healthpb "google.golang.org/grpc/health/grpc_health_v1"
+	"google.golang.org/grpc/reflection"
+
+	apiv1 "github.com/interlog/interlog/gen/interlog/v1"
+	"github.com/interlog/interlog/store"
+)
+
+// Options configure the gRPC server.
+type Options struct {
+	// Logger receives access logs and errors. Default slog.Default().
+	Logger *slog.Logger
+	// HealthInterval is how often the database is pinged for the health service. Default 2s.
+	HealthInterval time.Duration
+	// ServerOptions are passed to grpc.NewServer after ours (TLS credentials, limits).
+	ServerOptions []grpc.ServerOption
+}
+
+// Server is the assembled gRPC server.
+type Server struct {
+	GRPC   *grpc.Server
+	store  *store.Store
+	log    *slog.Logger
+	health *health.Server
+	stop   chan struct{}
+}
+
+// New builds a server whose services use st. Call Close when done.
+func New(st *store.Store, opts Options) (*Server, error) {
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	if opts.HealthInterval <= 0 {
+		opts.HealthInterval = 2 * time.Second
+	}
+	v, err := newValidator()
+	if err != nil {
+		return nil, err
+	}
+	idem := &idempotency{store: st}
+	logOpts := []logging.Option{
+		logging.WithLogOnEvents(logging.FinishCall),
+		logging.WithFieldsFromContext(accessLogFields),
+	}
+	grpcOpts := append([]grpc.ServerOption{
+		grpc.ChainUnaryInterceptor(
+			recovery.UnaryServerInterceptor(recoveryOption(opts.Logger)),
+			requestIDUnary,
+			logging.UnaryServerInterceptor(accessLogger(opts.Logger), logOpts...),
+			statusUnary(opts.Logger),
+			principalUnary,
+			v.unary,
+			idem.unary,
+		),
+		grpc.ChainStreamInterceptor(
+			recovery.StreamServerInterceptor(recoveryOption(opts.Logger)),
+			requestIDStream,
+			logging.StreamServerInterceptor(accessLogger(opts.Logger), logOpts...),
+			statusStream(opts.Logger),
+			principalStream,
+			v.stream,
+		),
+	}, opts.ServerOptions...)
+
+	s := &Server{
+		GRPC:   grpc.NewServer(grpcOpts...),
+		store:  st,
+		log:    opts.Logger,
+		health: health.NewServer(),
+		stop:   make(chan struct{}),
+	}
+	s.register()
+	go s.watchHealth(opts.HealthInterval)
+	return s, nil
+}
+
+// register adds every service. Services not built yet answer UNIMPLEMENTED.
+func (s *Server) register() {
+	apiv1.RegisterInteractionGroupServiceServer(s.GRPC, &groupService{store: s.store})
+	apiv1.RegisterInteractionTemplateServiceServer(s.GRPC, &templateService{store: s.store})
+	apiv1.RegisterContactServiceServer(s.GRPC, &apiv1.UnimplementedContactServiceServer{})
+	apiv1.RegisterInteractionLogServiceServer(s.GRPC, &apiv1.UnimplementedInteractionLogServiceServer{})
+	apiv1.RegisterSegmentServiceServer(s.GRPC, &apiv1.UnimplementedSegmentServiceServer{})
+	apiv1.RegisterAttachmentServiceServer(s.GRPC, &apiv1.UnimplementedAttachmentServiceServer{})
+	healthpb.RegisterHealthServer(s.GRPC, s.health)
+	reflection.Register(s.GRPC)
+}
+
+// watchHealth reports SERVING while the database answers, NOT_SERVING otherwise.
+func (s *Server) watchHealth(every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		s.checkHealth()
+		select {
+		case <-s.stop:
+			return
+		case <-t.C:
+		}
+	}
+}
+
+func (s *Server) checkHealth() {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	state := healthpb.HealthCheckResponse_SERVING
+	if err := s.store.Ping(ctx); err != nil {
+		state = healthpb.HealthCheckResponse_NOT_SERVING
+	}
+	s.health.SetServingStatus("", state)
+	for name := range s.GRPC.GetServiceInfo() {
+		if name != healthpb.Health_ServiceDesc.ServiceName {
+			s.health.SetServingStatus(name, state)
+		}
+	}
+}
+
+// Close stops the health watcher and marks the server as shutting down.
+func (s *Server) Close() {
+	select {
+	case <-s.stop:
+	default:
+		close(s.stop)
+	}
+	s.health.Shutdown()
+}
+
+// principalUnary records the caller for the store. Until authentication is
+// configured every caller is "anonymous".
+func principalUnary(ctx context.Context, req any, _ *grpc.UnaryServerInfo, h grpc.UnaryHandler) (any, error) {
+	return h(callerContext(ctx), req)
+}
+
+func principalStream(srv any, ss grpc.ServerStream, _ *grpc.StreamServerInfo, h grpc.StreamHandler) error {
+	return h(srv, &contextStream{ServerStream: ss, ctx: callerContext(ss.Context())})
+}
+
+func callerContext(ctx context.Context) context.Context {
+	p := principalFrom(ctx)
+	if p == "" {
+		p = "anonymous"
+		ctx = withPrincipal(ctx, p)
+	}
+	return store.WithUserID(ctx, p)
+}

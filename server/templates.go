@@ -1,0 +1,388 @@
+package server
+
+import (
+	"context"
+
+	"google.golang.org/protobuf/reflect/protoreflect"
+
+	apiv1 "github.com/interlog/interlog/gen/interlog/v1"
+	"github.com/interlog/interlog/store"
+)
+
+const (
+	templateCollection   = "interactionTemplates"
+	languageCollection   = "languages"
+	attachmentCollection = "attachments"
+	setupName            = "interactionTemplateSetup"
+)
+
+// templateService implements apiv1.InteractionTemplateServiceServer.
+type templateService struct {
+	apiv1.UnimplementedInteractionTemplateServiceServer
+	store *store.Store
+}
+
+// templateUpdatable lists the fields UpdateInteractionTemplate may change.
+var templateUpdatable = map[string]string{
+	"interaction_group_code":             "group_code",
+	"description":                        "description",
+	"unit_cost":                          "unit_cost_micros",
+	"unit_duration":                      "unit_duration_seconds",
+	"information_flow":                   "information_flow",
+	"initiated_by":                       "initiated_by",
+	"campaign_no":                        "campaign_no",
+	"campaign_target":                    "campaign_target",
+	"campaign_response":                  "campaign_response",
+	"correspondence_type":                "correspondence_type",
+	"ignore_contact_correspondence_type": "ignore_contact_correspondence_type",
+	"language_code_default":              "language_code_default",
+	"wizard_action":                      "wizard_action",
+	"attachment":                         "attachment_id",
+}
+
+func (s *templateService) CreateInteractionTemplate(ctx context.Context, req *apiv1.CreateInteractionTemplateRequest) (*apiv1.CreateInteractionTemplateResponse, error) {
+	in := req.GetInteractionTemplate()
+	code, err := normalizeCode("interaction_template.code", in.GetCode(), shortCode, false)
+	if err != nil {
+		return nil, err
+	}
+	t, err := templateFromAPI(in, code, true)
+	if err != nil {
+		return nil, err
+	}
+	out, err := s.store.CreateTemplate(ctx, t)
+	if err != nil {
+		return nil, err
+	}
+	return &apiv1.CreateInteractionTemplateResponse{InteractionTemplate: templateToAPI(out)}, nil
+}
+
+func (s *templateService) GetInteractionTemplate(ctx context.Context, req *apiv1.GetInteractionTemplateRequest) (*apiv1.GetInteractionTemplateResponse, error) {
+	code, err := parseCodeName("name", req.GetName(), templateCollection, shortCode)
+	if err != nil {
+		return nil, err
+	}
+	t, err := s.store.GetTemplate(ctx, code)
+	if err != nil {
+		return nil, err
+	}
+	return &apiv1.GetInteractionTemplateResponse{InteractionTemplate: templateToAPI(t)}, nil
+}
+
+func (s *templateService) ListInteractionTemplates(ctx context.Context, req *apiv1.ListInteractionTemplatesRequest) (*apiv1.ListInteractionTemplatesResponse, error) {
+	group, err := normalizeCode("interaction_group_code", req.GetInteractionGroupCode(), shortCode, true)
+	if err != nil {
+		return nil, err
+	}
+	p, err := newPager(req)
+	if err != nil {
+		return nil, err
+	}
+	rows, more, err := s.store.ListTemplates(ctx, group, p.page)
+	if err != nil {
+		return nil, err
+	}
+	resp := &apiv1.ListInteractionTemplatesResponse{}
+	for _, t := range rows {
+		resp.InteractionTemplates = append(resp.InteractionTemplates, templateToAPI(t))
+	}
+	if more {
+		resp.NextPageToken = p.next(more, store.Page{AfterCode: rows[len(rows)-1].Code})
+	}
+	return resp, nil
+}
+
+func (s *templateService) UpdateInteractionTemplate(ctx context.Context, req *apiv1.UpdateInteractionTemplateRequest) (*apiv1.UpdateInteractionTemplateResponse, error) {
+	in := req.GetInteractionTemplate()
+	code, err := parseCodeName("interaction_template.name", in.GetName(), templateCollection, shortCode)
+	if err != nil {
+		return nil, err
+	}
+	cols, err := maskColumns(req.GetUpdateMask(), templateUpdatable)
+	if err != nil {
+		return nil, err
+	}
+	t, err := templateFromAPI(in, code, masked(cols, "group_code"))
+	if err != nil {
+		return nil, err
+	}
+	out, err := s.store.UpdateTemplate(ctx, t, in.GetEtag(), cols)
+	if err != nil {
+		return nil, err
+	}
+	return &apiv1.UpdateInteractionTemplateResponse{InteractionTemplate: templateToAPI(out)}, nil
+}
+
+func (s *templateService) DeleteInteractionTemplate(ctx context.Context, req *apiv1.DeleteInteractionTemplateRequest) (*apiv1.DeleteInteractionTemplateResponse, error) {
+	code, err := parseCodeName("name", req.GetName(), templateCollection, shortCode)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.store.DeleteTemplate(ctx, code, req.GetEtag()); err != nil {
+		return nil, err
+	}
+	return &apiv1.DeleteInteractionTemplateResponse{}, nil
+}
+
+// templateFromAPI converts and checks the writable fields of a template.
+// needGroup makes interaction_group_code required.
+func templateFromAPI(in *apiv1.InteractionTemplate, code string, needGroup bool) (store.InteractionTemplate, error) {
+	const p = "interaction_template."
+	group, err := normalizeCode(p+"interaction_group_code", in.GetInteractionGroupCode(), shortCode, !needGroup)
+	if err != nil {
+		return store.InteractionTemplate{}, err
+	}
+	cost, err := parseMoney(p+"unit_cost", in.GetUnitCost())
+	if err != nil {
+		return store.InteractionTemplate{}, err
+	}
+	dur, err := parseDuration(p+"unit_duration", in.GetUnitDuration())
+	if err != nil {
+		return store.InteractionTemplate{}, err
+	}
+	campaign, err := normalizeCode(p+"campaign_no", in.GetCampaignNo(), longCode, true)
+	if err != nil {
+		return store.InteractionTemplate{}, err
+	}
+	lang, err := normalizeCode(p+"language_code_default", in.GetLanguageCodeDefault(), shortCode, true)
+	if err != nil {
+		return store.InteractionTemplate{}, err
+	}
+	attachment, err := parseAttachmentRef(p+"attachment", in.GetAttachment())
+	if err != nil {
+		return store.InteractionTemplate{}, err
+	}
+	return store.InteractionTemplate{
+		Code:                            code,
+		GroupCode:                       group,
+		Description:                     in.GetDescription(),
+		UnitCostMicros:                  cost,
+		UnitDurationSeconds:             dur,
+		InformationFlow:                 int16(in.GetInformationFlow()),
+		InitiatedBy:                     int16(in.GetInitiatedBy()),
+		CampaignNo:                      campaign,
+		CampaignTarget:                  in.GetCampaignTarget(),
+		CampaignResponse:                in.GetCampaignResponse(),
+		CorrespondenceType:              int16(in.GetCorrespondenceType()),
+		IgnoreContactCorrespondenceType: in.GetIgnoreContactCorrespondenceType(),
+		LanguageCodeDefault:             lang,
+		WizardAction:                    int16(in.GetWizardAction()),
+		AttachmentID:                    attachment,
+	}, nil
+}
+
+func templateToAPI(t store.InteractionTemplate) *apiv1.InteractionTemplate {
+	return &apiv1.InteractionTemplate{
+		Name:                            codeName(templateCollection, t.Code),
+		Code:                            t.Code,
+		InteractionGroupCode:            t.GroupCode,
+		Description:                     t.Description,
+		UnitCost:                        formatMoney(t.UnitCostMicros),
+		UnitDuration:                    seconds(t.UnitDurationSeconds),
+		InformationFlow:                 apiv1.InformationFlow(t.InformationFlow),
+		InitiatedBy:                     apiv1.InitiatedBy(t.InitiatedBy),
+		CampaignNo:                      t.CampaignNo,
+		CampaignTarget:                  t.CampaignTarget,
+		CampaignResponse:                t.CampaignResponse,
+		CorrespondenceType:              apiv1.CorrespondenceType(t.CorrespondenceType),
+		IgnoreContactCorrespondenceType: t.IgnoreContactCorrespondenceType,
+		LanguageCodeDefault:             t.LanguageCodeDefault,
+		WizardAction:                    apiv1.WizardAction(t.WizardAction),
+		Attachment:                      attachmentRef(t.AttachmentID),
+		Etag:                            t.Etag,
+		CreateTime:                      timestamp(t.CreateTime),
+		UpdateTime:                      timestamp(t.UpdateTime),
+	}
+}
+
+// parseAttachmentRef reads an optional "attachments/{id}" reference.
+func parseAttachmentRef(field, name string) (*int64, error) {
+	if name == "" {
+		return nil, nil
+	}
+	id, err := parseNumberName(field, name, attachmentCollection)
+	if err != nil {
+		return nil, err
+	}
+	return &id, nil
+}
+
+// attachmentRef formats an optional attachment id as a resource name.
+func attachmentRef(id *int64) string {
+	if id == nil {
+		return ""
+	}
+	return numberName(attachmentCollection, *id)
+}
+
+// languageName is "interactionTemplates/{code}/languages/{language}".
+func languageName(templateCode, languageCode string) string {
+	return codeName(templateCollection, templateCode) + "/" + codeName(languageCollection, languageCode)
+}
+
+// parseLanguageName reads a language row's name into normalized codes.
+func parseLanguageName(field, name string) (string, string, error) {
+	rawTemplate, rawLanguage, err := parseNestedName(field, name, templateCollection, languageCollection)
+	if err != nil {
+		return "", "", err
+	}
+	tmpl, err := normalizeCode(field, rawTemplate, shortCode, false)
+	if err != nil {
+		return "", "", err
+	}
+	lang, err := normalizeCode(field, rawLanguage, shortCode, false)
+	return tmpl, lang, err
+}
+
+func (s *templateService) CreateInteractionTemplateLanguage(ctx context.Context, req *apiv1.CreateInteractionTemplateLanguageRequest) (*apiv1.CreateInteractionTemplateLanguageResponse, error) {
+	tmpl, err := parseCodeName("parent", req.GetParent(), templateCollection, shortCode)
+	if err != nil {
+		return nil, err
+	}
+	in := req.GetInteractionTemplateLanguage()
+	lang, err := normalizeCode("interaction_template_language.language_code", in.GetLanguageCode(), shortCode, false)
+	if err != nil {
+		return nil, err
+	}
+	attachment, err := parseAttachmentRef("interaction_template_language.attachment", in.GetAttachment())
+	if err != nil {
+		return nil, err
+	}
+	out, err := s.store.CreateLanguage(ctx, store.InteractionTemplateLanguage{
+		TemplateCode: tmpl, LanguageCode: lang, Description: in.GetDescription(), AttachmentID: attachment,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &apiv1.CreateInteractionTemplateLanguageResponse{InteractionTemplateLanguage: languageToAPI(out)}, nil
+}
+
+func (s *templateService) GetInteractionTemplateLanguage(ctx context.Context, req *apiv1.GetInteractionTemplateLanguageRequest) (*apiv1.GetInteractionTemplateLanguageResponse, error) {
+	tmpl, lang, err := parseLanguageName("name", req.GetName())
+	if err != nil {
+		return nil, err
+	}
+	out, err := s.store.GetLanguage(ctx, tmpl, lang)
+	if err != nil {
+		return nil, err
+	}
+	return &apiv1.GetInteractionTemplateLanguageResponse{InteractionTemplateLanguage: languageToAPI(out)}, nil
+}
+
+func (s *templateService) ListInteractionTemplateLanguages(ctx context.Context, req *apiv1.ListInteractionTemplateLanguagesRequest) (*apiv1.ListInteractionTemplateLanguagesResponse, error) {
+	tmpl, err := parseCodeName("parent", req.GetParent(), templateCollection, shortCode)
+	if err != nil {
+		return nil, err
+	}
+	p, err := newPager(req)
+	if err != nil {
+		return nil, err
+	}
+	rows, more, err := s.store.ListLanguages(ctx, tmpl, p.page)
+	if err != nil {
+		return nil, err
+	}
+	resp := &apiv1.ListInteractionTemplateLanguagesResponse{}
+	for _, l := range rows {
+		resp.InteractionTemplateLanguages = append(resp.InteractionTemplateLanguages, languageToAPI(l))
+	}
+	if more {
+		resp.NextPageToken = p.next(more, store.Page{AfterCode: rows[len(rows)-1].LanguageCode})
+	}
+	return resp, nil
+}
+
+// languageUpdatable lists the fields UpdateInteractionTemplateLanguage may change.
+var languageUpdatable = map[string]string{"description": "description", "attachment": "attachment_id"}
+
+func (s *templateService) UpdateInteractionTemplateLanguage(ctx context.Context, req *apiv1.UpdateInteractionTemplateLanguageRequest) (*apiv1.UpdateInteractionTemplateLanguageResponse, error) {
+	in := req.GetInteractionTemplateLanguage()
+	tmpl, lang, err := parseLanguageName("interaction_template_language.name", in.GetName())
+	if err != nil {
+		return nil, err
+	}
+	cols, err := maskColumns(req.GetUpdateMask(), languageUpdatable)
+	if err != nil {
+		return nil, err
+	}
+	attachment, err := parseAttachmentRef("interaction_template_language.attachment", in.GetAttachment())
+	if err != nil {
+		return nil, err
+	}
+	out, err := s.store.UpdateLanguage(ctx, store.InteractionTemplateLanguage{
+		TemplateCode: tmpl, LanguageCode: lang, Description: in.GetDescription(), AttachmentID: attachment,
+	}, cols)
+	if err != nil {
+		return nil, err
+	}
+	return &apiv1.UpdateInteractionTemplateLanguageResponse{InteractionTemplateLanguage: languageToAPI(out)}, nil
+}
+
+func (s *templateService) DeleteInteractionTemplateLanguage(ctx context.Context, req *apiv1.DeleteInteractionTemplateLanguageRequest) (*apiv1.DeleteInteractionTemplateLanguageResponse, error) {
+	tmpl, lang, err := parseLanguageName("name", req.GetName())
+	if err != nil {
+		return nil, err
+	}
+	if err := s.store.DeleteLanguage(ctx, tmpl, lang); err != nil {
+		return nil, err
+	}
+	return &apiv1.DeleteInteractionTemplateLanguageResponse{}, nil
+}
+
+func languageToAPI(l store.InteractionTemplateLanguage) *apiv1.InteractionTemplateLanguage {
+	return &apiv1.InteractionTemplateLanguage{
+		Name:         languageName(l.TemplateCode, l.LanguageCode),
+		LanguageCode: l.LanguageCode,
+		Description:  l.Description,
+		Attachment:   attachmentRef(l.AttachmentID),
+		CreateTime:   timestamp(l.CreateTime),
+		UpdateTime:   timestamp(l.UpdateTime),
+	}
+}
+
+func (s *templateService) GetInteractionTemplateSetup(ctx context.Context, _ *apiv1.GetInteractionTemplateSetupRequest) (*apiv1.GetInteractionTemplateSetupResponse, error) {
+	setup, err := s.store.GetSetup(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &apiv1.GetInteractionTemplateSetupResponse{InteractionTemplateSetup: setupToAPI(setup)}, nil
+}
+
+func (s *templateService) UpdateInteractionTemplateSetup(ctx context.Context, req *apiv1.UpdateInteractionTemplateSetupRequest) (*apiv1.UpdateInteractionTemplateSetupResponse, error) {
+	in := req.GetInteractionTemplateSetup()
+	updatable := map[string]string{}
+	for _, slot := range store.SetupSlots {
+		updatable[slot.Name] = slot.Name
+	}
+	slots, err := maskColumns(req.GetUpdateMask(), updatable)
+	if err != nil {
+		return nil, err
+	}
+	m := in.ProtoReflect()
+	changes := map[string]string{}
+	for _, slot := range slots {
+		raw := m.Get(m.Descriptor().Fields().ByName(protoreflect.Name(slot))).String()
+		code, err := normalizeCode("interaction_template_setup."+slot, raw, shortCode, true)
+		if err != nil {
+			return nil, err
+		}
+		changes[slot] = code
+	}
+	setup, err := s.store.UpdateSetup(ctx, changes, in.GetEtag())
+	if err != nil {
+		return nil, err
+	}
+	return &apiv1.UpdateInteractionTemplateSetupResponse{InteractionTemplateSetup: setupToAPI(setup)}, nil
+}
+
+// setupToAPI fills each setup field from the slot of the same name.
+func setupToAPI(setup store.Setup) *apiv1.InteractionTemplateSetup {
+	out := &apiv1.InteractionTemplateSetup{Name: setupName, Etag: setup.Etag, UpdateTime: timestamp(setup.UpdateTime)}
+	m := out.ProtoReflect()
+	for slot, code := range setup.Templates {
+		if f := m.Descriptor().Fields().ByName(protoreflect.Name(slot)); f != nil {
+			m.Set(f, protoreflect.ValueOfString(code))
+		}
+	}
+	return out
+}

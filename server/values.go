@@ -1,0 +1,94 @@
+package server
+
+import (
+	"fmt"
+	"math/big"
+	"strings"
+	"time"
+
+	"google.golang.org/protobuf/types/known/durationpb"
+	"google.golang.org/protobuf/types/known/timestamppb"
+
+	"github.com/interlog/interlog/store"
+)
+
+// maxMoneyMicros is 10^12 in micros, the largest amount SPEC §1 allows.
+const maxMoneyMicros = 1_000_000_000_000 * 1_000_000
+
+// parseMoney reads a decimal string ("12.5") as micros: >= 0, at most six
+// fraction digits, at most 10^12. An empty string is 0.
+func parseMoney(field, s string) (int64, error) {
+	if s == "" {
+		return 0, nil
+	}
+	whole, frac, hasDot := strings.Cut(s, ".")
+	if whole == "" || len(whole) > 13 || (hasDot && (frac == "" || len(frac) > 6)) || !allDigits(whole) || !allDigits(frac) {
+		return 0, invalidField(field, `must be a decimal amount from 0 to 1000000000000 with at most 6 fraction digits, such as "12.5"`)
+	}
+	var n big.Int
+	n.SetString(whole+frac+strings.Repeat("0", 6-len(frac)), 10)
+	if !n.IsInt64() || n.Int64() > maxMoneyMicros {
+		return 0, invalidField(field, "must be at most 1000000000000")
+	}
+	return n.Int64(), nil
+}
+
+func allDigits(s string) bool {
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// formatMoney writes micros as the shortest exact decimal string ("12.5", "0").
+func formatMoney(micros int64) string {
+	sign := ""
+	if micros < 0 {
+		sign, micros = "-", -micros
+	}
+	s := fmt.Sprintf("%s%d.%06d", sign, micros/1_000_000, micros%1_000_000)
+	return strings.TrimSuffix(strings.TrimRight(s, "0"), ".")
+}
+
+// parseDuration reads whole non-negative seconds; nil is 0.
+func parseDuration(field string, d *durationpb.Duration) (int64, error) {
+	if d == nil {
+		return 0, nil
+	}
+	if err := d.CheckValid(); err != nil || d.Seconds < 0 || d.Nanos != 0 {
+		return 0, invalidField(field, "must be whole seconds, 0 or more")
+	}
+	return d.Seconds, nil
+}
+
+// seconds converts stored seconds to a Duration.
+func seconds(s int64) *durationpb.Duration { return durationpb.New(time.Duration(s) * time.Second) }
+
+// timestamp converts stored microseconds to a Timestamp; 0 stays unset.
+func timestamp(us int64) *timestamppb.Timestamp {
+	if us == 0 {
+		return nil
+	}
+	return timestamppb.New(store.Time(us))
+}
+
+// parseTimestamp reads an optional instant as stored microseconds; nil gives ok=false.
+func parseTimestamp(field string, ts *timestamppb.Timestamp) (us int64, ok bool, err error) {
+	if ts == nil {
+		return 0, false, nil
+	}
+	if err := ts.CheckValid(); err != nil {
+		return 0, false, invalidField(field, "must be a valid timestamp between years 0001 and 9999")
+	}
+	return store.Micros(ts.AsTime()), true, nil
+}
+
+// optionalID converts an optional resource id to a pointer.
+func optionalID(id int64) *int64 {
+	if id == 0 {
+		return nil
+	}
+	return &id
+}

@@ -1,0 +1,171 @@
+package store
+
+import (
+	"context"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"net"
+	"strings"
+	"syscall"
+
+	sqlite "github.com/glebarez/go-sqlite"
+	mysqldriver "github.com/go-sql-driver/mysql"
+	"gorm.io/gorm"
+)
+
+// Kinds of failure. Every error a Store method returns wraps one of these
+// (or a context error), so callers can map them with errors.Is.
+var (
+	ErrNotFound      = errors.New("not found")
+	ErrAlreadyExists = errors.New("already exists")
+	// ErrEtagMismatch: the caller's etag is stale.
+	ErrEtagMismatch = errors.New("etag mismatch")
+	// ErrConflict: a concurrent transaction won; retrying may succeed.
+	ErrConflict = errors.New("concurrent modification")
+	// ErrPrecondition: the operation breaks a rule of the current state.
+	ErrPrecondition = errors.New("failed precondition")
+	// ErrInvalid: input the server could not check alone is invalid.
+	ErrInvalid = errors.New("invalid argument")
+	// ErrUnavailable: the database cannot be reached.
+	ErrUnavailable = errors.New("database unavailable")
+	// ErrLimit: a size or count limit was exceeded.
+	ErrLimit = errors.New("limit exceeded")
+)
+
+// Reasons name the rule behind an error. They are the names of the API's
+// ErrorReason values without their prefix; a server test checks that each one
+// exists in the API.
+const (
+	ReasonNotFound                = "NOT_FOUND"
+	ReasonAlreadyExists           = "ALREADY_EXISTS"
+	ReasonEtagMismatch            = "ETAG_MISMATCH"
+	ReasonConcurrentModification  = "CONCURRENT_MODIFICATION"
+	ReasonInvalidField            = "INVALID_FIELD"
+	ReasonRequestIDReused         = "REQUEST_ID_REUSED"
+	ReasonGroupHasTemplates       = "GROUP_HAS_TEMPLATES"
+	ReasonGroupNotFound           = "GROUP_NOT_FOUND"
+	ReasonTemplateInSetup         = "TEMPLATE_IN_SETUP"
+	ReasonDefaultLanguageNotFound = "DEFAULT_LANGUAGE_NOT_FOUND"
+	ReasonTemplateNotFound        = "TEMPLATE_NOT_FOUND"
+	ReasonTemplateHasAttachment   = "TEMPLATE_HAS_ATTACHMENT"
+	ReasonContactPrivacyBlocked   = "CONTACT_PRIVACY_BLOCKED"
+	ReasonContactHasLogEntries    = "CONTACT_HAS_LOG_ENTRIES"
+	ReasonContactHasSegmentLines  = "CONTACT_HAS_SEGMENT_LINES"
+	ReasonCompanyNotFound         = "COMPANY_NOT_FOUND"
+	ReasonContactNotFound         = "CONTACT_NOT_FOUND"
+	ReasonContactTypeLocked       = "CONTACT_TYPE_LOCKED"
+	ReasonSalespersonRequired     = "SALESPERSON_REQUIRED"
+	ReasonEntryPostponed          = "ENTRY_POSTPONED"
+	ReasonEntryNotPostponed       = "ENTRY_NOT_POSTPONED"
+	ReasonLoggedSegmentCanceled   = "LOGGED_SEGMENT_CANCELED"
+	ReasonLoggedSegmentNotFound   = "LOGGED_SEGMENT_NOT_FOUND"
+	ReasonSegmentAlreadyLogged    = "SEGMENT_ALREADY_LOGGED"
+	ReasonSegmentNoDescription    = "SEGMENT_NO_DESCRIPTION"
+	ReasonSegmentNoLines          = "SEGMENT_NO_LINES"
+	ReasonAttachmentInUse         = "ATTACHMENT_IN_USE"
+	ReasonAttachmentReadOnly      = "ATTACHMENT_READ_ONLY"
+	ReasonAttachmentTooLarge      = "ATTACHMENT_TOO_LARGE"
+	ReasonAttachmentNotFound      = "ATTACHMENT_NOT_FOUND"
+	ReasonDatabaseUnavailable     = "DATABASE_UNAVAILABLE"
+	ReasonLimitExceeded           = "LIMIT_EXCEEDED"
+	ReasonNotCanceled             = "NOT_CANCELED"
+)
+
+// Error is a store failure with the rule it broke and, for invalid input,
+// the request field at fault (in API field-path form, e.g. "contact_no").
+type Error struct {
+	Kind    error  // one of the Err* sentinels
+	Reason  string // one of the Reason* constants
+	Field   string // optional field path for ErrInvalid
+	Message string // safe to show to the caller
+}
+
+func (e *Error) Error() string { return e.Message }
+
+// Unwrap lets errors.Is(err, ErrNotFound) and friends work.
+func (e *Error) Unwrap() error { return e.Kind }
+
+// newError builds an *Error; message is formatted with args.
+func newError(kind error, reason, format string, args ...any) *Error {
+	return &Error{Kind: kind, Reason: reason, Message: fmt.Sprintf(format, args...)}
+}
+
+// notFound reports a missing resource by its API name.
+func notFound(reason, name string) *Error {
+	return newError(ErrNotFound, reason, "%s not found", name)
+}
+
+// invalidField reports invalid input that only the database could detect.
+func invalidField(field, reason, format string, args ...any) *Error {
+	e := newError(ErrInvalid, reason, format, args...)
+	e.Field = field
+	return e
+}
+
+// classify turns driver errors into the store's sentinels. Errors that are
+// already classified, and nil, pass through unchanged.
+func classify(err error) error {
+	if err == nil {
+		return nil
+	}
+	var se *Error
+	if errors.As(err, &se) {
+		return err
+	}
+	switch {
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return err
+	case errors.Is(err, gorm.ErrRecordNotFound):
+		return &Error{Kind: ErrNotFound, Reason: ReasonNotFound, Message: "not found"}
+	}
+	var myErr *mysqldriver.MySQLError
+	if errors.As(err, &myErr) {
+		switch myErr.Number {
+		case 1062: // duplicate key
+			return &Error{Kind: ErrAlreadyExists, Reason: ReasonAlreadyExists, Message: "already exists"}
+		case 1213, 1205: // deadlock, lock wait timeout: retried by inTx first
+			return &Error{Kind: ErrConflict, Reason: ReasonConcurrentModification, Message: "concurrent modification, retry the request"}
+		case 1451, 1452: // foreign key: a reference is missing or still in use
+			return &Error{Kind: ErrPrecondition, Reason: ReasonNotFound, Message: "a referenced resource is missing or the resource is still referenced"}
+		case 1040, 1053, 2002, 2003, 2006, 2013: // too many connections, shutdown, gone away
+			return &Error{Kind: ErrUnavailable, Reason: ReasonDatabaseUnavailable, Message: "database unavailable"}
+		}
+		return err
+	}
+	var liteErr *sqlite.Error
+	if errors.As(err, &liteErr) {
+		switch liteErr.Code() {
+		case 2067, 1555: // SQLITE_CONSTRAINT_UNIQUE, SQLITE_CONSTRAINT_PRIMARYKEY
+			return &Error{Kind: ErrAlreadyExists, Reason: ReasonAlreadyExists, Message: "already exists"}
+		case 787: // SQLITE_CONSTRAINT_FOREIGNKEY
+			return &Error{Kind: ErrPrecondition, Reason: ReasonNotFound, Message: "a referenced resource is missing or the resource is still referenced"}
+		case 5, 6, 261, 517: // BUSY, LOCKED and their extended codes
+			return &Error{Kind: ErrConflict, Reason: ReasonConcurrentModification, Message: "concurrent modification, retry the request"}
+		}
+		return err
+	}
+	if isConnectionError(err) {
+		return &Error{Kind: ErrUnavailable, Reason: ReasonDatabaseUnavailable, Message: "database unavailable"}
+	}
+	return err
+}
+
+// isConnectionError recognises a lost or refused database connection.
+func isConnectionError(err error) bool {
+	var netErr net.Error
+	switch {
+	case errors.Is(err, driver.ErrBadConn), errors.Is(err, mysqldriver.ErrInvalidConn),
+		errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.ECONNRESET),
+		errors.Is(err, syscall.EPIPE), errors.As(err, &netErr):
+		return true
+	}
+	msg := err.Error()
+	return strings.Contains(msg, "connection refused") || strings.Contains(msg, "broken pipe") ||
+		strings.Contains(msg, "bad connection") || strings.Contains(msg, "sql: database is closed")
+}
+
+// retryable reports whether a whole transaction may be retried.
+func retryable(err error) bool {
+	return errors.Is(err, ErrConflict)
+}

@@ -1,0 +1,142 @@
+package store
+
+import (
+	"context"
+	"errors"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+// CreateGroup inserts a group. ErrAlreadyExists when the code is taken.
+func (s *Store) CreateGroup(ctx context.Context, g InteractionGroup) (InteractionGroup, error) {
+	stampNew(ctx, &g.Etag, &g.UserID, &g.CreateTime, &g.UpdateTime)
+	err := s.inTx(ctx, func(tx *gorm.DB) error {
+		return alreadyExists(tx.Create(&g).Error, "interaction group %q already exists", g.Code)
+	})
+	return g, err
+}
+
+// GetGroup reads one group.
+func (s *Store) GetGroup(ctx context.Context, code string) (InteractionGroup, error) {
+	var g InteractionGroup
+	err := s.read(ctx).Where("code = ?", code).Take(&g).Error
+	return g, notFoundAs(err, "interaction group %q", code)
+}
+
+// ListGroups returns groups in code order after page.AfterCode.
+func (s *Store) ListGroups(ctx context.Context, page Page) ([]InteractionGroup, bool, error) {
+	var rows []InteractionGroup
+	q := s.read(ctx).Order("code").Limit(page.Limit + 1)
+	if page.HasAfter {
+		q = q.Where("code > ?", page.AfterCode)
+	}
+	if err := q.Find(&rows).Error; err != nil {
+		return nil, false, classify(err)
+	}
+	rows, more := trimPage(rows, page.Limit)
+	return rows, more, nil
+}
+
+// UpdateGroup writes the named columns of g (by code) when etag matches.
+func (s *Store) UpdateGroup(ctx context.Context, g InteractionGroup, etag string, columns []string) (InteractionGroup, error) {
+	var out InteractionGroup
+	err := s.inTx(ctx, func(tx *gorm.DB) error {
+		var cur InteractionGroup
+		if err := lockRow(tx, &cur, "code = ?", g.Code); err != nil {
+			return notFoundAs(err, "interaction group %q", g.Code)
+		}
+		if err := checkEtag(etag, cur.Etag, "interaction group "+quote(g.Code)); err != nil {
+			return err
+		}
+		stampUpdate(ctx, &g.Etag, &g.UserID, &g.UpdateTime)
+		if err := tx.Model(&InteractionGroup{}).Where("code = ?", g.Code).
+			Select(withStamps(columns)).Updates(&g).Error; err != nil {
+			return err
+		}
+		return tx.Where("code = ?", g.Code).Take(&out).Error
+	})
+	return out, err
+}
+
+// DeleteGroup deletes a group that has no templates.
+func (s *Store) DeleteGroup(ctx context.Context, code, etag string) error {
+	return s.inTx(ctx, func(tx *gorm.DB) error {
+		var cur InteractionGroup
+		if err := lockRow(tx, &cur, "code = ?", code); err != nil {
+			return notFoundAs(err, "interaction group %q", code)
+		}
+		if err := checkEtag(etag, cur.Etag, "interaction group "+quote(code)); err != nil {
+			return err
+		}
+		used, err := exists(tx, &InteractionTemplate{}, "group_code = ?", code)
+		if err != nil {
+			return err
+		}
+		if used {
+			return newError(ErrPrecondition, ReasonGroupHasTemplates, "interaction group %q still has templates: delete or move them first", code)
+		}
+		return tx.Where("code = ?", code).Delete(&InteractionGroup{}).Error
+	})
+}
+
+// lockRow reads one row for update (a no-op lock on SQLite, whose single
+// writer already serialises transactions).
+func lockRow(tx *gorm.DB, dest any, query string, args ...any) error {
+	return tx.Clauses(clause.Locking{Strength: clause.LockingStrengthUpdate}).Where(query, args...).Take(dest).Error
+}
+
+// shareRow reads one row and keeps others from changing or deleting it until
+// the transaction ends.
+func shareRow(tx *gorm.DB, dest any, query string, args ...any) error {
+	return tx.Clauses(clause.Locking{Strength: clause.LockingStrengthShare}).Where(query, args...).Take(dest).Error
+}
+
+// exists reports whether any row of model matches the condition.
+func exists(tx *gorm.DB, model any, query string, args ...any) (bool, error) {
+	var one []int
+	err := tx.Model(model).Select("1").Where(query, args...).Limit(1).Find(&one).Error
+	return len(one) > 0, err
+}
+
+// stampNew fills the bookkeeping fields of a new row.
+func stampNew(ctx context.Context, etag, user *string, created, updated *int64) {
+	now := nowMicros()
+	*etag, *user, *created, *updated = newEtag(), userID(ctx), now, now
+}
+
+// stampUpdate fills the bookkeeping fields of a changed row.
+func stampUpdate(ctx context.Context, etag, user *string, updated *int64) {
+	*etag, *user, *updated = newEtag(), userID(ctx), nowMicros()
+}
+
+// withStamps adds the bookkeeping columns to an update's column list.
+func withStamps(columns []string) []string {
+	return append(append([]string{}, columns...), "etag", "user_id", "update_time")
+}
+
+// alreadyExists turns a duplicate-key error into a readable ErrAlreadyExists.
+func alreadyExists(err error, format string, args ...any) error {
+	if errors.Is(classify(err), ErrAlreadyExists) {
+		return newError(ErrAlreadyExists, ReasonAlreadyExists, format, args...)
+	}
+	return err
+}
+
+// notFoundAs turns a missing row into a readable ErrNotFound.
+func notFoundAs(err error, format string, args ...any) error {
+	return notFoundReason(err, ReasonNotFound, format, args...)
+}
+
+// notFoundReason is notFoundAs with a specific reason.
+func notFoundReason(err error, reason, format string, args ...any) error {
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		e := newError(ErrNotFound, reason, format, args...)
+		e.Message += " not found"
+		return e
+	}
+	return classify(err)
+}
+
+// quote formats a code for messages.
+func quote(code string) string { return `"` + code + `"` }

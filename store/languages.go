@@ -1,0 +1,119 @@
+package store
+
+import (
+	"context"
+	"slices"
+
+	"gorm.io/gorm"
+)
+
+// CreateLanguage adds a language row to an existing template.
+func (s *Store) CreateLanguage(ctx context.Context, l InteractionTemplateLanguage) (InteractionTemplateLanguage, error) {
+	var etagUnused string
+	stampNew(ctx, &etagUnused, &l.UserID, &l.CreateTime, &l.UpdateTime)
+	err := s.inTx(ctx, func(tx *gorm.DB) error {
+		var t InteractionTemplate
+		if err := shareRow(tx, &t, "code = ?", l.TemplateCode); err != nil {
+			return notFoundReason(err, ReasonTemplateNotFound, "interaction template %q", l.TemplateCode)
+		}
+		if err := requireAttachment(tx, l.AttachmentID); err != nil {
+			return err
+		}
+		if l.AttachmentID != nil {
+			if err := refuseAttachmentOnDocumentTemplate(tx, l.TemplateCode); err != nil {
+				return err
+			}
+		}
+		return alreadyExists(tx.Create(&l).Error, "interaction template %q already has language %q", l.TemplateCode, l.LanguageCode)
+	})
+	return l, err
+}
+
+// GetLanguage reads one language row.
+func (s *Store) GetLanguage(ctx context.Context, templateCode, languageCode string) (InteractionTemplateLanguage, error) {
+	var l InteractionTemplateLanguage
+	err := s.read(ctx).Where("template_code = ? AND language_code = ?", templateCode, languageCode).Take(&l).Error
+	return l, notFoundAs(err, "language %q of interaction template %q", languageCode, templateCode)
+}
+
+// ListLanguages returns a template's language rows in language code order.
+func (s *Store) ListLanguages(ctx context.Context, templateCode string, page Page) ([]InteractionTemplateLanguage, bool, error) {
+	if _, err := s.GetTemplate(ctx, templateCode); err != nil {
+		return nil, false, err
+	}
+	var rows []InteractionTemplateLanguage
+	q := s.read(ctx).Where("template_code = ?", templateCode).Order("language_code").Limit(page.Limit + 1)
+	if page.HasAfter {
+		q = q.Where("language_code > ?", page.AfterCode)
+	}
+	if err := q.Find(&rows).Error; err != nil {
+		return nil, false, classify(err)
+	}
+	rows, more := trimPage(rows, page.Limit)
+	return rows, more, nil
+}
+
+// UpdateLanguage writes the named columns (description, attachment_id) of a row.
+func (s *Store) UpdateLanguage(ctx context.Context, l InteractionTemplateLanguage, columns []string) (InteractionTemplateLanguage, error) {
+	var out InteractionTemplateLanguage
+	err := s.inTx(ctx, func(tx *gorm.DB) error {
+		var cur InteractionTemplateLanguage
+		where := "template_code = ? AND language_code = ?"
+		if err := lockRow(tx, &cur, where, l.TemplateCode, l.LanguageCode); err != nil {
+			return notFoundAs(err, "language %q of interaction template %q", l.LanguageCode, l.TemplateCode)
+		}
+		var released []*int64
+		if slices.Contains(columns, "attachment_id") {
+			if err := requireAttachment(tx, l.AttachmentID); err != nil {
+				return err
+			}
+			if l.AttachmentID != nil {
+				if err := refuseAttachmentOnDocumentTemplate(tx, l.TemplateCode); err != nil {
+					return err
+				}
+			}
+			if !sameID(cur.AttachmentID, l.AttachmentID) {
+				released = append(released, cur.AttachmentID)
+			}
+		}
+		l.UserID, l.UpdateTime = userID(ctx), nowMicros()
+		cols := append(append([]string{}, columns...), "user_id", "update_time")
+		if err := tx.Model(&InteractionTemplateLanguage{}).Where(where, l.TemplateCode, l.LanguageCode).
+			Select(cols).Updates(&l).Error; err != nil {
+			return err
+		}
+		if err := releaseAttachments(tx, released...); err != nil {
+			return err
+		}
+		return tx.Where(where, l.TemplateCode, l.LanguageCode).Take(&out).Error
+	})
+	return out, err
+}
+
+// DeleteLanguage deletes a language row, clears the template's default
+// language when it named this row, and releases the row's attachment.
+func (s *Store) DeleteLanguage(ctx context.Context, templateCode, languageCode string) error {
+	return s.inTx(ctx, func(tx *gorm.DB) error {
+		var t InteractionTemplate
+		if err := lockRow(tx, &t, "code = ?", templateCode); err != nil {
+			return notFoundReason(err, ReasonTemplateNotFound, "interaction template %q", templateCode)
+		}
+		var cur InteractionTemplateLanguage
+		where := "template_code = ? AND language_code = ?"
+		if err := tx.Where(where, templateCode, languageCode).Take(&cur).Error; err != nil {
+			return notFoundAs(err, "language %q of interaction template %q", languageCode, templateCode)
+		}
+		if err := tx.Where(where, templateCode, languageCode).Delete(&InteractionTemplateLanguage{}).Error; err != nil {
+			return err
+		}
+		if t.LanguageCodeDefault == languageCode {
+			t.LanguageCodeDefault = ""
+			stampUpdate(ctx, &t.Etag, &t.UserID, &t.UpdateTime)
+			if err := tx.Model(&InteractionTemplate{}).Where("code = ?", templateCode).
+				Select(withStamps([]string{"language_code_default"})).Updates(&t).Error; err != nil {
+				return err
+			}
+		}
+		return releaseAttachments(tx, cur.AttachmentID)
+	})
+}

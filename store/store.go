@@ -1,0 +1,193 @@
+// Package store persists interlog's resources through GORM on SQLite or
+// MySQL. Each exported method of Store is one whole operation: it validates
+// what needs the database, runs in one transaction (or in bounded batches for
+// bulk work) and returns the package's sentinel errors.
+package store
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/glebarez/sqlite"
+	mysqldriver "github.com/go-sql-driver/mysql"
+	"gorm.io/driver/mysql"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+)
+
+// Dialect names the database engine behind a Store.
+type Dialect string
+
+// The supported engines.
+const (
+	SQLite Dialect = "sqlite"
+	MySQL  Dialect = "mysql"
+)
+
+// DefaultURL is the embedded database used when no URL is configured.
+const DefaultURL = "sqlite://./interlog.db"
+
+// Options tune a Store. The zero value is usable.
+type Options struct {
+	// MaxOpenConns bounds the connection pool (MySQL). Default 32.
+	MaxOpenConns int
+	// ConnectTimeout bounds establishing one connection. Default 5s.
+	ConnectTimeout time.Duration
+}
+
+// Store is the persistence layer. It is safe for concurrent use.
+type Store struct {
+	db      *gorm.DB
+	dialect Dialect
+}
+
+// Open connects to the database named by rawURL ("sqlite:///path/file.db",
+// "sqlite://./relative.db" or "mysql://user:pass@host:port/db"). It does not
+// migrate; call Migrate or CheckSchema.
+func Open(ctx context.Context, rawURL string, opts Options) (*Store, error) {
+	if opts.MaxOpenConns <= 0 {
+		opts.MaxOpenConns = 32
+	}
+	if opts.ConnectTimeout <= 0 {
+		opts.ConnectTimeout = 5 * time.Second
+	}
+	dialector, dialect, err := dialectorFor(rawURL, opts)
+	if err != nil {
+		return nil, err
+	}
+	db, err := gorm.Open(dialector, &gorm.Config{
+		Logger:                 logger.Discard,
+		SkipDefaultTransaction: true,
+		NowFunc:                func() time.Time { return time.Now().UTC() },
+		TranslateError:         false,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("open %s database: %w", dialect, err)
+	}
+	sqlDB, err := db.DB()
+	if err != nil {
+		return nil, err
+	}
+	if dialect == SQLite {
+		// One writer at a time is SQLite's model; a single connection turns
+		// lock contention into queueing instead of SQLITE_BUSY errors.
+		sqlDB.SetMaxOpenConns(1)
+	} else {
+		sqlDB.SetMaxOpenConns(opts.MaxOpenConns)
+		sqlDB.SetMaxIdleConns(opts.MaxOpenConns)
+		sqlDB.SetConnMaxLifetime(30 * time.Minute)
+	}
+	s := &Store{db: db, dialect: dialect}
+	pingCtx, cancel := context.WithTimeout(ctx, opts.ConnectTimeout)
+	defer cancel()
+	if err := s.Ping(pingCtx); err != nil {
+		_ = sqlDB.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// dialectorFor turns a database URL into a GORM dialector.
+func dialectorFor(rawURL string, opts Options) (gorm.Dialector, Dialect, error) {
+	scheme, rest, ok := strings.Cut(rawURL, "://")
+	if !ok {
+		return nil, "", fmt.Errorf("database URL %q: want sqlite:///path/file.db or mysql://user:pass@host:port/db", redactURL(rawURL))
+	}
+	switch scheme {
+	case "sqlite":
+		if rest == "" {
+			return nil, "", fmt.Errorf("database URL %q: missing file path", rawURL)
+		}
+		// WAL lets readers run beside the writer; foreign keys are off by default in SQLite.
+		dsn := "file:" + rest + "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)"
+		return sqlite.Open(dsn), SQLite, nil
+	case "mysql":
+		cfg, err := mysqlConfig(rawURL, opts)
+		if err != nil {
+			return nil, "", err
+		}
+		return mysql.New(mysql.Config{DSNConfig: cfg, DSN: cfg.FormatDSN()}), MySQL, nil
+	default:
+		return nil, "", fmt.Errorf("database URL %q: unknown scheme %q (want sqlite or mysql)", redactURL(rawURL), scheme)
+	}
+}
+
+// mysqlConfig builds the driver configuration from a mysql:// URL.
+func mysqlConfig(rawURL string, opts Options) (*mysqldriver.Config, error) {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return nil, fmt.Errorf("database URL %q: %v", redactURL(rawURL), err)
+	}
+	dbName := strings.TrimPrefix(u.Path, "/")
+	if dbName == "" || u.Host == "" {
+		return nil, fmt.Errorf("database URL %q: want mysql://user:pass@host:port/db", redactURL(rawURL))
+	}
+	cfg := mysqldriver.NewConfig()
+	cfg.Net = "tcp"
+	cfg.Addr = u.Host
+	if u.Port() == "" {
+		cfg.Addr = u.Host + ":3306"
+	}
+	cfg.DBName = dbName
+	if u.User != nil {
+		cfg.User = u.User.Username()
+		cfg.Passwd, _ = u.User.Password()
+	}
+	cfg.ParseTime = true
+	cfg.Loc = time.UTC
+	cfg.Collation = "utf8mb4_bin"
+	cfg.Timeout = opts.ConnectTimeout
+	cfg.ReadTimeout = 60 * time.Second
+	cfg.WriteTimeout = 60 * time.Second
+	cfg.InterpolateParams = true
+	// READ COMMITTED is set per transaction (see inTx): the session variable
+	// is spelled differently by MySQL 8 and MariaDB 10.
+	cfg.Params = map[string]string{"time_zone": "'+00:00'"}
+	return cfg, nil
+}
+
+// redactURL hides the password of a database URL for messages and logs.
+func redactURL(rawURL string) string {
+	u, err := url.Parse(rawURL)
+	if err != nil || u.User == nil {
+		return rawURL
+	}
+	return u.Redacted()
+}
+
+// RedactURL hides the password of a database URL, for logging configuration.
+func RedactURL(rawURL string) string { return redactURL(rawURL) }
+
+// Dialect reports the engine behind the store.
+func (s *Store) Dialect() Dialect { return s.dialect }
+
+// Ping checks that the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	sqlDB, err := s.db.DB()
+	if err != nil {
+		return err
+	}
+	return classify(sqlDB.PingContext(ctx))
+}
+
+// Close releases the connection pool.
+func (s *Store) Close() error {
+	sqlDB, err := s.db.DB()
+	if err != nil {
+		return err
+	}
+	return sqlDB.Close()
+}
+
+// PoolStats exposes the connection pool's counters for metrics.
+func (s *Store) PoolStats() (open, inUse, idle int, waitCount int64, waitDuration time.Duration) {
+	sqlDB, err := s.db.DB()
+	if err != nil {
+		return
+	}
+	st := sqlDB.Stats()
+	return st.OpenConnections, st.InUse, st.Idle, st.WaitCount, st.WaitDuration
+}

@@ -1,0 +1,73 @@
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"time"
+)
+
+// Enum numbers the store's rules depend on. They equal the API's enum
+// numbers; a server test checks that.
+const (
+	CorrespondenceTypeNone  int16 = 0
+	CorrespondenceTypeEmail int16 = 2
+	ContactTypeCompany      int16 = 1
+	ContactTypePerson       int16 = 2
+	InitiatedByUs           int16 = 1
+)
+
+// Micros converts a time to the stored form: Unix microseconds, UTC.
+func Micros(t time.Time) int64 { return t.UnixMicro() }
+
+// Time converts a stored time back; it is always UTC.
+func Time(us int64) time.Time { return time.UnixMicro(us).UTC() }
+
+// nowMicros is the current time in stored form.
+func nowMicros() int64 { return Micros(time.Now()) }
+
+// newEtag returns a fresh random etag; every write of a resource changes it.
+func newEtag() string {
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+type userKey struct{}
+
+// WithUserID returns a context whose writes are recorded as made by userID.
+func WithUserID(ctx context.Context, userID string) context.Context {
+	return context.WithValue(ctx, userKey{}, userID)
+}
+
+// userID returns the principal recorded on writes made with ctx.
+func userID(ctx context.Context) string {
+	id, _ := ctx.Value(userKey{}).(string)
+	return id
+}
+
+// Page asks for one page of a keyset-paginated list: rows after the given
+// key, at most Limit of them.
+type Page struct {
+	Limit       int
+	AfterCode   string // for lists ordered by a code
+	AfterNumber int64  // for lists ordered by a number
+	AfterTime   int64  // for lists ordered by time then number
+	HasAfter    bool   // false on the first page
+}
+
+// trimPage cuts rows fetched with Limit+1 to Limit and says whether more exist.
+func trimPage[T any](rows []T, limit int) ([]T, bool) {
+	if len(rows) > limit {
+		return rows[:limit], true
+	}
+	return rows, false
+}
+
+// checkEtag returns ErrEtagMismatch when want is set and differs from have.
+func checkEtag(want, have, name string) error {
+	if want != "" && want != have {
+		return newError(ErrEtagMismatch, ReasonEtagMismatch, "%s was changed by someone else: etag %q is stale, read it again", name, want)
+	}
+	return nil
+}
