@@ -49,4 +49,4 @@ bench:
 
 ## fuzz-short: a short run of every fuzz target
 fuzz-short:
-	./scripts/fuzz-short.sh
+	@if [ -x scripts/fuzz-short.sh ]; then ./scripts/fuzz-short.sh; else echo "no fuzz targets yet (scripts/fuzz-short.sh)"; fi
