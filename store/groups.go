@@ -26,16 +26,7 @@ func (s *Store) GetGroup(ctx context.Context, code string) (InteractionGroup, er
 
 // ListGroups returns groups in code order after page.AfterCode.
 func (s *Store) ListGroups(ctx context.Context, page Page) ([]InteractionGroup, bool, error) {
-	var rows []InteractionGroup
-	q := s.read(ctx).Order("code").Limit(page.Limit + 1)
-	if page.HasAfter {
-		q = q.Where("code > ?", page.AfterCode)
-	}
-	if err := q.Find(&rows).Error; err != nil {
-		return nil, false, classify(err)
-	}
-	rows, more := trimPage(rows, page.Limit)
-	return rows, more, nil
+	return pageByCode[InteractionGroup](s.read(ctx), "code", page)
 }
 
 // UpdateGroup writes the named columns of g (by code) when etag matches.

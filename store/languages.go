@@ -41,16 +41,7 @@ func (s *Store) ListLanguages(ctx context.Context, templateCode string, page Pag
 	if _, err := s.GetTemplate(ctx, templateCode); err != nil {
 		return nil, false, err
 	}
-	var rows []InteractionTemplateLanguage
-	q := s.read(ctx).Where("template_code = ?", templateCode).Order("language_code").Limit(page.Limit + 1)
-	if page.HasAfter {
-		q = q.Where("language_code > ?", page.AfterCode)
-	}
-	if err := q.Find(&rows).Error; err != nil {
-		return nil, false, classify(err)
-	}
-	rows, more := trimPage(rows, page.Limit)
-	return rows, more, nil
+	return pageByCode[InteractionTemplateLanguage](s.read(ctx).Where("template_code = ?", templateCode), "language_code", page)
 }
 
 // UpdateLanguage writes the named columns (description, attachment_id) of a row.

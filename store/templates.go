@@ -39,19 +39,11 @@ func (s *Store) GetTemplate(ctx context.Context, code string) (InteractionTempla
 
 // ListTemplates returns templates in code order, of one group when groupCode is set.
 func (s *Store) ListTemplates(ctx context.Context, groupCode string, page Page) ([]InteractionTemplate, bool, error) {
-	var rows []InteractionTemplate
-	q := s.read(ctx).Order("code").Limit(page.Limit + 1)
+	q := s.read(ctx)
 	if groupCode != "" {
 		q = q.Where("group_code = ?", groupCode)
 	}
-	if page.HasAfter {
-		q = q.Where("code > ?", page.AfterCode)
-	}
-	if err := q.Find(&rows).Error; err != nil {
-		return nil, false, classify(err)
-	}
-	rows, more := trimPage(rows, page.Limit)
-	return rows, more, nil
+	return pageByCode[InteractionTemplate](q, "code", page)
 }
 
 // UpdateTemplate writes the named columns of t (by code) when etag matches,

@@ -5,6 +5,8 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"time"
+
+	"gorm.io/gorm"
 )
 
 // Enum numbers the store's rules depend on. They equal the API's enum
@@ -54,6 +56,21 @@ type Page struct {
 	AfterNumber int64  // for lists ordered by a number
 	AfterTime   int64  // for lists ordered by time then number
 	HasAfter    bool   // false on the first page
+}
+
+// pageByCode reads one page of q ordered by a unique code column, after
+// page.AfterCode. It returns the rows and whether more follow.
+func pageByCode[T any](q *gorm.DB, column string, page Page) ([]T, bool, error) {
+	var rows []T
+	q = q.Order(column).Limit(page.Limit + 1)
+	if page.HasAfter {
+		q = q.Where(column+" > ?", page.AfterCode)
+	}
+	if err := q.Find(&rows).Error; err != nil {
+		return nil, false, classify(err)
+	}
+	rows, more := trimPage(rows, page.Limit)
+	return rows, more, nil
 }
 
 // trimPage cuts rows fetched with Limit+1 to Limit and says whether more exist.
