@@ -92,7 +92,7 @@ func New(st *store.Store, opts Options) (*Server, error) {
 func (s *Server) register() {
 	apiv1.RegisterInteractionGroupServiceServer(s.GRPC, &groupService{store: s.store})
 	apiv1.RegisterInteractionTemplateServiceServer(s.GRPC, &templateService{store: s.store})
-	apiv1.RegisterContactServiceServer(s.GRPC, &apiv1.UnimplementedContactServiceServer{})
+	apiv1.RegisterContactServiceServer(s.GRPC, &contactService{store: s.store})
 	apiv1.RegisterInteractionLogServiceServer(s.GRPC, &apiv1.UnimplementedInteractionLogServiceServer{})
 	apiv1.RegisterSegmentServiceServer(s.GRPC, &apiv1.UnimplementedSegmentServiceServer{})
 	apiv1.RegisterAttachmentServiceServer(s.GRPC, &apiv1.UnimplementedAttachmentServiceServer{})

@@ -70,6 +70,7 @@ const (
 	ReasonDatabaseUnavailable     = "DATABASE_UNAVAILABLE"
 	ReasonLimitExceeded           = "LIMIT_EXCEEDED"
 	ReasonNotCanceled             = "NOT_CANCELED"
+	ReasonCompanyHasPersons       = "COMPANY_HAS_PERSONS"
 )
 
 // Error is a store failure with the rule it broke and, for invalid input,

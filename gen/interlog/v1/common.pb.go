@@ -646,6 +646,8 @@ const (
 	ErrorReason_ERROR_REASON_LOGGED_SEGMENT_NOT_FOUND ErrorReason = 39
 	// The operation needs a canceled resource.
 	ErrorReason_ERROR_REASON_NOT_CANCELED ErrorReason = 40
+	// The company still has persons (contacts naming it as their company).
+	ErrorReason_ERROR_REASON_COMPANY_HAS_PERSONS ErrorReason = 41
 )
 
 // Enum value maps for ErrorReason.
@@ -692,6 +694,7 @@ var (
 		38: "ERROR_REASON_UNIMPLEMENTED",
 		39: "ERROR_REASON_LOGGED_SEGMENT_NOT_FOUND",
 		40: "ERROR_REASON_NOT_CANCELED",
+		41: "ERROR_REASON_COMPANY_HAS_PERSONS",
 	}
 	ErrorReason_value = map[string]int32{
 		"ERROR_REASON_UNSPECIFIED":                0,
@@ -735,6 +738,7 @@ var (
 		"ERROR_REASON_UNIMPLEMENTED":              38,
 		"ERROR_REASON_LOGGED_SEGMENT_NOT_FOUND":   39,
 		"ERROR_REASON_NOT_CANCELED":               40,
+		"ERROR_REASON_COMPANY_HAS_PERSONS":        41,
 	}
 )
 
@@ -831,7 +835,7 @@ const file_interlog_v1_common_proto_rawDesc = "" +
 	"\x1eDOCUMENT_TYPE_SERVICE_CONTRACT\x10\x17\x12(\n" +
 	"$DOCUMENT_TYPE_SERVICE_CONTRACT_QUOTE\x10\x18\x12\x1f\n" +
 	"\x1bDOCUMENT_TYPE_SERVICE_QUOTE\x10\x19\x12%\n" +
-	"!DOCUMENT_TYPE_SALES_DRAFT_INVOICE\x10\x1a*\xf9\v\n" +
+	"!DOCUMENT_TYPE_SALES_DRAFT_INVOICE\x10\x1a*\x9f\f\n" +
 	"\vErrorReason\x12\x1c\n" +
 	"\x18ERROR_REASON_UNSPECIFIED\x10\x00\x12\x1e\n" +
 	"\x1aERROR_REASON_INVALID_FIELD\x10\x01\x12\x1a\n" +
@@ -874,7 +878,8 @@ const file_interlog_v1_common_proto_rawDesc = "" +
 	"\x15ERROR_REASON_INTERNAL\x10%\x12\x1e\n" +
 	"\x1aERROR_REASON_UNIMPLEMENTED\x10&\x12)\n" +
 	"%ERROR_REASON_LOGGED_SEGMENT_NOT_FOUND\x10'\x12\x1d\n" +
-	"\x19ERROR_REASON_NOT_CANCELED\x10(B\xa4\x01\n" +
+	"\x19ERROR_REASON_NOT_CANCELED\x10(\x12$\n" +
+	" ERROR_REASON_COMPANY_HAS_PERSONS\x10)B\xa4\x01\n" +
 	"\x0fcom.interlog.v1B\vCommonProtoP\x01Z7github.com/interlog/interlog/gen/interlog/v1;interlogv1\xa2\x02\x03IXX\xaa\x02\vInterlog.V1\xca\x02\vInterlog\\V1\xe2\x02\x17Interlog\\V1\\GPBMetadata\xea\x02\fInterlog::V1b\x06proto3"
 
 var (

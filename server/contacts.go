@@ -1,0 +1,198 @@
+package server
+
+import (
+	"context"
+	"fmt"
+
+	apiv1 "github.com/interlog/interlog/gen/interlog/v1"
+	"github.com/interlog/interlog/store"
+)
+
+const contactCollection = "contacts"
+
+// contactService implements apiv1.ContactServiceServer. GetContactStatistics
+// belongs to the statistics work and answers UNIMPLEMENTED until it lands.
+type contactService struct {
+	apiv1.UnimplementedContactServiceServer
+	store *store.Store
+}
+
+// contactUpdatable lists the fields UpdateContact may change.
+var contactUpdatable = map[string]string{
+	"type":                "type",
+	"display_name":        "display_name",
+	"company_no":          "company_no",
+	"language_code":       "language_code",
+	"correspondence_type": "correspondence_type",
+	"salesperson_code":    "salesperson_code",
+	"email":               "email",
+	"phone":               "phone",
+	"privacy_blocked":     "privacy_blocked",
+}
+
+func (s *contactService) CreateContact(ctx context.Context, req *apiv1.CreateContactRequest) (*apiv1.CreateContactResponse, error) {
+	in := req.GetContact()
+	no, err := normalizeCode("contact.no", in.GetNo(), longCode, false)
+	if err != nil {
+		return nil, err
+	}
+	c, err := contactFromAPI("contact.", in, no, true)
+	if err != nil {
+		return nil, err
+	}
+	out, err := s.store.CreateContact(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	return &apiv1.CreateContactResponse{Contact: contactToAPI(out)}, nil
+}
+
+func (s *contactService) GetContact(ctx context.Context, req *apiv1.GetContactRequest) (*apiv1.GetContactResponse, error) {
+	no, err := parseCodeName("name", req.GetName(), contactCollection, longCode)
+	if err != nil {
+		return nil, err
+	}
+	c, err := s.store.GetContact(ctx, no)
+	if err != nil {
+		return nil, err
+	}
+	return &apiv1.GetContactResponse{Contact: contactToAPI(c)}, nil
+}
+
+func (s *contactService) ListContacts(ctx context.Context, req *apiv1.ListContactsRequest) (*apiv1.ListContactsResponse, error) {
+	company, err := normalizeCode("company_no", req.GetCompanyNo(), longCode, true)
+	if err != nil {
+		return nil, err
+	}
+	p, err := newPager(req)
+	if err != nil {
+		return nil, err
+	}
+	filter := store.ContactFilter{Type: int16(req.GetType()), CompanyNo: company, DisplayNamePrefix: req.GetDisplayNamePrefix()}
+	rows, more, err := s.store.ListContacts(ctx, filter, p.page)
+	if err != nil {
+		return nil, err
+	}
+	resp := &apiv1.ListContactsResponse{}
+	for _, c := range rows {
+		resp.Contacts = append(resp.Contacts, contactToAPI(c))
+	}
+	if more {
+		resp.NextPageToken = p.next(more, store.Page{AfterCode: rows[len(rows)-1].No})
+	}
+	return resp, nil
+}
+
+func (s *contactService) UpdateContact(ctx context.Context, req *apiv1.UpdateContactRequest) (*apiv1.UpdateContactResponse, error) {
+	in := req.GetContact()
+	no, err := parseCodeName("contact.name", in.GetName(), contactCollection, longCode)
+	if err != nil {
+		return nil, err
+	}
+	cols, err := maskColumns(req.GetUpdateMask(), contactUpdatable)
+	if err != nil {
+		return nil, err
+	}
+	c, err := contactFromAPI("contact.", in, no, masked(cols, "type"))
+	if err != nil {
+		return nil, err
+	}
+	out, err := s.store.UpdateContact(ctx, c, in.GetEtag(), cols)
+	if err != nil {
+		return nil, err
+	}
+	return &apiv1.UpdateContactResponse{Contact: contactToAPI(out)}, nil
+}
+
+func (s *contactService) DeleteContact(ctx context.Context, req *apiv1.DeleteContactRequest) (*apiv1.DeleteContactResponse, error) {
+	no, err := parseCodeName("name", req.GetName(), contactCollection, longCode)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.store.DeleteContact(ctx, no, req.GetEtag()); err != nil {
+		return nil, err
+	}
+	return &apiv1.DeleteContactResponse{}, nil
+}
+
+func (s *contactService) BatchUpsertContacts(ctx context.Context, req *apiv1.BatchUpsertContactsRequest) (*apiv1.BatchUpsertContactsResponse, error) {
+	contacts := make([]store.Contact, 0, len(req.GetContacts()))
+	seen := map[string]bool{}
+	for i, in := range req.GetContacts() {
+		prefix := fmt.Sprintf("contacts[%d].", i)
+		no, err := normalizeCode(prefix+"no", in.GetNo(), longCode, false)
+		if err != nil {
+			return nil, err
+		}
+		if seen[no] {
+			return nil, invalidField(prefix+"no", fmt.Sprintf("contact %q appears more than once in the batch", no))
+		}
+		seen[no] = true
+		c, err := contactFromAPI(prefix, in, no, true)
+		if err != nil {
+			return nil, err
+		}
+		c.Etag = in.GetEtag()
+		contacts = append(contacts, c)
+	}
+	out, err := s.store.BatchUpsertContacts(ctx, contacts)
+	if err != nil {
+		return nil, err
+	}
+	resp := &apiv1.BatchUpsertContactsResponse{Contacts: make([]*apiv1.Contact, len(out))}
+	for i, c := range out {
+		resp.Contacts[i] = contactToAPI(c)
+	}
+	return resp, nil
+}
+
+// contactFromAPI converts and checks the writable fields of a contact; p is
+// the field path prefix for violations. needType makes type required.
+func contactFromAPI(p string, in *apiv1.Contact, no string, needType bool) (store.Contact, error) {
+	if needType && in.GetType() == apiv1.ContactType_CONTACT_TYPE_UNSPECIFIED {
+		return store.Contact{}, invalidField(p+"type", "is required: COMPANY or PERSON")
+	}
+	company, err := normalizeCode(p+"company_no", in.GetCompanyNo(), longCode, true)
+	if err != nil {
+		return store.Contact{}, err
+	}
+	lang, err := normalizeCode(p+"language_code", in.GetLanguageCode(), shortCode, true)
+	if err != nil {
+		return store.Contact{}, err
+	}
+	salesperson, err := normalizeCode(p+"salesperson_code", in.GetSalespersonCode(), longCode, true)
+	if err != nil {
+		return store.Contact{}, err
+	}
+	return store.Contact{
+		No:                 no,
+		Type:               int16(in.GetType()),
+		DisplayName:        in.GetDisplayName(),
+		CompanyNo:          company,
+		LanguageCode:       lang,
+		CorrespondenceType: int16(in.GetCorrespondenceType()),
+		SalespersonCode:    salesperson,
+		Email:              in.GetEmail(),
+		Phone:              in.GetPhone(),
+		PrivacyBlocked:     in.GetPrivacyBlocked(),
+	}, nil
+}
+
+func contactToAPI(c store.Contact) *apiv1.Contact {
+	return &apiv1.Contact{
+		Name:               codeName(contactCollection, c.No),
+		No:                 c.No,
+		Type:               apiv1.ContactType(c.Type),
+		DisplayName:        c.DisplayName,
+		CompanyNo:          c.CompanyNo,
+		LanguageCode:       c.LanguageCode,
+		CorrespondenceType: apiv1.CorrespondenceType(c.CorrespondenceType),
+		SalespersonCode:    c.SalespersonCode,
+		Email:              c.Email,
+		Phone:              c.Phone,
+		PrivacyBlocked:     c.PrivacyBlocked,
+		Etag:               c.Etag,
+		CreateTime:         timestamp(c.CreateTime),
+		UpdateTime:         timestamp(c.UpdateTime),
+	}
+}
