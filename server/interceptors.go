@@ -36,7 +36,8 @@ func requestIDFrom(ctx context.Context) string {
 }
 
 // withRequestID takes the caller's x-request-id when it is sensible, else
-// makes one, and returns it in the response header.
+// makes one, and returns it in the response header. It also starts the
+// call's logNotes.
 func withRequestID(ctx context.Context) context.Context {
 	id := ""
 	if md, ok := metadata.FromIncomingContext(ctx); ok {
@@ -48,7 +49,7 @@ func withRequestID(ctx context.Context) context.Context {
 		id = uuid.NewString()
 	}
 	_ = grpc.SetHeader(ctx, metadata.Pairs(requestIDHeader, id))
-	return context.WithValue(ctx, requestIDKey{}, id)
+	return context.WithValue(withLogNotes(ctx), requestIDKey{}, id)
 }
 
 func printable(s string) bool {

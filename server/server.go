@@ -28,6 +28,10 @@ type Options struct {
 	HealthInterval time.Duration
 	// ServerOptions are passed to grpc.NewServer after ours (TLS credentials, limits).
 	ServerOptions []grpc.ServerOption
+	// Tokens authenticates callers (see TokenFile). Nil serves without
+	// authentication: every caller has the admin role and is "anonymous", or
+	// the subject of its verified client certificate.
+	Tokens *TokenFile
 }
 
 // Server is the assembled gRPC server.
@@ -52,6 +56,7 @@ func New(st *store.Store, opts Options) (*Server, error) {
 		return nil, err
 	}
 	idem := &idempotency{store: st}
+	auth := &authenticator{tokens: opts.Tokens}
 	logOpts := []logging.Option{
 		logging.WithLogOnEvents(logging.FinishCall),
 		logging.WithFieldsFromContext(accessLogFields),
@@ -62,7 +67,7 @@ func New(st *store.Store, opts Options) (*Server, error) {
 			requestIDUnary,
 			logging.UnaryServerInterceptor(accessLogger(opts.Logger), logOpts...),
 			statusUnary(opts.Logger),
-			principalUnary,
+			auth.unary,
 			v.unary,
 			idem.unary,
 		),
@@ -71,7 +76,7 @@ func New(st *store.Store, opts Options) (*Server, error) {
 			requestIDStream,
 			logging.StreamServerInterceptor(accessLogger(opts.Logger), logOpts...),
 			statusStream(opts.Logger),
-			principalStream,
+			auth.stream,
 			v.stream,
 		),
 	}, opts.ServerOptions...)
@@ -137,23 +142,4 @@ func (s *Server) Close() {
 		close(s.stop)
 	}
 	s.health.Shutdown()
-}
-
-// principalUnary records the caller for the store. Until authentication is
-// configured every caller is "anonymous".
-func principalUnary(ctx context.Context, req any, _ *grpc.UnaryServerInfo, h grpc.UnaryHandler) (any, error) {
-	return h(callerContext(ctx), req)
-}
-
-func principalStream(srv any, ss grpc.ServerStream, _ *grpc.StreamServerInfo, h grpc.StreamHandler) error {
-	return h(srv, &contextStream{ServerStream: ss, ctx: callerContext(ss.Context())})
-}
-
-func callerContext(ctx context.Context) context.Context {
-	p := principalFrom(ctx)
-	if p == "" {
-		p = "anonymous"
-		ctx = withPrincipal(ctx, p)
-	}
-	return store.WithUserID(ctx, p)
 }

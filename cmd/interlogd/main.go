@@ -2,6 +2,8 @@
 //
 //	interlogd [serve] [flags]   serve (the default command)
 //	interlogd migrate [flags]   apply database migrations and exit
+//	interlogd token --principal NAME --role ROLE
+//	                            print a new bearer token and its token-file line
 //
 // Every flag can also be set with an INTERLOG_* environment variable; run
 // `interlogd serve -h` for the list.
@@ -10,7 +12,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -25,19 +26,22 @@ import (
 )
 
 func main() {
-	if err := run(context.Background(), os.Args[1:], os.Stderr); err != nil {
+	if err := run(context.Background(), os.Args[1:], os.Stdout, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "interlogd:", err)
 		os.Exit(1)
 	}
 }
 
 // run dispatches to a subcommand; serve is the default.
-func run(ctx context.Context, args []string, stderr io.Writer) error {
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	cmd := "serve"
-	if len(args) > 0 && (args[0] == "serve" || args[0] == "migrate") {
+	if len(args) > 0 && (args[0] == "serve" || args[0] == "migrate" || args[0] == "token") {
 		cmd, args = args[0], args[1:]
 	}
-	cfg, err := parseConfig(cmd, args, stderr)
+	if cmd == "token" {
+		return printToken(args, stdout, stderr)
+	}
+	cfg, err := parseConfig(cmd, args, stderr, os.LookupEnv)
 	if err != nil {
 		return err
 	}
@@ -50,62 +54,6 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 		defer stop()
 		return serve(ctx, cfg, log)
 	}
-}
-
-// config is the effective configuration of one run.
-type config struct {
-	listen          string
-	database        string
-	migrate         bool
-	insecure        bool
-	shutdownTimeout time.Duration
-	logLevel        slog.Level
-}
-
-// parseConfig reads flags, with INTERLOG_* environment variables as defaults.
-func parseConfig(cmd string, args []string, stderr io.Writer) (config, error) {
-	fs := flag.NewFlagSet("interlogd "+cmd, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	var cfg config
-	fs.StringVar(&cfg.database, "database", env("INTERLOG_DATABASE", store.DefaultURL),
-		"database URL: sqlite:///path/file.db or mysql://user:pass@host:3306/db (INTERLOG_DATABASE)")
-	if cmd == "serve" {
-		fs.StringVar(&cfg.listen, "listen", env("INTERLOG_LISTEN", "127.0.0.1:50051"), "gRPC listen address (INTERLOG_LISTEN)")
-		fs.BoolVar(&cfg.migrate, "migrate", envBool("INTERLOG_MIGRATE"), "apply pending migrations before serving; SQLite always does (INTERLOG_MIGRATE)")
-		fs.BoolVar(&cfg.insecure, "insecure", envBool("INTERLOG_INSECURE"), "allow listening on a non-loopback address without authentication (INTERLOG_INSECURE)")
-		fs.DurationVar(&cfg.shutdownTimeout, "shutdown-timeout", envDuration("INTERLOG_SHUTDOWN_TIMEOUT", 30*time.Second),
-			"how long in-flight calls may run after SIGTERM (INTERLOG_SHUTDOWN_TIMEOUT)")
-	}
-	level := fs.String("log-level", env("INTERLOG_LOG_LEVEL", "info"), "debug, info, warn or error (INTERLOG_LOG_LEVEL)")
-	if err := fs.Parse(args); err != nil {
-		return cfg, err
-	}
-	if fs.NArg() > 0 {
-		return cfg, fmt.Errorf("unexpected arguments %q", fs.Args())
-	}
-	if err := cfg.logLevel.UnmarshalText([]byte(*level)); err != nil {
-		return cfg, fmt.Errorf("-log-level: %v", err)
-	}
-	return cfg, nil
-}
-
-func env(key, def string) string {
-	if v, ok := os.LookupEnv(key); ok {
-		return v
-	}
-	return def
-}
-
-func envBool(key string) bool {
-	v := os.Getenv(key)
-	return v == "1" || v == "true"
-}
-
-func envDuration(key string, def time.Duration) time.Duration {
-	if d, err := time.ParseDuration(os.Getenv(key)); err == nil {
-		return d
-	}
-	return def
 }
 
 func migrate(ctx context.Context, cfg config, log *slog.Logger) error {
@@ -126,6 +74,10 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	if err := checkListenSafety(cfg); err != nil {
 		return err
 	}
+	tokens, err := loadTokens(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
 	st, err := store.Open(ctx, cfg.database, store.Options{})
 	if err != nil {
 		return err
@@ -139,7 +91,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	if err := st.CheckSchema(ctx); err != nil {
 		return err
 	}
-	srv, err := server.New(st, server.Options{Logger: log})
+	srv, err := server.New(st, server.Options{Logger: log, Tokens: tokens})
 	if err != nil {
 		return err
 	}
@@ -148,8 +100,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	log.Info("interlogd serving", "listen", lis.Addr().String(), "database", store.RedactURL(cfg.database),
-		"dialect", st.Dialect(), "insecure", cfg.insecure, "shutdown_timeout", cfg.shutdownTimeout.String())
+	log.Info("interlogd serving", append([]any{"address", lis.Addr().String(), "dialect", st.Dialect()}, cfg.logAttrs()...)...)
 	served := make(chan error, 1)
 	go func() { served <- srv.GRPC.Serve(lis) }()
 	select {
@@ -170,6 +121,38 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	return nil
 }
 
+// loadTokens reads the token file, if one is configured, and reloads it on
+// every SIGHUP until ctx ends. A file that fails to reload leaves the tokens
+// loaded before in force.
+func loadTokens(ctx context.Context, cfg config, log *slog.Logger) (*server.TokenFile, error) {
+	if cfg.tokenFile == "" {
+		return nil, nil
+	}
+	tokens, err := server.LoadTokenFile(cfg.tokenFile)
+	if err != nil {
+		return nil, err
+	}
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	go func() {
+		defer signal.Stop(hup)
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-hup:
+				if err := tokens.Reload(); err != nil {
+					log.Error("token file not reloaded; the tokens loaded before stay in force", "error", err.Error())
+					continue
+				}
+				n, c := tokens.Counts()
+				log.Info("token file reloaded", "path", tokens.Path(), "tokens", n, "certificates", c)
+			}
+		}
+	}()
+	return tokens, nil
+}
+
 // checkListenSafety refuses a non-loopback address without authentication
 // unless --insecure is given (SPEC §5: safe by default).
 func checkListenSafety(cfg config) error {
@@ -177,10 +160,10 @@ func checkListenSafety(cfg config) error {
 	if err != nil {
 		return fmt.Errorf("-listen %q: %v", cfg.listen, err)
 	}
-	if isLoopback(host) || cfg.insecure {
+	if isLoopback(host) || cfg.insecure || cfg.authenticates() {
 		return nil
 	}
-	return errors.New("refusing to listen on " + cfg.listen + " without authentication: configure a token file, listen on 127.0.0.1, or pass --insecure")
+	return errors.New("refusing to listen on " + cfg.listen + " without authentication: configure a token file (--token-file), listen on 127.0.0.1, or pass --insecure")
 }
 
 func isLoopback(host string) bool {

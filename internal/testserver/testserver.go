@@ -12,6 +12,7 @@ import (
 
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/grpc/metadata"
 
 	apiv1 "github.com/interlog/interlog/gen/interlog/v1"
 	"github.com/interlog/interlog/internal/testdb"
@@ -47,9 +48,15 @@ type Options struct {
 // own fresh server and database.
 func ForEachEngine(t *testing.T, fn func(t *testing.T, env *Env)) {
 	t.Helper()
+	ForEachEngineWith(t, Options{}, fn)
+}
+
+// ForEachEngineWith is ForEachEngine with servers started with opts.
+func ForEachEngineWith(t *testing.T, opts Options, fn func(t *testing.T, env *Env)) {
+	t.Helper()
 	for _, engine := range testdb.Engines() {
 		t.Run(engine, func(t *testing.T) {
-			fn(t, Start(t, engine, Options{}))
+			fn(t, Start(t, engine, opts))
 		})
 	}
 }
@@ -107,4 +114,10 @@ func Start(t testing.TB, engine string, opts Options) *Env {
 		Segments:    apiv1.NewSegmentServiceClient(conn),
 		Attachments: apiv1.NewAttachmentServiceClient(conn),
 	}
+}
+
+// Bearer returns ctx with the header "authorization: Bearer <token>" for
+// outgoing calls.
+func Bearer(ctx context.Context, token string) context.Context {
+	return metadata.AppendToOutgoingContext(ctx, "authorization", "Bearer "+token)
 }
