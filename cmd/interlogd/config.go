@@ -39,15 +39,7 @@ func parseConfig(cmd string, args []string, stderr io.Writer, getenv func(string
 	fs := flag.NewFlagSet("interlogd "+cmd, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var cfg config
-	fs.StringVar(&cfg.database, "database", store.DefaultURL, "database URL: sqlite:///path/file.db or mysql://user:pass@host:3306/db")
-	level := fs.String("log-level", "info", "debug, info, warn or error")
-	if cmd == "serve" {
-		fs.StringVar(&cfg.listen, "listen", "127.0.0.1:50051", "gRPC listen address")
-		fs.BoolVar(&cfg.migrate, "migrate", false, "apply pending migrations before serving; SQLite always does")
-		fs.BoolVar(&cfg.insecure, "insecure", false, "allow listening on a non-loopback address without authentication")
-		fs.DurationVar(&cfg.shutdownTimeout, "shutdown-timeout", 30*time.Second, "how long in-flight calls may run after SIGTERM")
-		fs.StringVar(&cfg.tokenFile, "token-file", "", "bearer token file (see README); empty: no authentication. Reloaded on SIGHUP")
-	}
+	defineFlags(fs, cmd, &cfg)
 	if err := applyEnv(fs, getenv); err != nil {
 		return cfg, err
 	}
@@ -57,10 +49,21 @@ func parseConfig(cmd string, args []string, stderr io.Writer, getenv func(string
 	if fs.NArg() > 0 {
 		return cfg, fmt.Errorf("unexpected arguments %q", fs.Args())
 	}
-	if err := cfg.logLevel.UnmarshalText([]byte(*level)); err != nil {
-		return cfg, fmt.Errorf("-log-level: %v", err)
-	}
 	return cfg, nil
+}
+
+// defineFlags declares the flags of cmd (serve or migrate) into cfg.
+func defineFlags(fs *flag.FlagSet, cmd string, cfg *config) {
+	fs.StringVar(&cfg.database, "database", store.DefaultURL, "database URL: sqlite:///path/file.db or mysql://user:pass@host:3306/db")
+	fs.TextVar(&cfg.logLevel, "log-level", slog.LevelInfo, "debug, info, warn or error")
+	if cmd != "serve" {
+		return
+	}
+	fs.StringVar(&cfg.listen, "listen", "127.0.0.1:50051", "gRPC listen address")
+	fs.BoolVar(&cfg.migrate, "migrate", false, "apply pending migrations before serving; SQLite always does")
+	fs.BoolVar(&cfg.insecure, "insecure", false, "allow listening on a non-loopback address without authentication")
+	fs.DurationVar(&cfg.shutdownTimeout, "shutdown-timeout", 30*time.Second, "how long in-flight calls may run after SIGTERM")
+	fs.StringVar(&cfg.tokenFile, "token-file", "", "bearer token file (see README); empty: no authentication. Reloaded on SIGHUP")
 }
 
 // applyEnv sets each flag from its environment variable, if set, and names

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"flag"
 	"io"
 	"log/slog"
 	"os"
@@ -108,5 +109,24 @@ func TestTokenCommand(t *testing.T) {
 		if err := run(context.Background(), append([]string{"token"}, args...), io.Discard, io.Discard); err == nil {
 			t.Errorf("token %v: accepted", args)
 		}
+	}
+}
+
+// TestReadmeListsEveryFlag keeps the README's configuration table complete.
+func TestReadmeListsEveryFlag(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, cmd := range []string{"serve", "migrate"} {
+		fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
+		fs.SetOutput(io.Discard)
+		defineFlags(fs, cmd, &config{})
+		fs.VisitAll(func(f *flag.Flag) {
+			row := "| `--" + f.Name + "` | `" + envName(f.Name) + "` |"
+			if !strings.Contains(string(readme), row) {
+				t.Errorf("README.md has no configuration row starting %q", row)
+			}
+		})
 	}
 }
