@@ -99,7 +99,7 @@ func (s *Server) register() {
 	apiv1.RegisterInteractionTemplateServiceServer(s.GRPC, &templateService{store: s.store})
 	apiv1.RegisterContactServiceServer(s.GRPC, &contactService{store: s.store})
 	apiv1.RegisterInteractionLogServiceServer(s.GRPC, &apiv1.UnimplementedInteractionLogServiceServer{})
-	apiv1.RegisterSegmentServiceServer(s.GRPC, &apiv1.UnimplementedSegmentServiceServer{})
+	apiv1.RegisterSegmentServiceServer(s.GRPC, &segmentService{store: s.store})
 	apiv1.RegisterAttachmentServiceServer(s.GRPC, &apiv1.UnimplementedAttachmentServiceServer{})
 	healthpb.RegisterHealthServer(s.GRPC, s.health)
 	reflection.Register(s.GRPC)

@@ -1,0 +1,297 @@
+package server
+
+import (
+	"context"
+
+	apiv1 "github.com/interlog/interlog/gen/interlog/v1"
+	"github.com/interlog/interlog/store"
+)
+
+const (
+	segmentCollection       = "segments"
+	lineCollection          = "lines"
+	loggedSegmentCollection = "loggedSegments"
+)
+
+// segmentService implements apiv1.SegmentServiceServer.
+type segmentService struct {
+	apiv1.UnimplementedSegmentServiceServer
+	store *store.Store
+}
+
+// segmentUpdatable lists the fields UpdateSegment may change.
+var segmentUpdatable = map[string]string{
+	"description":                        "description",
+	"interaction_template_code":          "template_code",
+	"campaign_no":                        "campaign_no",
+	"campaign_target":                    "campaign_target",
+	"campaign_response":                  "campaign_response",
+	"salesperson_code":                   "salesperson_code",
+	"interaction_time":                   "interaction_time",
+	"correspondence_type":                "correspondence_type",
+	"ignore_contact_correspondence_type": "ignore_contact_correspondence_type",
+	"information_flow":                   "information_flow",
+	"initiated_by":                       "initiated_by",
+	"unit_cost":                          "unit_cost_micros",
+	"unit_duration":                      "unit_duration_seconds",
+	"language_code":                      "language_code",
+	"subject":                            "subject",
+}
+
+func (s *segmentService) CreateSegment(ctx context.Context, req *apiv1.CreateSegmentRequest) (*apiv1.CreateSegmentResponse, error) {
+	in := req.GetSegment()
+	no, err := normalizeCode("segment.no", in.GetNo(), longCode, false)
+	if err != nil {
+		return nil, err
+	}
+	seg, err := segmentFromAPI(in, no)
+	if err != nil {
+		return nil, err
+	}
+	out, err := s.store.CreateSegment(ctx, seg)
+	if err != nil {
+		return nil, err
+	}
+	return &apiv1.CreateSegmentResponse{Segment: segmentToAPI(out)}, nil
+}
+
+func (s *segmentService) GetSegment(ctx context.Context, req *apiv1.GetSegmentRequest) (*apiv1.GetSegmentResponse, error) {
+	no, err := parseCodeName("name", req.GetName(), segmentCollection, longCode)
+	if err != nil {
+		return nil, err
+	}
+	out, err := s.store.GetSegment(ctx, no)
+	if err != nil {
+		return nil, err
+	}
+	return &apiv1.GetSegmentResponse{Segment: segmentToAPI(out)}, nil
+}
+
+func (s *segmentService) ListSegments(ctx context.Context, req *apiv1.ListSegmentsRequest) (*apiv1.ListSegmentsResponse, error) {
+	p, err := newPager(req)
+	if err != nil {
+		return nil, err
+	}
+	rows, more, err := s.store.ListSegments(ctx, p.page)
+	if err != nil {
+		return nil, err
+	}
+	resp := &apiv1.ListSegmentsResponse{}
+	for _, seg := range rows {
+		resp.Segments = append(resp.Segments, segmentToAPI(seg))
+	}
+	if more {
+		resp.NextPageToken = p.next(more, store.Page{AfterCode: rows[len(rows)-1].No})
+	}
+	return resp, nil
+}
+
+func (s *segmentService) UpdateSegment(ctx context.Context, req *apiv1.UpdateSegmentRequest) (*apiv1.UpdateSegmentResponse, error) {
+	in := req.GetSegment()
+	no, err := parseCodeName("segment.name", in.GetName(), segmentCollection, longCode)
+	if err != nil {
+		return nil, err
+	}
+	cols, err := maskColumns(req.GetUpdateMask(), segmentUpdatable)
+	if err != nil {
+		return nil, err
+	}
+	seg, err := segmentFromAPI(in, no)
+	if err != nil {
+		return nil, err
+	}
+	out, err := s.store.UpdateSegment(ctx, seg, in.GetEtag(), cols)
+	if err != nil {
+		return nil, err
+	}
+	return &apiv1.UpdateSegmentResponse{Segment: segmentToAPI(out)}, nil
+}
+
+func (s *segmentService) DeleteSegment(ctx context.Context, req *apiv1.DeleteSegmentRequest) (*apiv1.DeleteSegmentResponse, error) {
+	no, err := parseCodeName("name", req.GetName(), segmentCollection, longCode)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.store.DeleteSegment(ctx, no, req.GetEtag()); err != nil {
+		return nil, err
+	}
+	return &apiv1.DeleteSegmentResponse{}, nil
+}
+
+// segmentFromAPI converts and checks the writable fields of a segment.
+func segmentFromAPI(in *apiv1.Segment, no string) (store.Segment, error) {
+	const p = "segment."
+	seg := store.Segment{
+		No:                              no,
+		Description:                     in.GetDescription(),
+		CampaignTarget:                  in.GetCampaignTarget(),
+		CampaignResponse:                in.GetCampaignResponse(),
+		CorrespondenceType:              int16(in.GetCorrespondenceType()),
+		IgnoreContactCorrespondenceType: in.GetIgnoreContactCorrespondenceType(),
+		InformationFlow:                 int16(in.GetInformationFlow()),
+		InitiatedBy:                     int16(in.GetInitiatedBy()),
+		Subject:                         in.GetSubject(),
+	}
+	codes := []struct {
+		field, raw string
+		maxLen     int
+		dest       *string
+	}{
+		{"interaction_template_code", in.GetInteractionTemplateCode(), shortCode, &seg.TemplateCode},
+		{"campaign_no", in.GetCampaignNo(), longCode, &seg.CampaignNo},
+		{"salesperson_code", in.GetSalespersonCode(), longCode, &seg.SalespersonCode},
+		{"language_code", in.GetLanguageCode(), shortCode, &seg.LanguageCode},
+	}
+	for _, c := range codes {
+		code, err := normalizeCode(p+c.field, c.raw, c.maxLen, true)
+		if err != nil {
+			return seg, err
+		}
+		*c.dest = code
+	}
+	if at, ok, err := parseTimestamp(p+"interaction_time", in.GetInteractionTime()); err != nil {
+		return seg, err
+	} else if ok {
+		seg.InteractionTime = &at
+	}
+	if in.GetUnitCost() != "" {
+		cost, err := parseMoney(p+"unit_cost", in.GetUnitCost())
+		if err != nil {
+			return seg, err
+		}
+		seg.UnitCostMicros = &cost
+	}
+	if in.GetUnitDuration() != nil {
+		dur, err := parseDuration(p+"unit_duration", in.GetUnitDuration())
+		if err != nil {
+			return seg, err
+		}
+		seg.UnitDurationSeconds = &dur
+	}
+	return seg, nil
+}
+
+func segmentToAPI(seg store.SegmentWithCount) *apiv1.Segment {
+	out := &apiv1.Segment{
+		Name:                            codeName(segmentCollection, seg.No),
+		No:                              seg.No,
+		Description:                     seg.Description,
+		InteractionTemplateCode:         seg.TemplateCode,
+		CampaignNo:                      seg.CampaignNo,
+		CampaignTarget:                  seg.CampaignTarget,
+		CampaignResponse:                seg.CampaignResponse,
+		SalespersonCode:                 seg.SalespersonCode,
+		CorrespondenceType:              apiv1.CorrespondenceType(seg.CorrespondenceType),
+		IgnoreContactCorrespondenceType: seg.IgnoreContactCorrespondenceType,
+		InformationFlow:                 apiv1.InformationFlow(seg.InformationFlow),
+		InitiatedBy:                     apiv1.InitiatedBy(seg.InitiatedBy),
+		LanguageCode:                    seg.LanguageCode,
+		Subject:                         seg.Subject,
+		LineCount:                       seg.LineCount,
+		Etag:                            seg.Etag,
+		CreateTime:                      timestamp(seg.CreateTime),
+		UpdateTime:                      timestamp(seg.UpdateTime),
+	}
+	if seg.InteractionTime != nil {
+		out.InteractionTime = timestamp(*seg.InteractionTime)
+	}
+	if seg.UnitCostMicros != nil {
+		out.UnitCost = formatMoney(*seg.UnitCostMicros)
+	}
+	if seg.UnitDurationSeconds != nil {
+		out.UnitDuration = seconds(*seg.UnitDurationSeconds)
+	}
+	return out
+}
+
+func (s *segmentService) GetLoggedSegment(ctx context.Context, req *apiv1.GetLoggedSegmentRequest) (*apiv1.GetLoggedSegmentResponse, error) {
+	entryNo, err := parseNumberName("name", req.GetName(), loggedSegmentCollection)
+	if err != nil {
+		return nil, err
+	}
+	ls, err := s.store.GetLoggedSegment(ctx, entryNo)
+	if err != nil {
+		return nil, err
+	}
+	return &apiv1.GetLoggedSegmentResponse{LoggedSegment: loggedSegmentToAPI(ls)}, nil
+}
+
+func (s *segmentService) ListLoggedSegments(ctx context.Context, req *apiv1.ListLoggedSegmentsRequest) (*apiv1.ListLoggedSegmentsResponse, error) {
+	segmentNo, err := normalizeCode("segment_no", req.GetSegmentNo(), longCode, true)
+	if err != nil {
+		return nil, err
+	}
+	p, err := newPager(req)
+	if err != nil {
+		return nil, err
+	}
+	f := store.LoggedSegmentFilter{SegmentNo: segmentNo}
+	if req.Canceled != nil {
+		f.Canceled = new(req.GetCanceled())
+	}
+	rows, more, err := s.store.ListLoggedSegments(ctx, f, p.page)
+	if err != nil {
+		return nil, err
+	}
+	resp := &apiv1.ListLoggedSegmentsResponse{}
+	for _, ls := range rows {
+		resp.LoggedSegments = append(resp.LoggedSegments, loggedSegmentToAPI(ls))
+	}
+	if more {
+		resp.NextPageToken = p.next(more, store.Page{AfterNumber: rows[len(rows)-1].EntryNo})
+	}
+	return resp, nil
+}
+
+func (s *segmentService) CancelLoggedSegment(ctx context.Context, req *apiv1.CancelLoggedSegmentRequest) (*apiv1.CancelLoggedSegmentResponse, error) {
+	ls, err := s.setLoggedSegmentCanceled(ctx, req.GetName(), true)
+	if err != nil {
+		return nil, err
+	}
+	return &apiv1.CancelLoggedSegmentResponse{LoggedSegment: ls}, nil
+}
+
+func (s *segmentService) RestoreLoggedSegment(ctx context.Context, req *apiv1.RestoreLoggedSegmentRequest) (*apiv1.RestoreLoggedSegmentResponse, error) {
+	ls, err := s.setLoggedSegmentCanceled(ctx, req.GetName(), false)
+	if err != nil {
+		return nil, err
+	}
+	return &apiv1.RestoreLoggedSegmentResponse{LoggedSegment: ls}, nil
+}
+
+func (s *segmentService) setLoggedSegmentCanceled(ctx context.Context, name string, canceled bool) (*apiv1.LoggedSegment, error) {
+	entryNo, err := parseNumberName("name", name, loggedSegmentCollection)
+	if err != nil {
+		return nil, err
+	}
+	ls, err := s.store.SetLoggedSegmentCanceled(ctx, entryNo, canceled)
+	if err != nil {
+		return nil, err
+	}
+	return loggedSegmentToAPI(ls), nil
+}
+
+func (s *segmentService) DeleteCanceledLoggedSegments(ctx context.Context, req *apiv1.DeleteCanceledLoggedSegmentsRequest) (*apiv1.DeleteCanceledLoggedSegmentsResponse, error) {
+	segmentNo, err := normalizeCode("segment_no", req.GetSegmentNo(), longCode, true)
+	if err != nil {
+		return nil, err
+	}
+	n, err := s.store.DeleteCanceledLoggedSegments(ctx, segmentNo, req.GetValidateOnly())
+	if err != nil {
+		return nil, err
+	}
+	return &apiv1.DeleteCanceledLoggedSegmentsResponse{DeletedCount: n}, nil
+}
+
+func loggedSegmentToAPI(ls store.LoggedSegment) *apiv1.LoggedSegment {
+	return &apiv1.LoggedSegment{
+		Name:             numberName(loggedSegmentCollection, ls.EntryNo),
+		EntryNo:          ls.EntryNo,
+		SegmentNo:        ls.SegmentNo,
+		Description:      ls.Description,
+		UserId:           ls.UserID,
+		CreateTime:       timestamp(ls.CreateTime),
+		Canceled:         ls.Canceled,
+		InteractionCount: ls.InteractionCount,
+	}
+}

@@ -1,0 +1,130 @@
+package store
+
+import (
+	"context"
+
+	"gorm.io/gorm"
+)
+
+// LoggedSegmentFilter selects logged segments; zero fields do not filter.
+type LoggedSegmentFilter struct {
+	SegmentNo string
+	Canceled  *bool
+}
+
+func (f LoggedSegmentFilter) apply(q *gorm.DB) *gorm.DB {
+	if f.SegmentNo != "" {
+		q = q.Where("segment_no = ?", f.SegmentNo)
+	}
+	if f.Canceled != nil {
+		q = q.Where("canceled = ?", *f.Canceled)
+	}
+	return q
+}
+
+// GetLoggedSegment reads one logged segment.
+func (s *Store) GetLoggedSegment(ctx context.Context, entryNo int64) (LoggedSegment, error) {
+	var ls LoggedSegment
+	err := s.read(ctx).Where("entry_no = ?", entryNo).Take(&ls).Error
+	return ls, loggedSegmentNotFound(err, entryNo)
+}
+
+// ListLoggedSegments returns logged segments in entry no. order after
+// page.AfterNumber.
+func (s *Store) ListLoggedSegments(ctx context.Context, f LoggedSegmentFilter, page Page) ([]LoggedSegment, bool, error) {
+	var rows []LoggedSegment
+	q := f.apply(s.read(ctx)).Order("entry_no").Limit(page.Limit + 1)
+	if page.HasAfter {
+		q = q.Where("entry_no > ?", page.AfterNumber)
+	}
+	if err := q.Find(&rows).Error; err != nil {
+		return nil, false, classify(err)
+	}
+	rows, more := trimPage(rows, page.Limit)
+	return rows, more, nil
+}
+
+// SetLoggedSegmentCanceled cancels (canceled=true) or restores a logged
+// segment and, with it, every entry it logged, whatever state each entry was
+// in (Business Central's behaviour). Setting the current state again is
+// allowed and repeats the cascade.
+func (s *Store) SetLoggedSegmentCanceled(ctx context.Context, entryNo int64, canceled bool) (LoggedSegment, error) {
+	var ls LoggedSegment
+	err := s.inTx(ctx, func(tx *gorm.DB) error {
+		// The row lock serialises this with restoring one of its entries,
+		// which reads the logged segment's state.
+		if err := lockRow(tx, &ls, "entry_no = ?", entryNo); err != nil {
+			return loggedSegmentNotFound(err, entryNo)
+		}
+		if err := tx.Model(&InteractionLogEntry{}).Where("logged_segment_entry_no = ?", entryNo).
+			Updates(map[string]any{"canceled": canceled, "update_time": nowMicros()}).Error; err != nil {
+			return err
+		}
+		ls.Canceled = canceled
+		return tx.Model(&LoggedSegment{}).Where("entry_no = ?", entryNo).Update("canceled", canceled).Error
+	})
+	return ls, err
+}
+
+// DeleteCanceledLoggedSegments deletes the canceled logged segments (of one
+// segment no. when segmentNo is set) and returns how many. Their entries are
+// kept and unlinked. Each logged segment is unlinked and deleted in its own
+// transaction, so the locks held at any time are bounded by one logged
+// segment's entries; inside RunInTx (a request with a request_id) all of
+// them join the caller's transaction instead. validateOnly only counts.
+func (s *Store) DeleteCanceledLoggedSegments(ctx context.Context, segmentNo string, validateOnly bool) (int64, error) {
+	f := LoggedSegmentFilter{SegmentNo: segmentNo, Canceled: new(true)}
+	if validateOnly {
+		var n int64
+		err := f.apply(s.read(ctx).Model(&LoggedSegment{})).Count(&n).Error
+		return n, classify(err)
+	}
+	var deleted int64
+	after := int64(0)
+	for {
+		var batch []int64
+		q := f.apply(s.read(ctx).Model(&LoggedSegment{})).Where("entry_no > ?", after).Order("entry_no").Limit(100)
+		if err := q.Pluck("entry_no", &batch).Error; err != nil {
+			return deleted, classify(err)
+		}
+		if len(batch) == 0 {
+			return deleted, nil
+		}
+		for _, entryNo := range batch {
+			ok, err := s.deleteCanceledLoggedSegment(ctx, entryNo)
+			if err != nil {
+				return deleted, err
+			}
+			if ok {
+				deleted++
+			}
+		}
+		after = batch[len(batch)-1]
+	}
+}
+
+// deleteCanceledLoggedSegment unlinks the entries of one logged segment and
+// deletes it, unless it was restored or deleted meanwhile (ok=false).
+func (s *Store) deleteCanceledLoggedSegment(ctx context.Context, entryNo int64) (ok bool, err error) {
+	err = s.inTx(ctx, func(tx *gorm.DB) error {
+		var ls LoggedSegment
+		if err := tx.Clauses(lockingUpdate).Where("entry_no = ?", entryNo).Limit(1).Find(&ls).Error; err != nil {
+			return err
+		}
+		if ls.EntryNo == 0 || !ls.Canceled {
+			ok = false
+			return nil
+		}
+		if err := tx.Model(&InteractionLogEntry{}).Where("logged_segment_entry_no = ?", entryNo).
+			Updates(map[string]any{"logged_segment_entry_no": nil, "update_time": nowMicros()}).Error; err != nil {
+			return err
+		}
+		ok = true
+		return tx.Where("entry_no = ?", entryNo).Delete(&LoggedSegment{}).Error
+	})
+	return ok, err
+}
+
+func loggedSegmentNotFound(err error, entryNo int64) error {
+	return notFoundReason(err, ReasonLoggedSegmentNotFound, "logged segment %d", entryNo)
+}
