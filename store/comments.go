@@ -1,0 +1,98 @@
+package store
+
+import (
+	"context"
+	"slices"
+
+	"gorm.io/gorm"
+)
+
+// Comments on log entries. Every change locks the entry first, so that its
+// comment_count stays equal to the number of its comments under concurrency.
+
+// CreateComment adds a comment to an entry and counts it on the entry.
+func (s *Store) CreateComment(ctx context.Context, c InteractionLogComment) (InteractionLogComment, error) {
+	var etagUnused string
+	stampNew(ctx, &etagUnused, &c.UserID, &c.CreateTime, &c.UpdateTime)
+	err := s.inTx(ctx, func(tx *gorm.DB) error {
+		if _, err := requireEntry(tx, c.EntryNo); err != nil {
+			return err
+		}
+		if err := tx.Create(&c).Error; err != nil {
+			return err
+		}
+		return countComments(tx, c.EntryNo, 1)
+	})
+	return c, err
+}
+
+// ListComments returns an entry's comments in creation (id) order.
+func (s *Store) ListComments(ctx context.Context, entryNo int64, page Page) ([]InteractionLogComment, bool, error) {
+	db := s.read(ctx)
+	found, err := exists(db, &InteractionLogEntry{}, "entry_no = ?", entryNo)
+	if err != nil {
+		return nil, false, classify(err)
+	}
+	if !found {
+		return nil, false, entryNotFound(entryNo)
+	}
+	var rows []InteractionLogComment
+	q := db.Where("entry_no = ?", entryNo).Order("id").Limit(page.Limit + 1)
+	if page.HasAfter {
+		q = q.Where("id > ?", page.AfterNumber)
+	}
+	if err := q.Find(&rows).Error; err != nil {
+		return nil, false, classify(err)
+	}
+	rows, more := trimPage(rows, page.Limit)
+	return rows, more, nil
+}
+
+// CommentUpdatableColumns are the columns UpdateComment may change.
+var CommentUpdatableColumns = []string{"comment_date", "text"}
+
+// UpdateComment writes the named columns of c (by entry no. and id).
+func (s *Store) UpdateComment(ctx context.Context, c InteractionLogComment, columns []string) (InteractionLogComment, error) {
+	var out InteractionLogComment
+	err := s.inTx(ctx, func(tx *gorm.DB) error {
+		if _, err := lockComment(tx, c.EntryNo, c.ID); err != nil {
+			return err
+		}
+		c.UserID, c.UpdateTime = userID(ctx), nowMicros()
+		if err := tx.Model(&InteractionLogComment{}).Where("id = ?", c.ID).
+			Select(append(slices.Clone(columns), "user_id", "update_time")).Updates(&c).Error; err != nil {
+			return err
+		}
+		return tx.Where("id = ?", c.ID).Take(&out).Error
+	})
+	return out, err
+}
+
+// DeleteComment deletes a comment and uncounts it on its entry.
+func (s *Store) DeleteComment(ctx context.Context, entryNo, id int64) error {
+	return s.inTx(ctx, func(tx *gorm.DB) error {
+		if _, err := lockComment(tx, entryNo, id); err != nil {
+			return err
+		}
+		if err := tx.Delete(&InteractionLogComment{}, id).Error; err != nil {
+			return err
+		}
+		return countComments(tx, entryNo, -1)
+	})
+}
+
+// lockComment locks an entry, then reads one of its comments.
+func lockComment(tx *gorm.DB, entryNo, id int64) (InteractionLogComment, error) {
+	var c InteractionLogComment
+	if _, err := requireEntry(tx, entryNo); err != nil {
+		return c, err
+	}
+	err := tx.Where("entry_no = ? AND id = ?", entryNo, id).Take(&c).Error
+	return c, notFoundAs(err, "comment %d of interaction log entry %d", id, entryNo)
+}
+
+// countComments adds delta to an entry's comment count.
+func countComments(tx *gorm.DB, entryNo int64, delta int) error {
+	return tx.Model(&InteractionLogEntry{}).Where("entry_no = ?", entryNo).
+		Update("comment_count", gorm.Expr("comment_count + ?", delta)).Error
+}

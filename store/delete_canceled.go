@@ -1,0 +1,168 @@
+package store
+
+import (
+	"context"
+	"errors"
+
+	"gorm.io/gorm"
+)
+
+// DeleteCanceledFilter selects the entries DeleteCanceledEntries considers.
+// Zero fields do not filter.
+type DeleteCanceledFilter struct {
+	MinEntryNo, MaxEntryNo int64 // inclusive; 0 = no bound
+	ContactNo              string
+	StartTime, EndTime     int64 // interaction_time, [start, end); 0 = no bound
+	HasStartTime           bool
+	HasEndTime             bool
+	CampaignNo             string
+	GroupCode              string
+	TemplateCode           string
+	SalespersonCode        string
+}
+
+// apply adds the filter's conditions to a query on interaction_log_entries.
+func (f DeleteCanceledFilter) apply(q *gorm.DB) *gorm.DB {
+	if f.MinEntryNo > 0 {
+		q = q.Where("entry_no >= ?", f.MinEntryNo)
+	}
+	if f.MaxEntryNo > 0 {
+		q = q.Where("entry_no <= ?", f.MaxEntryNo)
+	}
+	if f.HasStartTime {
+		q = q.Where("interaction_time >= ?", f.StartTime)
+	}
+	if f.HasEndTime {
+		q = q.Where("interaction_time < ?", f.EndTime)
+	}
+	for _, c := range []struct{ col, value string }{
+		{"contact_no", f.ContactNo}, {"campaign_no", f.CampaignNo}, {"group_code", f.GroupCode},
+		{"template_code", f.TemplateCode}, {"salesperson_code", f.SalespersonCode},
+	} {
+		if c.value != "" {
+			q = q.Where(c.col+" = ?", c.value)
+		}
+	}
+	return deletable(q)
+}
+
+// deletable keeps only entries that may be deleted: canceled, not postponed.
+func deletable(q *gorm.DB) *gorm.DB {
+	return q.Where("canceled = ? AND postponed = ?", true, false)
+}
+
+// DeleteCanceledBatchSize is how many entries one transaction of
+// DeleteCanceledEntries deletes at most.
+const DeleteCanceledBatchSize = 500
+
+// ErrInTransaction is returned by methods that commit in batches when they
+// are called inside RunInTx: they cannot be part of one transaction.
+var ErrInTransaction = errors.New("store: this operation commits in batches and cannot run inside RunInTx")
+
+// CountCanceledEntries counts the entries DeleteCanceledEntries would delete now.
+func (s *Store) CountCanceledEntries(ctx context.Context, f DeleteCanceledFilter) (int64, error) {
+	var n int64
+	err := f.apply(s.read(ctx).Model(&InteractionLogEntry{})).Count(&n).Error
+	return n, classify(err)
+}
+
+// DeleteCanceledEntries deletes canceled, non-postponed entries matching f,
+// with their comments, releasing attachments nothing else uses. It works in
+// batches of DeleteCanceledBatchSize entries, each its own short transaction,
+// so concurrent logging never waits behind one long delete. Each batch locks
+// its candidates and deletes only those still canceled and not postponed, so
+// an entry restored after it was selected is never deleted. Work committed
+// before a failure stays done; running again continues it. It returns how
+// many entries were deleted, and ErrInTransaction inside RunInTx.
+func (s *Store) DeleteCanceledEntries(ctx context.Context, f DeleteCanceledFilter) (int64, error) {
+	if _, inTx := ctx.Value(txKey{}).(*gorm.DB); inTx {
+		return 0, ErrInTransaction
+	}
+	var deleted, after int64
+	for {
+		candidates, err := s.canceledCandidates(ctx, f, after)
+		if err != nil || len(candidates) == 0 {
+			return deleted, err
+		}
+		n, err := s.deleteCanceledBatch(ctx, candidates)
+		if err != nil {
+			return deleted, err
+		}
+		deleted += n
+		after = candidates[len(candidates)-1]
+	}
+}
+
+// canceledCandidates reads the next batch of matching entry nos after a key,
+// without locks.
+func (s *Store) canceledCandidates(ctx context.Context, f DeleteCanceledFilter, after int64) ([]int64, error) {
+	var nos []int64
+	q := f.apply(s.db.WithContext(ctx).Model(&InteractionLogEntry{})).
+		Where("entry_no > ?", after).Order("entry_no").Limit(DeleteCanceledBatchSize)
+	return nos, classify(q.Pluck("entry_no", &nos).Error)
+}
+
+// deleteCanceledBatch deletes, in one transaction, those of the candidates
+// that are still deletable once locked.
+func (s *Store) deleteCanceledBatch(ctx context.Context, candidates []int64) (int64, error) {
+	var deleted int64
+	err := s.inTx(ctx, func(tx *gorm.DB) error {
+		deleted = 0
+		var rows []InteractionLogEntry
+		if err := deletable(tx.Clauses(lockingUpdate).Select("entry_no", "attachment_id", "logged_segment_entry_no").
+			Where("entry_no IN ?", candidates)).Order("entry_no").Find(&rows).Error; err != nil {
+			return err
+		}
+		if len(rows) == 0 {
+			return nil
+		}
+		nos := make([]int64, len(rows))
+		for i, r := range rows {
+			nos[i] = r.EntryNo
+		}
+		if err := tx.Where("entry_no IN ?", nos).Delete(&InteractionLogComment{}).Error; err != nil {
+			return err
+		}
+		res := deletable(tx.Where("entry_no IN ?", nos)).Delete(&InteractionLogEntry{})
+		if res.Error != nil {
+			return res.Error
+		}
+		deleted = res.RowsAffected
+		if err := uncountLoggedSegmentEntries(tx, rows); err != nil {
+			return err
+		}
+		return releaseAttachments(tx, entryAttachments(rows)...)
+	})
+	return deleted, err
+}
+
+// uncountLoggedSegmentEntries lowers the interaction count of the logged
+// segments that the deleted entries belonged to.
+func uncountLoggedSegmentEntries(tx *gorm.DB, deleted []InteractionLogEntry) error {
+	perSegment := map[int64]int64{}
+	for _, e := range deleted {
+		if e.LoggedSegmentEntryNo != nil {
+			perSegment[*e.LoggedSegmentEntryNo]++
+		}
+	}
+	for _, seg := range sortedKeysOf(perSegment) {
+		if err := tx.Model(&LoggedSegment{}).Where("entry_no = ?", seg).
+			Update("interaction_count", gorm.Expr("interaction_count - ?", perSegment[seg])).Error; err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// entryAttachments lists the distinct attachment ids of entries.
+func entryAttachments(entries []InteractionLogEntry) []*int64 {
+	seen := map[int64]bool{}
+	var ids []*int64
+	for _, e := range entries {
+		if e.AttachmentID != nil && !seen[*e.AttachmentID] {
+			seen[*e.AttachmentID] = true
+			ids = append(ids, e.AttachmentID)
+		}
+	}
+	return ids
+}
