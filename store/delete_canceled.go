@@ -12,9 +12,7 @@ import (
 type DeleteCanceledFilter struct {
 	MinEntryNo, MaxEntryNo int64 // inclusive; 0 = no bound
 	ContactNo              string
-	StartTime, EndTime     int64 // interaction_time, [start, end); 0 = no bound
-	HasStartTime           bool
-	HasEndTime             bool
+	Time                   TimeRange
 	CampaignNo             string
 	GroupCode              string
 	TemplateCode           string
@@ -29,12 +27,7 @@ func (f DeleteCanceledFilter) apply(q *gorm.DB) *gorm.DB {
 	if f.MaxEntryNo > 0 {
 		q = q.Where("entry_no <= ?", f.MaxEntryNo)
 	}
-	if f.HasStartTime {
-		q = q.Where("interaction_time >= ?", f.StartTime)
-	}
-	if f.HasEndTime {
-		q = q.Where("interaction_time < ?", f.EndTime)
-	}
+	q = f.Time.apply(q)
 	for _, c := range []struct{ col, value string }{
 		{"contact_no", f.ContactNo}, {"campaign_no", f.CampaignNo}, {"group_code", f.GroupCode},
 		{"template_code", f.TemplateCode}, {"salesperson_code", f.SalespersonCode},

@@ -1,0 +1,69 @@
+package store
+
+import "gorm.io/gorm"
+
+// EntryFilter selects log entries (the API's InteractionLogFilter). Zero
+// fields and nil pointers do not filter.
+type EntryFilter struct {
+	ContactNo             string
+	IncludeCompanyPersons bool // with ContactNo: also entries whose contact company is ContactNo
+	ContactCompanyNo      string
+	TemplateCode          string
+	GroupCode             string
+	SalespersonCode       string
+	CampaignNo            string
+	SegmentNo             string
+	LoggedSegmentEntryNo  *int64
+	DocumentType          int16
+	DocumentNo            string
+	Time                  TimeRange
+	Canceled              *bool
+	Postponed             *bool
+	AttemptFailed         *bool
+	Evaluation            *int16
+	InformationFlow       *int16
+	InitiatedBy           *int16
+}
+
+// apply adds the filter's conditions to a query on interaction_log_entries.
+func (f EntryFilter) apply(q *gorm.DB) *gorm.DB {
+	if f.ContactNo != "" && f.IncludeCompanyPersons {
+		q = q.Where("(contact_no = ? OR contact_company_no = ?)", f.ContactNo, f.ContactNo)
+	} else if f.ContactNo != "" {
+		q = q.Where("contact_no = ?", f.ContactNo)
+	}
+	for _, c := range []struct {
+		col   string
+		value any
+		set   bool
+	}{
+		{"contact_company_no", f.ContactCompanyNo, f.ContactCompanyNo != ""},
+		{"template_code", f.TemplateCode, f.TemplateCode != ""},
+		{"group_code", f.GroupCode, f.GroupCode != ""},
+		{"salesperson_code", f.SalespersonCode, f.SalespersonCode != ""},
+		{"campaign_no", f.CampaignNo, f.CampaignNo != ""},
+		{"segment_no", f.SegmentNo, f.SegmentNo != ""},
+		{"logged_segment_entry_no", deref(f.LoggedSegmentEntryNo), f.LoggedSegmentEntryNo != nil},
+		{"document_type", f.DocumentType, f.DocumentType != 0},
+		{"document_no", f.DocumentNo, f.DocumentNo != ""},
+		{"canceled", deref(f.Canceled), f.Canceled != nil},
+		{"postponed", deref(f.Postponed), f.Postponed != nil},
+		{"attempt_failed", deref(f.AttemptFailed), f.AttemptFailed != nil},
+		{"evaluation", deref(f.Evaluation), f.Evaluation != nil},
+		{"information_flow", deref(f.InformationFlow), f.InformationFlow != nil},
+		{"initiated_by", deref(f.InitiatedBy), f.InitiatedBy != nil},
+	} {
+		if c.set {
+			q = q.Where(c.col+" = ?", c.value)
+		}
+	}
+	return f.Time.apply(q)
+}
+
+func deref[T any](p *T) T {
+	var zero T
+	if p == nil {
+		return zero
+	}
+	return *p
+}
