@@ -193,6 +193,9 @@ func (i *idempotency) unary(ctx context.Context, req any, info *grpc.UnaryServer
 	if resp, found, err := i.replay(ctx, info.FullMethod, id, hash); found || err != nil {
 		return resp, err
 	}
+	if batchedMethods[info.FullMethod] {
+		return i.recordAfter(ctx, req, info.FullMethod, id, hash, h)
+	}
 	var resp any
 	claimed := false
 	err := i.store.RunInTx(ctx, func(ctx context.Context) error {
@@ -216,6 +219,42 @@ func (i *idempotency) unary(ctx context.Context, req any, info *grpc.UnaryServer
 		// A concurrent request with the same id committed first.
 		if resp, found, rerr := i.replay(ctx, info.FullMethod, id, hash); found || rerr != nil {
 			return resp, rerr
+		}
+	}
+	return resp, err
+}
+
+// batchedMethods commit their work in several transactions (bulk deletes
+// that must not hold locks for long), so they cannot run inside the
+// request's transaction: their store methods refuse to (store.ErrInTransaction).
+var batchedMethods = map[string]bool{
+	apiv1.InteractionLogService_DeleteCanceledInteractionLogEntries_FullMethodName: true,
+}
+
+// recordAfter runs a batched method outside any transaction and records its
+// response once its work is done. A retry after a failure continues the work
+// (each batch that committed stays done). Two calls with the same request id
+// running at the same time may both work; that is safe because batched
+// methods are idempotent in effect (deleting what is already deleted does
+// nothing), and both callers get the response recorded first.
+func (i *idempotency) recordAfter(ctx context.Context, req any, method, id, hash string, h grpc.UnaryHandler) (any, error) {
+	resp, err := h(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	b, err := proto.Marshal(resp.(proto.Message))
+	if err != nil {
+		return nil, err
+	}
+	err = i.store.RunInTx(ctx, func(ctx context.Context) error {
+		if err := i.store.ClaimRequest(ctx, method, id, hash); err != nil {
+			return err
+		}
+		return i.store.SaveResponse(ctx, method, id, b)
+	})
+	if errors.Is(err, store.ErrAlreadyExists) {
+		if first, found, rerr := i.replay(ctx, method, id, hash); found || rerr != nil {
+			return first, rerr
 		}
 	}
 	return resp, err

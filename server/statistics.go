@@ -1,0 +1,97 @@
+package server
+
+import (
+	"context"
+
+	"google.golang.org/protobuf/types/known/timestamppb"
+
+	apiv1 "github.com/interlog/interlog/gen/interlog/v1"
+	"github.com/interlog/interlog/store"
+)
+
+// Statistics of SPEC §3: totals on groups, templates and contacts, and
+// SummarizeInteractions. Canceled and postponed entries never count.
+
+func (s *groupService) GetInteractionGroupStatistics(ctx context.Context, req *apiv1.GetInteractionGroupStatisticsRequest) (*apiv1.GetInteractionGroupStatisticsResponse, error) {
+	code, err := parseCodeName("name", req.GetName(), groupCollection, shortCode)
+	if err != nil {
+		return nil, err
+	}
+	r, err := parseTimeRange(req.GetStartTime(), req.GetEndTime())
+	if err != nil {
+		return nil, err
+	}
+	t, err := s.store.GroupTotals(ctx, code, r)
+	if err != nil {
+		return nil, err
+	}
+	return &apiv1.GetInteractionGroupStatisticsResponse{Totals: totalsToAPI(t)}, nil
+}
+
+func (s *templateService) GetInteractionTemplateStatistics(ctx context.Context, req *apiv1.GetInteractionTemplateStatisticsRequest) (*apiv1.GetInteractionTemplateStatisticsResponse, error) {
+	code, err := parseCodeName("name", req.GetName(), templateCollection, shortCode)
+	if err != nil {
+		return nil, err
+	}
+	r, err := parseTimeRange(req.GetStartTime(), req.GetEndTime())
+	if err != nil {
+		return nil, err
+	}
+	t, err := s.store.TemplateTotals(ctx, code, r)
+	if err != nil {
+		return nil, err
+	}
+	return &apiv1.GetInteractionTemplateStatisticsResponse{Totals: totalsToAPI(t)}, nil
+}
+
+func (s *contactService) GetContactStatistics(ctx context.Context, req *apiv1.GetContactStatisticsRequest) (*apiv1.GetContactStatisticsResponse, error) {
+	no, err := parseCodeName("name", req.GetName(), contactCollection, longCode)
+	if err != nil {
+		return nil, err
+	}
+	st, err := s.store.ContactStatistics(ctx, no)
+	if err != nil {
+		return nil, err
+	}
+	t := totalsToAPI(st.Totals)
+	return &apiv1.GetContactStatisticsResponse{
+		InteractionCount:    t.GetInteractionCount(),
+		TotalCost:           t.GetTotalCost(),
+		TotalDuration:       t.GetTotalDuration(),
+		LastInteractionTime: optionalTimestamp(st.LastInteractionTime),
+		LastAttemptTime:     optionalTimestamp(st.LastAttemptTime),
+	}, nil
+}
+
+// parseTimeRange reads the optional start_time and end_time of a request: an
+// end must come after the start.
+func parseTimeRange(start, end *timestamppb.Timestamp) (store.TimeRange, error) {
+	var r store.TimeRange
+	var err error
+	if r.Start, r.HasStart, err = parseTimestamp("start_time", start); err != nil {
+		return r, err
+	}
+	if r.End, r.HasEnd, err = parseTimestamp("end_time", end); err != nil {
+		return r, err
+	}
+	if r.HasStart && r.HasEnd && r.End <= r.Start {
+		return r, invalidField("end_time", "must be after start_time")
+	}
+	return r, nil
+}
+
+func totalsToAPI(t store.Totals) *apiv1.InteractionTotals {
+	return &apiv1.InteractionTotals{
+		InteractionCount: t.Count,
+		TotalCost:        formatMoney(t.CostMicros),
+		TotalDuration:    seconds(t.DurationSeconds),
+	}
+}
+
+// optionalTimestamp converts an optional stored time; nil stays unset.
+func optionalTimestamp(us *int64) *timestamppb.Timestamp {
+	if us == nil {
+		return nil
+	}
+	return timestamppb.New(store.Time(*us))
+}
