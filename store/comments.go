@@ -34,7 +34,7 @@ func (s *Store) ListComments(ctx context.Context, entryNo int64, page Page) ([]I
 		return nil, false, classify(err)
 	}
 	if !found {
-		return nil, false, entryNotFound(entryNo)
+		return nil, false, noSuchEntry(entryNo)
 	}
 	var rows []InteractionLogComment
 	q := db.Where("entry_no = ?", entryNo).Order("id").Limit(page.Limit + 1)

@@ -125,7 +125,7 @@ func lockEntries(tx *gorm.DB, entryNos []int64) (map[int64]InteractionLogEntry, 
 	}
 	for _, no := range entryNos {
 		if _, ok := byNo[no]; !ok {
-			return nil, entryNotFound(no)
+			return nil, noSuchEntry(no)
 		}
 	}
 	return byNo, nil
@@ -137,7 +137,7 @@ func requireEntry(tx *gorm.DB, entryNo int64) (InteractionLogEntry, error) {
 	return byNo[entryNo], err
 }
 
-func entryNotFound(entryNo int64) error {
+func noSuchEntry(entryNo int64) error {
 	return newError(ErrNotFound, ReasonNotFound, "interaction log entry %d not found", entryNo)
 }
 
