@@ -58,8 +58,8 @@ func (s *contactService) GetContactStatistics(ctx context.Context, req *apiv1.Ge
 		InteractionCount:    t.GetInteractionCount(),
 		TotalCost:           t.GetTotalCost(),
 		TotalDuration:       t.GetTotalDuration(),
-		LastInteractionTime: optionalTimestamp(st.LastInteractionTime),
-		LastAttemptTime:     optionalTimestamp(st.LastAttemptTime),
+		LastInteractionTime: timestampOf(st.LastInteractionTime),
+		LastAttemptTime:     timestampOf(st.LastAttemptTime),
 	}, nil
 }
 
@@ -88,8 +88,8 @@ func totalsToAPI(t store.Totals) *apiv1.InteractionTotals {
 	}
 }
 
-// optionalTimestamp converts an optional stored time; nil stays unset.
-func optionalTimestamp(us *int64) *timestamppb.Timestamp {
+// timestampOf converts an optional stored time; nil stays unset.
+func timestampOf(us *int64) *timestamppb.Timestamp {
 	if us == nil {
 		return nil
 	}
