@@ -58,7 +58,7 @@ func (s *Store) GetContact(ctx context.Context, no string) (Contact, error) {
 
 // ListContacts returns contacts in no. order after page.AfterCode.
 func (s *Store) ListContacts(ctx context.Context, f ContactFilter, page Page) ([]Contact, bool, error) {
-	q := s.read(ctx).Order("no").Limit(page.Limit + 1)
+	q := s.read(ctx)
 	if f.Type != 0 {
 		q = q.Where("type = ?", f.Type)
 	}
@@ -68,15 +68,7 @@ func (s *Store) ListContacts(ctx context.Context, f ContactFilter, page Page) ([
 	if f.DisplayNamePrefix != "" {
 		q = s.whereNamePrefix(q, f.DisplayNamePrefix)
 	}
-	if page.HasAfter {
-		q = q.Where("no > ?", page.AfterCode)
-	}
-	var rows []Contact
-	if err := q.Find(&rows).Error; err != nil {
-		return nil, false, classify(err)
-	}
-	rows, more := trimPage(rows, page.Limit)
-	return rows, more, nil
+	return pageByCode[Contact](q, "no", page)
 }
 
 // whereNamePrefix keeps contacts whose display name starts with prefix, case
