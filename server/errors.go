@@ -1,6 +1,7 @@
 package server
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"strings"
@@ -24,6 +25,12 @@ type fieldViolation struct {
 
 // invalidArgument builds INVALID_ARGUMENT with BadRequest field violations.
 func invalidArgument(violations ...fieldViolation) error {
+	return invalidArgumentBecause(apiv1.ErrorReason_ERROR_REASON_INVALID_FIELD, violations...)
+}
+
+// invalidArgumentBecause is invalidArgument with a more specific reason
+// (such as SALESPERSON_REQUIRED) than INVALID_FIELD.
+func invalidArgumentBecause(reason apiv1.ErrorReason, violations ...fieldViolation) error {
 	msgs := make([]string, 0, len(violations))
 	br := &errdetails.BadRequest{}
 	for _, v := range violations {
@@ -32,7 +39,7 @@ func invalidArgument(violations ...fieldViolation) error {
 			Field: v.Field, Description: v.Description,
 		})
 	}
-	return withDetails(codes.InvalidArgument, strings.Join(msgs, "; "), apiv1.ErrorReason_ERROR_REASON_INVALID_FIELD, br)
+	return withDetails(codes.InvalidArgument, strings.Join(msgs, "; "), reason, br)
 }
 
 // invalidField is invalidArgument for a single field.
@@ -105,7 +112,8 @@ func toStatus(err error) error {
 		for _, m := range storeCodes {
 			if errors.Is(se.Kind, m.kind) {
 				if m.code == codes.InvalidArgument && se.Field != "" {
-					return invalidField(se.Field, se.Message)
+					reason := reasonFromStore(cmp.Or(se.Reason, store.ReasonInvalidField))
+					return invalidArgumentBecause(reason, fieldViolation{Field: se.Field, Description: se.Message})
 				}
 				return withDetails(m.code, se.Message, reasonFromStore(se.Reason))
 			}

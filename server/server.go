@@ -98,7 +98,7 @@ func (s *Server) register() {
 	apiv1.RegisterInteractionGroupServiceServer(s.GRPC, &groupService{store: s.store})
 	apiv1.RegisterInteractionTemplateServiceServer(s.GRPC, &templateService{store: s.store})
 	apiv1.RegisterContactServiceServer(s.GRPC, &contactService{store: s.store})
-	apiv1.RegisterInteractionLogServiceServer(s.GRPC, &apiv1.UnimplementedInteractionLogServiceServer{})
+	apiv1.RegisterInteractionLogServiceServer(s.GRPC, &logService{store: s.store})
 	apiv1.RegisterSegmentServiceServer(s.GRPC, &segmentService{store: s.store})
 	apiv1.RegisterAttachmentServiceServer(s.GRPC, &apiv1.UnimplementedAttachmentServiceServer{})
 	healthpb.RegisterHealthServer(s.GRPC, s.health)

@@ -353,7 +353,7 @@ func companiesAfterBatch(tx *gorm.DB, rows []Contact) (map[string]bool, error) {
 	}
 	var found []string
 	err := tx.Model(&Contact{}).Clauses(clause.Locking{Strength: clause.LockingStrengthShare}).
-		Where("no IN ? AND type = ?", uniqueStrings(lookup), ContactTypeCompany).Pluck("no", &found).Error
+		Where("no IN ? AND type = ?", distinct(lookup), ContactTypeCompany).Pluck("no", &found).Error
 	for _, no := range found {
 		isCompany[no] = true
 	}
@@ -363,7 +363,7 @@ func companiesAfterBatch(tx *gorm.DB, rows []Contact) (map[string]bool, error) {
 // lockContacts reads the given contacts for update, keyed by no.
 func lockContacts(tx *gorm.DB, nos []string) (map[string]Contact, error) {
 	var rows []Contact
-	if err := tx.Clauses(lockingUpdate).Where("no IN ?", uniqueStrings(nos)).Find(&rows).Error; err != nil {
+	if err := tx.Clauses(lockingUpdate).Where("no IN ?", distinct(nos)).Find(&rows).Error; err != nil {
 		return nil, err
 	}
 	out := make(map[string]Contact, len(rows))
@@ -397,10 +397,10 @@ func contactNos(contacts []Contact) []string {
 	return nos
 }
 
-// uniqueStrings returns the distinct values in first-seen order.
-func uniqueStrings(values []string) []string {
-	seen := make(map[string]bool, len(values))
-	out := make([]string, 0, len(values))
+// distinct returns the distinct values in first-seen order.
+func distinct[T comparable](values []T) []T {
+	seen := make(map[T]bool, len(values))
+	out := make([]T, 0, len(values))
 	for _, v := range values {
 		if !seen[v] {
 			seen[v] = true

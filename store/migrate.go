@@ -17,6 +17,7 @@ var migrationFiles embed.FS
 // dialect: migrations/{id}.{dialect}.sql. Never edit a released file; add one.
 var migrationIDs = []string{
 	"0001_init",
+	"0002_postponed",
 }
 
 // schemaTable records applied migrations (one row per id).

@@ -131,6 +131,13 @@ type InteractionLogComment struct {
 	UpdateTime  int64
 }
 
+// PostponedInteraction is a row of postponed_interactions: the overrides
+// (JSON of Overrides) a postponed entry was logged with.
+type PostponedInteraction struct {
+	EntryNo   int64 `gorm:"primaryKey;autoIncrement:false"`
+	Overrides string
+}
+
 // Segment is a row of segments.
 type Segment struct {
 	No                              string `gorm:"primaryKey"`
@@ -222,5 +229,5 @@ var allModels = []any{
 	&InteractionGroup{}, &InteractionTemplate{}, &InteractionTemplateLanguage{},
 	&TemplateSetupSlot{}, &Contact{}, &InteractionLogEntry{}, &InteractionLogComment{},
 	&Segment{}, &SegmentLine{}, &LoggedSegment{}, &AttachmentBlob{}, &AttachmentChunk{},
-	&Attachment{}, &IdempotencyKey{},
+	&Attachment{}, &IdempotencyKey{}, &PostponedInteraction{},
 }

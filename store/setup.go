@@ -142,10 +142,14 @@ func requireNoAttachment(tx *gorm.DB, t InteractionTemplate) error {
 		}
 	}
 	if has {
-		return newError(ErrPrecondition, ReasonTemplateHasAttachment,
-			"interaction template %q carries an attachment, so it cannot record documents: remove the attachment or pick another template", t.Code)
+		return templateHasAttachment(t.Code)
 	}
 	return nil
+}
+
+func templateHasAttachment(code string) error {
+	return newError(ErrPrecondition, ReasonTemplateHasAttachment,
+		"interaction template %q carries an attachment, so it cannot record documents: remove the attachment or pick another template", code)
 }
 
 // refuseAttachmentOnDocumentTemplate refuses to give an attachment to a

@@ -1,0 +1,279 @@
+package server
+
+import (
+	"context"
+	"time"
+
+	"google.golang.org/protobuf/types/known/timestamppb"
+
+	apiv1 "github.com/interlog/interlog/gen/interlog/v1"
+	"github.com/interlog/interlog/store"
+)
+
+const entryCollection = "interactionLogEntries"
+
+// logService implements apiv1.InteractionLogServiceServer. Its methods are
+// spread over files by topic: logging, reading and listing here; the
+// operations on logged entries (cancel, restore, evaluate, update, comments,
+// delete canceled) and statistics in files of their own. Methods not built
+// yet answer UNIMPLEMENTED.
+type logService struct {
+	apiv1.UnimplementedInteractionLogServiceServer
+	store *store.Store
+}
+
+func (s *logService) LogInteraction(ctx context.Context, req *apiv1.LogInteractionRequest) (*apiv1.LogInteractionResponse, error) {
+	contactNo, err := normalizeCode("contact_no", req.GetContactNo(), longCode, false)
+	if err != nil {
+		return nil, err
+	}
+	templateCode, err := normalizeCode("interaction_template_code", req.GetInteractionTemplateCode(), shortCode, false)
+	if err != nil {
+		return nil, err
+	}
+	overrides, err := overridesFromAPI("overrides.", req.GetOverrides())
+	if err != nil {
+		return nil, err
+	}
+	e, err := s.store.LogInteraction(ctx, store.LogRequest{
+		ContactNo: contactNo, TemplateCode: templateCode, Overrides: overrides,
+		Comments: req.GetComments(), Postpone: req.GetPostpone(),
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &apiv1.LogInteractionResponse{InteractionLogEntry: entryToAPI(e)}, nil
+}
+
+func (s *logService) ResumeInteraction(ctx context.Context, req *apiv1.ResumeInteractionRequest) (*apiv1.ResumeInteractionResponse, error) {
+	entryNo, err := parseNumberName("name", req.GetName(), entryCollection)
+	if err != nil {
+		return nil, err
+	}
+	templateCode, err := normalizeCode("interaction_template_code", req.GetInteractionTemplateCode(), shortCode, true)
+	if err != nil {
+		return nil, err
+	}
+	overrides, err := overridesFromAPI("overrides.", req.GetOverrides())
+	if err != nil {
+		return nil, err
+	}
+	e, err := s.store.ResumeInteraction(ctx, store.ResumeRequest{EntryNo: entryNo, TemplateCode: templateCode, Overrides: overrides})
+	if err != nil {
+		return nil, err
+	}
+	return &apiv1.ResumeInteractionResponse{InteractionLogEntry: entryToAPI(e)}, nil
+}
+
+func (s *logService) DeletePostponedInteraction(ctx context.Context, req *apiv1.DeletePostponedInteractionRequest) (*apiv1.DeletePostponedInteractionResponse, error) {
+	entryNo, err := parseNumberName("name", req.GetName(), entryCollection)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.store.DeletePostponedInteraction(ctx, entryNo); err != nil {
+		return nil, err
+	}
+	return &apiv1.DeletePostponedInteractionResponse{}, nil
+}
+
+func (s *logService) RecordDocumentInteraction(ctx context.Context, req *apiv1.RecordDocumentInteractionRequest) (*apiv1.RecordDocumentInteractionResponse, error) {
+	r, err := documentRequestFromAPI(req)
+	if err != nil {
+		return nil, err
+	}
+	e, recorded, err := s.store.RecordDocumentInteraction(ctx, r)
+	if err != nil || !recorded {
+		return &apiv1.RecordDocumentInteractionResponse{}, err
+	}
+	return &apiv1.RecordDocumentInteractionResponse{Recorded: true, InteractionLogEntry: entryToAPI(e)}, nil
+}
+
+// documentRequestFromAPI converts a RecordDocumentInteraction request. Blank
+// campaign and description take the template's; a blank salesperson stays blank.
+func documentRequestFromAPI(req *apiv1.RecordDocumentInteractionRequest) (store.DocumentRequest, error) {
+	var r store.DocumentRequest
+	var err error
+	if r.Document.No, err = normalizeCode("document_no", req.GetDocumentNo(), longCode, false); err != nil {
+		return r, err
+	}
+	if r.ContactNo, err = normalizeCode("contact_no", req.GetContactNo(), longCode, false); err != nil {
+		return r, err
+	}
+	o := &r.Overrides
+	if o.SalespersonCode, err = optionalCode("salesperson_code", ptr(req.GetSalespersonCode()), longCode); err != nil {
+		return r, err
+	}
+	if o.OpportunityNo, err = optionalCode("opportunity_no", ptr(req.GetOpportunityNo()), longCode); err != nil {
+		return r, err
+	}
+	if req.GetCampaignNo() != "" {
+		if o.CampaignNo, err = optionalCode("campaign_no", ptr(req.GetCampaignNo()), longCode); err != nil {
+			return r, err
+		}
+	}
+	if req.GetDescription() != "" {
+		o.Description = ptr(req.GetDescription())
+	}
+	if o.InteractionTime, err = optionalTimestamp("interaction_time", req.GetInteractionTime()); err != nil {
+		return r, err
+	}
+	r.Document.Type = int16(req.GetDocumentType())
+	r.Document.Occurrence = req.GetDocNoOccurrence()
+	r.Document.VersionNo = req.GetVersionNo()
+	return r, nil
+}
+
+func (s *logService) GetInteractionLogEntry(ctx context.Context, req *apiv1.GetInteractionLogEntryRequest) (*apiv1.GetInteractionLogEntryResponse, error) {
+	entryNo, err := parseNumberName("name", req.GetName(), entryCollection)
+	if err != nil {
+		return nil, err
+	}
+	e, err := s.store.GetEntry(ctx, entryNo)
+	if err != nil {
+		return nil, err
+	}
+	return &apiv1.GetInteractionLogEntryResponse{InteractionLogEntry: entryToAPI(e)}, nil
+}
+
+// overridesFromAPI converts and checks InteractionOverrides; p is the field
+// path prefix for violations ("overrides.").
+func overridesFromAPI(p string, in *apiv1.InteractionOverrides) (store.Overrides, error) {
+	var o store.Overrides
+	if in == nil {
+		return o, nil
+	}
+	var err error
+	if o.InteractionTime, err = optionalTimestamp(p+"interaction_time", in.GetInteractionTime()); err != nil {
+		return o, err
+	}
+	if o.TimeZone, err = optionalTimeZone(p+"time_zone", in.TimeZone); err != nil {
+		return o, err
+	}
+	if in.Cost != nil {
+		cost, err := parseMoney(p+"cost", in.GetCost())
+		if err != nil {
+			return o, err
+		}
+		o.CostMicros = &cost
+	}
+	if in.GetDuration() != nil {
+		d, err := parseDuration(p+"duration", in.GetDuration())
+		if err != nil {
+			return o, err
+		}
+		o.DurationSeconds = &d
+	}
+	codes := []struct {
+		field  string
+		raw    *string
+		maxLen int
+		to     **string
+	}{
+		{"campaign_no", in.CampaignNo, longCode, &o.CampaignNo},
+		{"salesperson_code", in.SalespersonCode, longCode, &o.SalespersonCode},
+		{"language_code", in.LanguageCode, shortCode, &o.LanguageCode},
+		{"opportunity_no", in.OpportunityNo, longCode, &o.OpportunityNo},
+		{"task_no", in.TaskNo, longCode, &o.TaskNo},
+	}
+	for _, c := range codes {
+		if *c.to, err = optionalCode(p+c.field, c.raw, c.maxLen); err != nil {
+			return o, err
+		}
+	}
+	o.Description, o.Subject, o.ContactVia = in.Description, in.Subject, in.ContactVia
+	o.CampaignTarget, o.CampaignResponse, o.AttemptFailed = in.CampaignTarget, in.CampaignResponse, in.AttemptFailed
+	o.InformationFlow = enumPtr(in.InformationFlow)
+	o.InitiatedBy = enumPtr(in.InitiatedBy)
+	o.CorrespondenceType = enumPtr(in.CorrespondenceType)
+	o.Evaluation = enumPtr(in.Evaluation)
+	o.DeliveryStatus = enumPtr(in.DeliveryStatus)
+	return o, nil
+}
+
+// optionalCode normalizes an optional code; nil stays nil, blank stays blank.
+func optionalCode(field string, raw *string, maxLen int) (*string, error) {
+	if raw == nil {
+		return nil, nil
+	}
+	code, err := normalizeCode(field, *raw, maxLen, true)
+	return &code, err
+}
+
+// optionalTimestamp reads an optional instant as stored microseconds.
+func optionalTimestamp(field string, ts *timestamppb.Timestamp) (*int64, error) {
+	us, ok, err := parseTimestamp(field, ts)
+	if !ok || err != nil {
+		return nil, err
+	}
+	return &us, nil
+}
+
+// optionalTimeZone checks that an optional time zone is a known IANA name.
+func optionalTimeZone(field string, tz *string) (*string, error) {
+	if tz == nil || *tz == "" {
+		return tz, nil
+	}
+	if _, err := time.LoadLocation(*tz); err != nil {
+		return nil, invalidField(field, "must be a known IANA time zone name such as \"Europe/Copenhagen\"")
+	}
+	return tz, nil
+}
+
+// enumPtr converts an optional API enum to its stored number.
+func enumPtr[E ~int32](e *E) *int16 {
+	if e == nil {
+		return nil
+	}
+	n := int16(*e)
+	return &n
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// entryToAPI converts a stored entry to the API's form.
+func entryToAPI(e store.InteractionLogEntry) *apiv1.InteractionLogEntry {
+	out := &apiv1.InteractionLogEntry{
+		Name:                    numberName(entryCollection, e.EntryNo),
+		EntryNo:                 e.EntryNo,
+		ContactNo:               e.ContactNo,
+		ContactCompanyNo:        e.ContactCompanyNo,
+		InteractionTime:         timestamp(e.InteractionTime),
+		TimeZone:                e.TimeZone,
+		Description:             e.Description,
+		Subject:                 e.Subject,
+		InformationFlow:         apiv1.InformationFlow(e.InformationFlow),
+		InitiatedBy:             apiv1.InitiatedBy(e.InitiatedBy),
+		Attachment:              attachmentRef(e.AttachmentID),
+		Cost:                    formatMoney(e.CostMicros),
+		Duration:                seconds(e.DurationSeconds),
+		UserId:                  e.UserID,
+		InteractionGroupCode:    e.GroupCode,
+		InteractionTemplateCode: e.TemplateCode,
+		LanguageCode:            e.LanguageCode,
+		CampaignNo:              e.CampaignNo,
+		CampaignTarget:          e.CampaignTarget,
+		CampaignResponse:        e.CampaignResponse,
+		SegmentNo:               e.SegmentNo,
+		Evaluation:              apiv1.Evaluation(e.Evaluation),
+		AttemptFailed:           e.AttemptFailed,
+		TaskNo:                  e.TaskNo,
+		SalespersonCode:         e.SalespersonCode,
+		DeliveryStatus:          apiv1.DeliveryStatus(e.DeliveryStatus),
+		Canceled:                e.Canceled,
+		Postponed:               e.Postponed,
+		CorrespondenceType:      apiv1.CorrespondenceType(e.CorrespondenceType),
+		ContactVia:              e.ContactVia,
+		DocumentType:            apiv1.DocumentType(e.DocumentType),
+		DocumentNo:              e.DocumentNo,
+		VersionNo:               e.VersionNo,
+		DocNoOccurrence:         e.DocNoOccurrence,
+		OpportunityNo:           e.OpportunityNo,
+		CommentCount:            e.CommentCount,
+		CreateTime:              timestamp(e.CreateTime),
+		UpdateTime:              timestamp(e.UpdateTime),
+	}
+	if e.LoggedSegmentEntryNo != nil {
+		out.LoggedSegment = numberName(loggedSegmentCollection, *e.LoggedSegmentEntryNo)
+	}
+	return out
+}

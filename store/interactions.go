@@ -1,0 +1,260 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+
+	"gorm.io/gorm"
+)
+
+// LogRequest is one LogInteraction call.
+type LogRequest struct {
+	ContactNo    string
+	TemplateCode string
+	Overrides    Overrides
+	// Comments are stored with the entry, dated today (UTC).
+	Comments []string
+	// Postpone stores a draft: only the contact must exist.
+	Postpone bool
+}
+
+// LogInteraction logs one interaction through the pipeline (BuildEntry) and
+// stores its comments, all in one transaction. NOT_FOUND with reason
+// CONTACT_NOT_FOUND or TEMPLATE_NOT_FOUND for missing references; invalid
+// overrides name their field under "overrides.".
+func (s *Store) LogInteraction(ctx context.Context, r LogRequest) (InteractionLogEntry, error) {
+	var e InteractionLogEntry
+	err := s.inTx(ctx, func(tx *gorm.DB) error {
+		in, err := loadInput(ctx, tx, r.ContactNo, r.TemplateCode, r.Postpone)
+		if err != nil {
+			return err
+		}
+		in.Overrides = r.Overrides
+		if r.Postpone && r.Overrides.InteractionTime == nil {
+			// The draft keeps the time it was made unless resumed with another.
+			in.Overrides.InteractionTime = &in.Now
+		}
+		if e, err = BuildEntry(in); err != nil {
+			return PrefixField(err, "overrides.")
+		}
+		e.CommentCount = int32(len(r.Comments))
+		if e, err = insertEntry(tx, e); err != nil {
+			return err
+		}
+		if r.Postpone {
+			if err := savePostponed(tx, e.EntryNo, in.Overrides); err != nil {
+				return err
+			}
+		}
+		return insertComments(tx, e, r.Comments)
+	})
+	return e, err
+}
+
+// insertEntry stores one entry and returns it with its entry no.
+func insertEntry(tx *gorm.DB, e InteractionLogEntry) (InteractionLogEntry, error) {
+	batch := []InteractionLogEntry{e}
+	err := insertEntries(tx, batch)
+	return batch[0], err
+}
+
+// loadInput fetches what BuildEntry needs for one interaction: the contact
+// (share-locked) and the template with its language rows. A draft tolerates
+// a missing template.
+func loadInput(ctx context.Context, tx *gorm.DB, contactNo, templateCode string, draft bool) (InteractionInput, error) {
+	contacts, err := shareContacts(tx, []string{contactNo})
+	if err != nil {
+		return InteractionInput{}, err
+	}
+	c, ok := contacts[contactNo]
+	if !ok {
+		return InteractionInput{}, newError(ErrNotFound, ReasonContactNotFound, "contact %q not found", contactNo)
+	}
+	templates, err := loadTemplateRows(tx, []string{templateCode})
+	if err != nil {
+		return InteractionInput{}, err
+	}
+	t, ok := templates[templateCode]
+	if !ok && !draft {
+		return InteractionInput{}, templateNotFound(templateCode)
+	}
+	if !ok {
+		t.Template.Code = templateCode
+	}
+	return InteractionInput{Contact: c, Template: t, Postponed: draft, UserID: userID(ctx), Now: nowMicros()}, nil
+}
+
+func templateNotFound(code string) error {
+	return newError(ErrNotFound, ReasonTemplateNotFound, "interaction template %q not found", code)
+}
+
+// savePostponed keeps the overrides of a draft for ResumeInteraction.
+func savePostponed(tx *gorm.DB, entryNo int64, o Overrides) error {
+	b, err := json.Marshal(o)
+	if err != nil {
+		return err
+	}
+	return tx.Create(&PostponedInteraction{EntryNo: entryNo, Overrides: string(b)}).Error
+}
+
+// insertComments stores comments of a new entry, dated the entry's creation day (UTC).
+func insertComments(tx *gorm.DB, e InteractionLogEntry, texts []string) error {
+	if len(texts) == 0 {
+		return nil
+	}
+	date := Time(e.CreateTime).Format("2006-01-02")
+	rows := make([]InteractionLogComment, len(texts))
+	for i, text := range texts {
+		rows[i] = InteractionLogComment{
+			EntryNo: e.EntryNo, CommentDate: date, Text: text,
+			UserID: e.UserID, CreateTime: e.CreateTime, UpdateTime: e.CreateTime,
+		}
+	}
+	return tx.Create(&rows).Error
+}
+
+// ResumeRequest is one ResumeInteraction call.
+type ResumeRequest struct {
+	EntryNo int64
+	// TemplateCode replaces the draft's template when set.
+	TemplateCode string
+	// Overrides replace the draft's overrides field by field.
+	Overrides Overrides
+}
+
+// ResumeInteraction completes a draft: the pipeline runs again with every
+// check, on the draft's contact, the draft's (or the new) template and the
+// draft's overrides under the new ones, and the same entry is rewritten as a
+// logged one. FAILED_PRECONDITION ENTRY_NOT_POSTPONED for a logged entry.
+func (s *Store) ResumeInteraction(ctx context.Context, r ResumeRequest) (InteractionLogEntry, error) {
+	var out InteractionLogEntry
+	err := s.inTx(ctx, func(tx *gorm.DB) error {
+		draft, saved, err := lockDraft(tx, r.EntryNo)
+		if err != nil {
+			return err
+		}
+		templateCode := draft.TemplateCode
+		if r.TemplateCode != "" {
+			templateCode = r.TemplateCode
+		}
+		in, err := loadInput(ctx, tx, draft.ContactNo, templateCode, false)
+		if err != nil {
+			return err
+		}
+		in.Overrides = saved.Merge(r.Overrides)
+		e, err := BuildEntry(in)
+		if err != nil {
+			return PrefixField(err, "overrides.")
+		}
+		e.EntryNo, e.CreateTime = draft.EntryNo, draft.CreateTime
+		if err := tx.Model(&InteractionLogEntry{}).Where("entry_no = ?", e.EntryNo).
+			Select("*").Omit("entry_no", "create_time", "comment_count").Updates(&e).Error; err != nil {
+			return err
+		}
+		if err := tx.Delete(&PostponedInteraction{}, e.EntryNo).Error; err != nil {
+			return err
+		}
+		if e.AttachmentID != nil {
+			if err := markAttachmentsReadOnly(tx, []int64{*e.AttachmentID}); err != nil {
+				return err
+			}
+		}
+		if err := releaseAttachments(tx, draft.AttachmentID); err != nil {
+			return err
+		}
+		return tx.Take(&out, e.EntryNo).Error
+	})
+	return out, err
+}
+
+// lockDraft reads a postponed entry for update with the overrides it was
+// logged with.
+func lockDraft(tx *gorm.DB, entryNo int64) (InteractionLogEntry, Overrides, error) {
+	var e InteractionLogEntry
+	if err := lockRow(tx, &e, "entry_no = ?", entryNo); err != nil {
+		return e, Overrides{}, entryNotFound(err, entryNo)
+	}
+	if !e.Postponed {
+		return e, Overrides{}, newError(ErrPrecondition, ReasonEntryNotPostponed,
+			"interaction log entry %d is not postponed", entryNo)
+	}
+	var row PostponedInteraction
+	if err := tx.Limit(1).Find(&row, entryNo).Error; err != nil {
+		return e, Overrides{}, err
+	}
+	var o Overrides
+	if row.Overrides != "" {
+		if err := json.Unmarshal([]byte(row.Overrides), &o); err != nil {
+			return e, Overrides{}, err
+		}
+	}
+	return e, o, nil
+}
+
+// DeletePostponedInteraction deletes a draft with its comments and releases
+// its attachment. FAILED_PRECONDITION ENTRY_NOT_POSTPONED for a logged entry.
+func (s *Store) DeletePostponedInteraction(ctx context.Context, entryNo int64) error {
+	return s.inTx(ctx, func(tx *gorm.DB) error {
+		draft, _, err := lockDraft(tx, entryNo)
+		if err != nil {
+			return err
+		}
+		for _, model := range []any{&InteractionLogComment{}, &PostponedInteraction{}, &InteractionLogEntry{}} {
+			if err := tx.Where("entry_no = ?", entryNo).Delete(model).Error; err != nil {
+				return err
+			}
+		}
+		return releaseAttachments(tx, draft.AttachmentID)
+	})
+}
+
+// DocumentRequest is one RecordDocumentInteraction call. Overrides may set
+// the salesperson (blank allowed), campaign no., opportunity no.,
+// description and interaction time.
+type DocumentRequest struct {
+	Document  Document
+	ContactNo string
+	Overrides Overrides
+}
+
+// RecordDocumentInteraction logs that a document was printed or sent, with
+// the template the setup names for its type. recorded is false, with no
+// error and no entry, when the setup names none. The template may carry no
+// attachment, neither its own nor on a language row (FAILED_PRECONDITION
+// TEMPLATE_HAS_ATTACHMENT).
+func (s *Store) RecordDocumentInteraction(ctx context.Context, r DocumentRequest) (e InteractionLogEntry, recorded bool, err error) {
+	err = s.inTx(ctx, func(tx *gorm.DB) error {
+		slot, _ := SlotForDocumentType(r.Document.Type)
+		var setup []TemplateSetupSlot
+		if err := tx.Where("slot = ?", slot).Limit(1).Find(&setup).Error; err != nil || len(setup) == 0 {
+			return err
+		}
+		in, err := loadInput(ctx, tx, r.ContactNo, setup[0].TemplateCode, false)
+		if err != nil {
+			return err
+		}
+		if in.Template.hasAttachment() {
+			return templateHasAttachment(in.Template.Template.Code)
+		}
+		in.Overrides, in.Document = r.Overrides, r.Document
+		if e, err = BuildEntry(in); err != nil {
+			return err
+		}
+		e, err = insertEntry(tx, e)
+		recorded = err == nil
+		return err
+	})
+	return e, recorded, err
+}
+
+// GetEntry reads one interaction log entry.
+func (s *Store) GetEntry(ctx context.Context, entryNo int64) (InteractionLogEntry, error) {
+	var e InteractionLogEntry
+	err := s.read(ctx).Where("entry_no = ?", entryNo).Take(&e).Error
+	return e, entryNotFound(err, entryNo)
+}
+
+// entryNotFound turns a missing entry row into NOT_FOUND.
+func entryNotFound(err error, entryNo int64) error {
+	return notFoundAs(err, "interaction log entry %d", entryNo)
+}
