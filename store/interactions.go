@@ -170,9 +170,9 @@ func (s *Store) ResumeInteraction(ctx context.Context, r ResumeRequest) (Interac
 // lockDraft reads a postponed entry for update with the overrides it was
 // logged with.
 func lockDraft(tx *gorm.DB, entryNo int64) (InteractionLogEntry, Overrides, error) {
-	var e InteractionLogEntry
-	if err := lockRow(tx, &e, "entry_no = ?", entryNo); err != nil {
-		return e, Overrides{}, entryNotFound(err, entryNo)
+	e, err := requireEntry(tx, entryNo)
+	if err != nil {
+		return e, Overrides{}, err
 	}
 	if !e.Postponed {
 		return e, Overrides{}, newError(ErrPrecondition, ReasonEntryNotPostponed,
@@ -251,10 +251,8 @@ func (s *Store) RecordDocumentInteraction(ctx context.Context, r DocumentRequest
 func (s *Store) GetEntry(ctx context.Context, entryNo int64) (InteractionLogEntry, error) {
 	var e InteractionLogEntry
 	err := s.read(ctx).Where("entry_no = ?", entryNo).Take(&e).Error
-	return e, entryNotFound(err, entryNo)
-}
-
-// entryNotFound turns a missing entry row into NOT_FOUND.
-func entryNotFound(err error, entryNo int64) error {
-	return notFoundAs(err, "interaction log entry %d", entryNo)
+	if isNotFound(err) {
+		return e, noSuchEntry(entryNo)
+	}
+	return e, classify(err)
 }
