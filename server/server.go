@@ -1,7 +1,7 @@
 // Package server implements interlog's gRPC services on top of package store:
 // one file per service, plus the interceptors every call goes through
-// (recovery, request id, access log, error translation, auth, validation,
-// idempotency).
+// (recovery, request id, access log, metrics, error translation, auth,
+// validation, idempotency).
 package server
 
 import (
@@ -11,6 +11,7 @@ import (
 
 	"github.com/grpc-ecosystem/go-grpc-middleware/v2/interceptors/logging"
 	"github.com/grpc-ecosystem/go-grpc-middleware/v2/interceptors/recovery"
+	"github.com/prometheus/client_golang/prometheus"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/health"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
@@ -32,6 +33,9 @@ type Options struct {
 	// authentication: every caller has the admin role and is "anonymous", or
 	// the subject of its verified client certificate.
 	Tokens *TokenFile
+	// Metrics receives the per-RPC and database pool metrics (see
+	// metrics.go). Nil keeps them in a registry nobody reads.
+	Metrics prometheus.Registerer
 }
 
 // Server is the assembled gRPC server.
@@ -55,6 +59,13 @@ func New(st *store.Store, opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	if opts.Metrics == nil {
+		opts.Metrics = prometheus.NewRegistry()
+	}
+	metrics, err := newMetrics(opts.Metrics, st)
+	if err != nil {
+		return nil, err
+	}
 	idem := &idempotency{store: st}
 	auth := &authenticator{tokens: opts.Tokens}
 	logOpts := []logging.Option{
@@ -66,6 +77,7 @@ func New(st *store.Store, opts Options) (*Server, error) {
 			recovery.UnaryServerInterceptor(recoveryOption(opts.Logger)),
 			requestIDUnary,
 			logging.UnaryServerInterceptor(accessLogger(opts.Logger), logOpts...),
+			metrics.UnaryServerInterceptor(),
 			statusUnary(opts.Logger),
 			auth.unary,
 			v.unary,
@@ -75,6 +87,7 @@ func New(st *store.Store, opts Options) (*Server, error) {
 			recovery.StreamServerInterceptor(recoveryOption(opts.Logger)),
 			requestIDStream,
 			logging.StreamServerInterceptor(accessLogger(opts.Logger), logOpts...),
+			metrics.StreamServerInterceptor(),
 			statusStream(opts.Logger),
 			auth.stream,
 			v.stream,
@@ -89,6 +102,7 @@ func New(st *store.Store, opts Options) (*Server, error) {
 		stop:   make(chan struct{}),
 	}
 	s.register()
+	metrics.InitializeMetrics(s.GRPC)
 	go s.watchHealth(opts.HealthInterval)
 	return s, nil
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -22,6 +23,19 @@ type config struct {
 	insecure        bool
 	shutdownTimeout time.Duration
 	tokenFile       string
+	tlsCert         string
+	tlsKey          string
+	tlsClientCA     string
+	metricsListen   string
+	healthInterval  time.Duration
+	dbMaxOpenConns  int
+
+	// limits of the gRPC server
+	maxRecvMsgSize       int
+	maxConcurrentStreams uint
+	keepaliveMinTime     time.Duration
+	keepaliveTime        time.Duration
+	keepaliveTimeout     time.Duration
 }
 
 // envPrefix starts the environment variable of every flag: --token-file is
@@ -49,6 +63,9 @@ func parseConfig(cmd string, args []string, stderr io.Writer, getenv func(string
 	if fs.NArg() > 0 {
 		return cfg, fmt.Errorf("unexpected arguments %q", fs.Args())
 	}
+	if cmd == "serve" && (cfg.maxRecvMsgSize <= 0 || cfg.maxConcurrentStreams == 0 || cfg.dbMaxOpenConns <= 0) {
+		return cfg, errors.New("--max-recv-msg-size, --max-concurrent-streams and --db-max-open-conns must be positive")
+	}
 	return cfg, nil
 }
 
@@ -64,6 +81,17 @@ func defineFlags(fs *flag.FlagSet, cmd string, cfg *config) {
 	fs.BoolVar(&cfg.insecure, "insecure", false, "allow listening on a non-loopback address without authentication")
 	fs.DurationVar(&cfg.shutdownTimeout, "shutdown-timeout", 30*time.Second, "how long in-flight calls may run after SIGTERM")
 	fs.StringVar(&cfg.tokenFile, "token-file", "", "bearer token file (see README); empty: no authentication. Reloaded on SIGHUP")
+	fs.StringVar(&cfg.tlsCert, "tls-cert", "", "PEM certificate (chain) of the server; with --tls-key enables TLS")
+	fs.StringVar(&cfg.tlsKey, "tls-key", "", "PEM private key of --tls-cert")
+	fs.StringVar(&cfg.tlsClientCA, "tls-client-ca", "", "PEM CA certificates that sign client certificates (mTLS); required of every client when there is no token file")
+	fs.StringVar(&cfg.metricsListen, "metrics-listen", "", "address of the Prometheus /metrics HTTP listener, e.g. 127.0.0.1:9464; empty: off")
+	fs.DurationVar(&cfg.healthInterval, "health-interval", 2*time.Second, "how often the database is pinged for the health service")
+	fs.IntVar(&cfg.dbMaxOpenConns, "db-max-open-conns", 32, "MySQL connection pool size (SQLite uses one connection)")
+	fs.IntVar(&cfg.maxRecvMsgSize, "max-recv-msg-size", 4<<20, "largest request message in bytes (attachments stream 1 MiB chunks)")
+	fs.UintVar(&cfg.maxConcurrentStreams, "max-concurrent-streams", 100, "concurrent calls per client connection")
+	fs.DurationVar(&cfg.keepaliveMinTime, "keepalive-min-time", 10*time.Second, "clients pinging more often than this are disconnected")
+	fs.DurationVar(&cfg.keepaliveTime, "keepalive-time", 2*time.Minute, "ping a client after this long without activity")
+	fs.DurationVar(&cfg.keepaliveTimeout, "keepalive-timeout", 20*time.Second, "close the connection when a ping is not answered within this")
 }
 
 // applyEnv sets each flag from its environment variable, if set, and names
@@ -90,10 +118,22 @@ func (c config) logAttrs() []any {
 		"listen", c.listen,
 		"insecure", c.insecure,
 		"token_file", c.tokenFile,
+		"tls_cert", c.tlsCert,
+		"tls_key", c.tlsKey,
+		"tls_client_ca", c.tlsClientCA,
+		"metrics_listen", c.metricsListen,
+		"health_interval", c.healthInterval.String(),
+		"db_max_open_conns", c.dbMaxOpenConns,
+		"max_recv_msg_size", c.maxRecvMsgSize,
+		"max_concurrent_streams", c.maxConcurrentStreams,
+		"keepalive_min_time", c.keepaliveMinTime.String(),
+		"keepalive_time", c.keepaliveTime.String(),
+		"keepalive_timeout", c.keepaliveTimeout.String(),
 		"shutdown_timeout", c.shutdownTimeout.String(),
 		"log_level", c.logLevel.String(),
 	}
 }
 
-// authenticates reports whether callers must prove who they are.
-func (c config) authenticates() bool { return c.tokenFile != "" }
+// authenticates reports whether callers must prove who they are: with a
+// token, or with a client certificate signed by the configured CA.
+func (c config) authenticates() bool { return c.tokenFile != "" || c.tlsClientCA != "" }

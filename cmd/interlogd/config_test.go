@@ -67,6 +67,7 @@ func TestListenSafety(t *testing.T) {
 		{config{listen: "10.1.2.3:50051"}, false},
 		{config{listen: "0.0.0.0:50051", insecure: true}, true},
 		{config{listen: "0.0.0.0:50051", tokenFile: "/etc/tokens"}, true},
+		{config{listen: "0.0.0.0:50051", tlsClientCA: "/etc/ca.crt"}, true},
 	} {
 		if err := checkListenSafety(c.cfg); (err == nil) != c.ok {
 			t.Errorf("%+v: got %v, want ok=%v", c.cfg, err, c.ok)

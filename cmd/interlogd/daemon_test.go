@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -111,11 +112,13 @@ func (l *logLines) wait(t *testing.T, msg string) map[string]any {
 }
 
 // startDaemon runs interlogd serve on a free loopback port with a fresh
-// SQLite database and the given extra flags, and waits until it serves.
+// SQLite database (unless args name one) and the given extra flags, and waits until it serves.
 func startDaemon(t *testing.T, args ...string) *daemon {
 	t.Helper()
-	args = append([]string{"serve", "--listen", "127.0.0.1:0",
-		"--database", "sqlite://" + filepath.Join(t.TempDir(), "interlog.db")}, args...)
+	if !slices.Contains(args, "--database") {
+		args = append(args, "--database", "sqlite://"+filepath.Join(t.TempDir(), "interlog.db"))
+	}
+	args = append([]string{"serve", "--listen", "127.0.0.1:0"}, args...)
 	cmd := exec.Command(daemonBinary(t), args...)
 	cmd.Env = []string{"PATH=" + os.Getenv("PATH")} // no INTERLOG_* from the test's environment
 	stderr, err := cmd.StderrPipe()
@@ -219,4 +222,40 @@ func TestDaemonReloadsTokensOnSIGHUP(t *testing.T) {
 	if code := status.Code(list(alice)); code != codes.Unauthenticated {
 		t.Fatalf("alice after a failed reload: %v", code)
 	}
+}
+
+// TestDaemonFinishesInFlightCallOnSIGTERM blocks a write behind a lock held
+// from the test, sends SIGTERM while the call is in flight, then releases
+// the lock: the call must complete, and interlogd exit cleanly.
+func TestDaemonFinishesInFlightCallOnSIGTERM(t *testing.T) {
+	dbPath := filepath.Join(t.TempDir(), "interlog.db")
+	d := startDaemon(t, "--database", "sqlite://"+dbPath, "--metrics-listen", "127.0.0.1:0")
+	metricsURL, _ := d.logs.wait(t, "metrics serving")["address"].(string)
+	groups := apiv1.NewInteractionGroupServiceClient(d.dial(t))
+
+	lock := holdSQLiteWriteLock(t, dbPath)
+	done := make(chan error, 1)
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		_, err := groups.CreateInteractionGroup(ctx, &apiv1.CreateInteractionGroupRequest{
+			InteractionGroup: &apiv1.InteractionGroup{Code: "INFLIGHT"},
+		})
+		done <- err
+	}()
+	waitMetric(t, metricsURL, `grpc_server_started_total{grpc_method="CreateInteractionGroup",grpc_service="interlog.v1.InteractionGroupService",grpc_type="unary"} 1`)
+
+	d.signal(t, syscall.SIGTERM)
+	d.logs.wait(t, "shutting down: finishing in-flight calls")
+	select {
+	case err := <-done:
+		t.Fatalf("the call ended before the lock was released: %v", err)
+	default:
+	}
+	ts.NoErr(t, lock.Rollback())
+	ts.NoErr(t, <-done)
+	if err := d.waitExit(t); err != nil {
+		t.Fatalf("interlogd exited with %v, want a clean exit", err)
+	}
+	d.logs.wait(t, "shut down")
 }

@@ -17,10 +17,15 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/http"
 	"os"
 	"os/signal"
 	"syscall"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/interlog/interlog/server"
 	"github.com/interlog/interlog/store"
@@ -76,33 +81,63 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	if err := checkListenSafety(cfg); err != nil {
 		return err
 	}
+	grpcOpts, err := grpcOptions(cfg)
+	if err != nil {
+		return err
+	}
 	tokens, err := loadTokens(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
-	st, err := store.Open(ctx, cfg.database, store.Options{})
+	st, err := openStore(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	if cfg.migrate || st.Dialect() == store.SQLite {
-		if err := st.Migrate(ctx); err != nil {
-			return err
-		}
-	}
-	if err := st.CheckSchema(ctx); err != nil {
-		return err
-	}
-	srv, err := server.New(st, server.Options{Logger: log, Tokens: tokens})
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	srv, err := server.New(st, server.Options{
+		Logger: log, Tokens: tokens, Metrics: reg, HealthInterval: cfg.healthInterval, ServerOptions: grpcOpts,
+	})
 	if err != nil {
 		return err
 	}
 	defer srv.Close()
+	stopMetrics, err := serveMetrics(cfg.metricsListen, reg, log)
+	if err != nil {
+		return err
+	}
+	defer stopMetrics()
 	lis, err := net.Listen("tcp", cfg.listen)
 	if err != nil {
 		return err
 	}
 	log.Info("interlogd serving", append([]any{"address", lis.Addr().String(), "dialect", st.Dialect()}, cfg.logAttrs()...)...)
+	return serveGRPC(ctx, srv, lis, cfg.shutdownTimeout, log)
+}
+
+// openStore opens the database and makes sure its schema is current.
+func openStore(ctx context.Context, cfg config) (*store.Store, error) {
+	st, err := store.Open(ctx, cfg.database, store.Options{MaxOpenConns: cfg.dbMaxOpenConns})
+	if err != nil {
+		return nil, err
+	}
+	if cfg.migrate || st.Dialect() == store.SQLite {
+		err = st.Migrate(ctx)
+	}
+	if err == nil {
+		err = st.CheckSchema(ctx)
+	}
+	if err != nil {
+		_ = st.Close()
+		return nil, err
+	}
+	return st, nil
+}
+
+// serveGRPC serves until ctx ends, then lets in-flight calls finish for up
+// to timeout before cancelling them.
+func serveGRPC(ctx context.Context, srv *server.Server, lis net.Listener, timeout time.Duration, log *slog.Logger) error {
 	served := make(chan error, 1)
 	go func() { served <- srv.GRPC.Serve(lis) }()
 	select {
@@ -110,17 +145,40 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 		return err
 	case <-ctx.Done():
 	}
-	log.Info("shutting down: finishing in-flight calls", "timeout", cfg.shutdownTimeout.String())
+	log.Info("shutting down: finishing in-flight calls", "timeout", timeout.String())
 	srv.Close()
 	done := make(chan struct{})
 	go func() { srv.GRPC.GracefulStop(); close(done) }()
 	select {
 	case <-done:
-	case <-time.After(cfg.shutdownTimeout):
+		log.Info("shut down")
+	case <-time.After(timeout):
 		log.Warn("shutdown timeout passed: cancelling remaining calls")
 		srv.GRPC.Stop()
 	}
 	return nil
+}
+
+// serveMetrics serves reg at /metrics on addr, if addr is set, and returns
+// the function that stops it.
+func serveMetrics(addr string, reg *prometheus.Registry, log *slog.Logger) (stop func(), err error) {
+	if addr == "" {
+		return func() {}, nil
+	}
+	lis, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("--metrics-listen: %w", err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
+	hs := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		if err := hs.Serve(lis); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			log.Error("metrics listener stopped", "error", err.Error())
+		}
+	}()
+	log.Info("metrics serving", "address", "http://"+lis.Addr().String()+"/metrics")
+	return func() { _ = hs.Close() }, nil
 }
 
 // loadTokens reads the token file, if one is configured, and reloads it on
