@@ -116,22 +116,25 @@ func dialGroups(t *testing.T, addr string, opt grpc.DialOption) apiv1.Interactio
 	return apiv1.NewInteractionGroupServiceClient(conn)
 }
 
-func listGroups(c apiv1.InteractionGroupServiceClient, token string) error {
+// callContext bounds a call and carries the token, if any.
+func callContext(token string) (context.Context, context.CancelFunc) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
 	if token != "" {
 		ctx = ts.Bearer(ctx, token)
 	}
+	return ctx, cancel
+}
+
+func listGroups(c apiv1.InteractionGroupServiceClient, token string) error {
+	ctx, cancel := callContext(token)
+	defer cancel()
 	_, err := c.ListInteractionGroups(ctx, &apiv1.ListInteractionGroupsRequest{})
 	return err
 }
 
 func createGroup(c apiv1.InteractionGroupServiceClient, token, code string) error {
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	ctx, cancel := callContext(token)
 	defer cancel()
-	if token != "" {
-		ctx = ts.Bearer(ctx, token)
-	}
 	_, err := c.CreateInteractionGroup(ctx, &apiv1.CreateInteractionGroupRequest{InteractionGroup: &apiv1.InteractionGroup{Code: code}})
 	return err
 }
