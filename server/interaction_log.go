@@ -149,19 +149,11 @@ func overridesFromAPI(p string, in *apiv1.InteractionOverrides) (store.Overrides
 	if o.TimeZone, err = optionalTimeZone(p+"time_zone", in.TimeZone); err != nil {
 		return o, err
 	}
-	if in.Cost != nil {
-		cost, err := parseMoney(p+"cost", in.GetCost())
-		if err != nil {
-			return o, err
-		}
-		o.CostMicros = &cost
+	if o.CostMicros, err = parseOptionalMoney(p+"cost", in.Cost); err != nil {
+		return o, err
 	}
-	if in.GetDuration() != nil {
-		d, err := parseDuration(p+"duration", in.GetDuration())
-		if err != nil {
-			return o, err
-		}
-		o.DurationSeconds = &d
+	if o.DurationSeconds, err = parseOptionalDuration(p+"duration", in.GetDuration()); err != nil {
+		return o, err
 	}
 	codes := []struct {
 		field  string

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"fmt"
 
 	apiv1 "github.com/interlog/interlog/gen/interlog/v1"
 	"github.com/interlog/interlog/store"
@@ -154,21 +155,16 @@ func segmentFromAPI(in *apiv1.Segment, no string) (store.Segment, error) {
 	} else if ok {
 		seg.InteractionTime = &at
 	}
+	var cost *string // empty means "take the template's"
 	if in.GetUnitCost() != "" {
-		cost, err := parseMoney(p+"unit_cost", in.GetUnitCost())
-		if err != nil {
-			return seg, err
-		}
-		seg.UnitCostMicros = &cost
+		cost = new(in.GetUnitCost())
 	}
-	if in.GetUnitDuration() != nil {
-		dur, err := parseDuration(p+"unit_duration", in.GetUnitDuration())
-		if err != nil {
-			return seg, err
-		}
-		seg.UnitDurationSeconds = &dur
+	var err error
+	if seg.UnitCostMicros, err = parseOptionalMoney(p+"unit_cost", cost); err != nil {
+		return seg, err
 	}
-	return seg, nil
+	seg.UnitDurationSeconds, err = parseOptionalDuration(p+"unit_duration", in.GetUnitDuration())
+	return seg, err
 }
 
 func segmentToAPI(seg store.SegmentWithCount) *apiv1.Segment {
@@ -294,4 +290,168 @@ func loggedSegmentToAPI(ls store.LoggedSegment) *apiv1.LoggedSegment {
 		Canceled:         ls.Canceled,
 		InteractionCount: ls.InteractionCount,
 	}
+}
+
+// lineUpdatable lists the fields UpdateSegmentLine may change.
+var lineUpdatable = map[string]string{
+	"contact_no":                "contact_no",
+	"interaction_template_code": "template_code",
+	"overrides":                 "overrides",
+}
+
+func (s *segmentService) CreateSegmentLine(ctx context.Context, req *apiv1.CreateSegmentLineRequest) (*apiv1.CreateSegmentLineResponse, error) {
+	no, err := parseCodeName("parent", req.GetParent(), segmentCollection, longCode)
+	if err != nil {
+		return nil, err
+	}
+	line, err := lineFromAPI("segment_line", req.GetSegmentLine(), true)
+	if err != nil {
+		return nil, err
+	}
+	line.SegmentNo = no
+	out, err := s.store.CreateSegmentLine(ctx, line)
+	if err != nil {
+		return nil, err
+	}
+	return &apiv1.CreateSegmentLineResponse{SegmentLine: lineToAPI(out)}, nil
+}
+
+func (s *segmentService) BatchCreateSegmentLines(ctx context.Context, req *apiv1.BatchCreateSegmentLinesRequest) (*apiv1.BatchCreateSegmentLinesResponse, error) {
+	no, err := parseCodeName("parent", req.GetParent(), segmentCollection, longCode)
+	if err != nil {
+		return nil, err
+	}
+	lines := make([]store.SegmentLine, len(req.GetSegmentLines()))
+	for i, in := range req.GetSegmentLines() {
+		if lines[i], err = lineFromAPI(fmt.Sprintf("segment_lines[%d]", i), in, true); err != nil {
+			return nil, err
+		}
+	}
+	first, err := s.store.BatchCreateSegmentLines(ctx, no, lines)
+	if err != nil {
+		return nil, err
+	}
+	return &apiv1.BatchCreateSegmentLinesResponse{CreatedCount: int64(len(lines)), FirstLineNo: first}, nil
+}
+
+func (s *segmentService) GetSegmentLine(ctx context.Context, req *apiv1.GetSegmentLineRequest) (*apiv1.GetSegmentLineResponse, error) {
+	no, lineNo, err := parseLineName("name", req.GetName())
+	if err != nil {
+		return nil, err
+	}
+	out, err := s.store.GetSegmentLine(ctx, no, lineNo)
+	if err != nil {
+		return nil, err
+	}
+	return &apiv1.GetSegmentLineResponse{SegmentLine: lineToAPI(out)}, nil
+}
+
+func (s *segmentService) ListSegmentLines(ctx context.Context, req *apiv1.ListSegmentLinesRequest) (*apiv1.ListSegmentLinesResponse, error) {
+	no, err := parseCodeName("parent", req.GetParent(), segmentCollection, longCode)
+	if err != nil {
+		return nil, err
+	}
+	p, err := newPager(req)
+	if err != nil {
+		return nil, err
+	}
+	rows, more, err := s.store.ListSegmentLines(ctx, no, p.page)
+	if err != nil {
+		return nil, err
+	}
+	resp := &apiv1.ListSegmentLinesResponse{}
+	for _, l := range rows {
+		resp.SegmentLines = append(resp.SegmentLines, lineToAPI(l))
+	}
+	if more {
+		resp.NextPageToken = p.next(more, store.Page{AfterNumber: rows[len(rows)-1].LineNo})
+	}
+	return resp, nil
+}
+
+func (s *segmentService) UpdateSegmentLine(ctx context.Context, req *apiv1.UpdateSegmentLineRequest) (*apiv1.UpdateSegmentLineResponse, error) {
+	in := req.GetSegmentLine()
+	no, lineNo, err := parseLineName("segment_line.name", in.GetName())
+	if err != nil {
+		return nil, err
+	}
+	cols, err := maskColumns(req.GetUpdateMask(), lineUpdatable)
+	if err != nil {
+		return nil, err
+	}
+	line, err := lineFromAPI("segment_line", in, masked(cols, "contact_no"))
+	if err != nil {
+		return nil, err
+	}
+	line.SegmentNo, line.LineNo = no, lineNo
+	out, err := s.store.UpdateSegmentLine(ctx, line, cols)
+	if err != nil {
+		return nil, err
+	}
+	return &apiv1.UpdateSegmentLineResponse{SegmentLine: lineToAPI(out)}, nil
+}
+
+func (s *segmentService) DeleteSegmentLine(ctx context.Context, req *apiv1.DeleteSegmentLineRequest) (*apiv1.DeleteSegmentLineResponse, error) {
+	no, lineNo, err := parseLineName("name", req.GetName())
+	if err != nil {
+		return nil, err
+	}
+	if err := s.store.DeleteSegmentLine(ctx, no, lineNo); err != nil {
+		return nil, err
+	}
+	return &apiv1.DeleteSegmentLineResponse{}, nil
+}
+
+// lineFromAPI converts and checks the writable fields of a line; field is
+// its path in the request. needContact makes contact_no required.
+func lineFromAPI(field string, in *apiv1.SegmentLine, needContact bool) (store.SegmentLine, error) {
+	var line store.SegmentLine
+	contact, err := normalizeCode(field+".contact_no", in.GetContactNo(), longCode, !needContact)
+	if err != nil {
+		return line, err
+	}
+	line.ContactNo = contact
+	if in.InteractionTemplateCode != nil {
+		// Present but blank removes the line's template override.
+		code, err := normalizeCode(field+".interaction_template_code", in.GetInteractionTemplateCode(), shortCode, true)
+		if err != nil {
+			return line, err
+		}
+		if code != "" {
+			line.TemplateCode = &code
+		}
+	}
+	line.Overrides, err = overridesFromAPI(field+".overrides.", in.GetOverrides())
+	return line, err
+}
+
+func lineToAPI(l store.SegmentLine) *apiv1.SegmentLine {
+	return &apiv1.SegmentLine{
+		Name:                    lineName(l.SegmentNo, l.LineNo),
+		LineNo:                  l.LineNo,
+		ContactNo:               l.ContactNo,
+		InteractionTemplateCode: l.TemplateCode,
+		Overrides:               overridesToAPI(l.Overrides),
+		CreateTime:              timestamp(l.CreateTime),
+		UpdateTime:              timestamp(l.UpdateTime),
+	}
+}
+
+// lineName is "segments/{no}/lines/{line_no}".
+func lineName(segmentNo string, lineNo int64) string {
+	return codeName(segmentCollection, segmentNo) + "/" + numberName(lineCollection, lineNo)
+}
+
+// parseLineName reads a line's name into its segment no. and line no.
+func parseLineName(field, name string) (string, int64, error) {
+	rawSegment, rawLine, err := parseNestedName(field, name, segmentCollection, lineCollection)
+	if err != nil {
+		return "", 0, err
+	}
+	no, err := normalizeCode(field, rawSegment, longCode, false)
+	if err != nil {
+		return "", 0, err
+	}
+	lineNo, err := parsePositive(field, rawLine)
+	return no, lineNo, err
 }

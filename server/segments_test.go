@@ -2,6 +2,8 @@ package server_test
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -167,4 +169,214 @@ func TestSegmentListPages(t *testing.T) {
 		_, err := env.Segments.ListSegments(ctx, &apiv1.ListSegmentsRequest{PageToken: "garbage"})
 		ts.WantInvalid(t, err, "page_token")
 	})
+}
+
+// seedContacts writes person contacts straight into the database (the
+// contact service is not what these tests are about).
+func seedContacts(t *testing.T, env *ts.Env, contacts ...ts.SeedContact) {
+	t.Helper()
+	db, err := ts.OpenRaw(env.URL)
+	ts.NoErr(t, err)
+	defer db.Close()
+	ts.NoErr(t, ts.InsertContacts(db, contacts))
+}
+
+// contactNos seeds n contacts named prefix1..prefixN and returns their nos.
+func contactNos(t *testing.T, env *ts.Env, prefix string, n int) []string {
+	t.Helper()
+	nos := make([]string, n)
+	contacts := make([]ts.SeedContact, n)
+	for i := range n {
+		nos[i] = fmt.Sprintf("%s%d", prefix, i+1)
+		contacts[i] = ts.SeedContact{No: nos[i], SalespersonCode: "SP"}
+	}
+	seedContacts(t, env, contacts...)
+	return nos
+}
+
+func TestSegmentLineLifecycle(t *testing.T) {
+	ts.ForEachEngine(t, func(t *testing.T, env *ts.Env) {
+		ctx := context.Background()
+		createGroup(t, env, "G")
+		createTemplate(t, env, "MAIL", "G")
+		seg := createSegment(t, env, "S1", "")
+		createSegment(t, env, "S2", "")
+		contactNos(t, env, "C", 3)
+
+		resp, err := env.Segments.CreateSegmentLine(ctx, &apiv1.CreateSegmentLineRequest{
+			Parent: "segments/s1",
+			SegmentLine: &apiv1.SegmentLine{
+				ContactNo: " c1 ", InteractionTemplateCode: new("mail"),
+				Overrides: &apiv1.InteractionOverrides{
+					Description: new("Personal note"), Cost: new("2.50"), CampaignNo: new(" camp "),
+					Evaluation: new(apiv1.Evaluation_EVALUATION_POSITIVE), Duration: durationpb.New(30 * time.Second),
+					TimeZone: new("Europe/Copenhagen"), AttemptFailed: new(false),
+				},
+			},
+		})
+		ts.NoErr(t, err)
+		line := resp.GetSegmentLine()
+		ov := line.GetOverrides()
+		if line.GetContactNo() != "C1" || line.GetInteractionTemplateCode() != "MAIL" || line.GetLineNo() <= 0 ||
+			line.GetName() != fmt.Sprintf("segments/S1/lines/%d", line.GetLineNo()) ||
+			ov.GetDescription() != "Personal note" || ov.GetCost() != "2.5" || ov.GetCampaignNo() != "CAMP" ||
+			ov.GetEvaluation() != apiv1.Evaluation_EVALUATION_POSITIVE || ov.GetDuration().AsDuration() != 30*time.Second ||
+			ov.GetTimeZone() != "Europe/Copenhagen" || ov.AttemptFailed == nil || ov.Subject != nil || ov.InformationFlow != nil {
+			t.Fatalf("created %v", line)
+		}
+		got, err := env.Segments.GetSegmentLine(ctx, &apiv1.GetSegmentLineRequest{Name: line.GetName()})
+		ts.NoErr(t, err)
+		if got.GetSegmentLine().GetOverrides().GetCost() != "2.5" {
+			t.Fatalf("get: %v", got.GetSegmentLine())
+		}
+		// The line belongs to S1 only.
+		_, err = env.Segments.GetSegmentLine(ctx, &apiv1.GetSegmentLineRequest{Name: fmt.Sprintf("segments/S2/lines/%d", line.GetLineNo())})
+		ts.WantCode(t, err, codes.NotFound, "NOT_FOUND")
+
+		// Move the line to another contact, drop the template override, replace the overrides.
+		upd, err := env.Segments.UpdateSegmentLine(ctx, &apiv1.UpdateSegmentLineRequest{
+			SegmentLine: &apiv1.SegmentLine{Name: line.GetName(), ContactNo: "c2", InteractionTemplateCode: new(""),
+				Overrides: &apiv1.InteractionOverrides{Subject: new("Hello")}},
+		})
+		ts.NoErr(t, err)
+		u := upd.GetSegmentLine()
+		if u.GetContactNo() != "C2" || u.InteractionTemplateCode != nil || u.GetOverrides().GetSubject() != "Hello" || u.GetOverrides().Cost != nil {
+			t.Fatalf("updated %v", u)
+		}
+		_, err = env.Segments.UpdateSegmentLine(ctx, &apiv1.UpdateSegmentLineRequest{
+			SegmentLine: &apiv1.SegmentLine{Name: line.GetName(), ContactNo: "NOBODY"},
+			UpdateMask:  &fieldmaskpb.FieldMask{Paths: []string{"contact_no"}},
+		})
+		ts.WantCode(t, err, codes.NotFound, "CONTACT_NOT_FOUND")
+		_, err = env.Segments.UpdateSegmentLine(ctx, &apiv1.UpdateSegmentLineRequest{
+			SegmentLine: &apiv1.SegmentLine{Name: line.GetName(), InteractionTemplateCode: new("NOPE")},
+			UpdateMask:  &fieldmaskpb.FieldMask{Paths: []string{"interaction_template_code"}},
+		})
+		ts.WantCode(t, err, codes.NotFound, "TEMPLATE_NOT_FOUND")
+		_, err = env.Segments.UpdateSegmentLine(ctx, &apiv1.UpdateSegmentLineRequest{
+			SegmentLine: &apiv1.SegmentLine{Name: line.GetName()},
+			UpdateMask:  &fieldmaskpb.FieldMask{Paths: []string{"line_no"}},
+		})
+		ts.WantInvalid(t, err, "update_mask")
+
+		_, err = env.Segments.CreateSegmentLine(ctx, &apiv1.CreateSegmentLineRequest{Parent: "segments/S1", SegmentLine: &apiv1.SegmentLine{ContactNo: "NOBODY"}})
+		ts.WantCode(t, err, codes.NotFound, "CONTACT_NOT_FOUND")
+		_, err = env.Segments.CreateSegmentLine(ctx, &apiv1.CreateSegmentLineRequest{Parent: "segments/S1", SegmentLine: &apiv1.SegmentLine{ContactNo: "C3", InteractionTemplateCode: new("NOPE")}})
+		ts.WantCode(t, err, codes.NotFound, "TEMPLATE_NOT_FOUND")
+		_, err = env.Segments.CreateSegmentLine(ctx, &apiv1.CreateSegmentLineRequest{Parent: "segments/NOPE", SegmentLine: &apiv1.SegmentLine{ContactNo: "C3"}})
+		ts.WantCode(t, err, codes.NotFound, "NOT_FOUND")
+		_, err = env.Segments.ListSegmentLines(ctx, &apiv1.ListSegmentLinesRequest{Parent: "segments/NOPE"})
+		ts.WantCode(t, err, codes.NotFound, "NOT_FOUND")
+
+		g, err := env.Segments.GetSegment(ctx, &apiv1.GetSegmentRequest{Name: seg.GetName()})
+		ts.NoErr(t, err)
+		if g.GetSegment().GetLineCount() != 1 || g.GetSegment().GetEtag() != seg.GetEtag() {
+			t.Fatalf("segment after adding a line: %v; want line_count 1 and the header's etag unchanged", g.GetSegment())
+		}
+		_, err = env.Segments.DeleteSegmentLine(ctx, &apiv1.DeleteSegmentLineRequest{Name: line.GetName()})
+		ts.NoErr(t, err)
+		_, err = env.Segments.DeleteSegmentLine(ctx, &apiv1.DeleteSegmentLineRequest{Name: line.GetName()})
+		ts.WantCode(t, err, codes.NotFound, "NOT_FOUND")
+	})
+}
+
+func TestSegmentLineInvalidInput(t *testing.T) {
+	ts.ForEachEngine(t, func(t *testing.T, env *ts.Env) {
+		ctx := context.Background()
+		createSegment(t, env, "S1", "")
+		cases := []struct {
+			name  string
+			line  *apiv1.SegmentLine
+			field string
+		}{
+			{"missing contact", &apiv1.SegmentLine{}, "segment_line.contact_no"},
+			{"bad contact", &apiv1.SegmentLine{ContactNo: "C;1"}, "segment_line.contact_no"},
+			{"bad template", &apiv1.SegmentLine{ContactNo: "C1", InteractionTemplateCode: new("ABCDEFGHIJK")}, "segment_line.interaction_template_code"},
+			{"bad cost", &apiv1.SegmentLine{ContactNo: "C1", Overrides: &apiv1.InteractionOverrides{Cost: new("1,5")}}, "segment_line.overrides.cost"},
+			{"unknown time zone", &apiv1.SegmentLine{ContactNo: "C1", Overrides: &apiv1.InteractionOverrides{TimeZone: new("Mars/Olympus")}}, "segment_line.overrides.time_zone"},
+			{"unknown evaluation", &apiv1.SegmentLine{ContactNo: "C1", Overrides: &apiv1.InteractionOverrides{Evaluation: new(apiv1.Evaluation(42))}}, "segment_line.overrides.evaluation"},
+			{"bad salesperson", &apiv1.SegmentLine{ContactNo: "C1", Overrides: &apiv1.InteractionOverrides{SalespersonCode: new("S P!")}}, "segment_line.overrides.salesperson_code"},
+			{"long contact via", &apiv1.SegmentLine{ContactNo: "C1", Overrides: &apiv1.InteractionOverrides{ContactVia: new(string(make([]rune, 81)))}}, "segment_line.overrides.contact_via"},
+		}
+		for _, c := range cases {
+			t.Run(c.name, func(t *testing.T) {
+				_, err := env.Segments.CreateSegmentLine(ctx, &apiv1.CreateSegmentLineRequest{Parent: "segments/S1", SegmentLine: c.line})
+				ts.WantInvalid(t, err, c.field)
+			})
+		}
+		for _, name := range []string{"segments/S1/lines/0", "segments/S1/lines/x", "segments/S1/line/1", "segments/S1"} {
+			_, err := env.Segments.GetSegmentLine(ctx, &apiv1.GetSegmentLineRequest{Name: name})
+			ts.WantInvalid(t, err, "name")
+		}
+		_, err := env.Segments.BatchCreateSegmentLines(ctx, &apiv1.BatchCreateSegmentLinesRequest{Parent: "segments/S1"})
+		ts.WantInvalid(t, err, "segment_lines")
+		_, err = env.Segments.BatchCreateSegmentLines(ctx, &apiv1.BatchCreateSegmentLinesRequest{
+			Parent: "segments/S1", SegmentLines: []*apiv1.SegmentLine{{ContactNo: "C1"}, {ContactNo: " "}},
+		})
+		ts.WantInvalid(t, err, "segment_lines[1].contact_no")
+		tooMany := make([]*apiv1.SegmentLine, 10_001)
+		for i := range tooMany {
+			tooMany[i] = &apiv1.SegmentLine{ContactNo: "C1"}
+		}
+		_, err = env.Segments.BatchCreateSegmentLines(ctx, &apiv1.BatchCreateSegmentLinesRequest{Parent: "segments/S1", SegmentLines: tooMany})
+		ts.WantInvalid(t, err, "segment_lines")
+	})
+}
+
+func TestBatchCreateSegmentLines(t *testing.T) {
+	ts.ForEachEngine(t, func(t *testing.T, env *ts.Env) {
+		ctx := context.Background()
+		seg := createSegment(t, env, "BIG", "")
+		nos := contactNos(t, env, "C", 2500)
+		lines := make([]*apiv1.SegmentLine, len(nos))
+		for i, no := range nos {
+			lines[i] = &apiv1.SegmentLine{ContactNo: no}
+		}
+		// A missing contact far into the batch fails the whole batch and is named.
+		lines[2300] = &apiv1.SegmentLine{ContactNo: "NOBODY"}
+		_, err := env.Segments.BatchCreateSegmentLines(ctx, &apiv1.BatchCreateSegmentLinesRequest{Parent: seg.GetName(), SegmentLines: lines})
+		ts.WantCode(t, err, codes.NotFound, "CONTACT_NOT_FOUND")
+		if !strings.Contains(err.Error(), "line 2301 of 2500") || !strings.Contains(err.Error(), `"NOBODY"`) {
+			t.Fatalf("error %v does not name the line and the contact", err)
+		}
+		if n := segmentLineCount(t, env, seg.GetName()); n != 0 {
+			t.Fatalf("a failed batch left %d lines", n)
+		}
+
+		lines[2300] = &apiv1.SegmentLine{ContactNo: nos[2300]}
+		resp, err := env.Segments.BatchCreateSegmentLines(ctx, &apiv1.BatchCreateSegmentLinesRequest{Parent: seg.GetName(), SegmentLines: lines})
+		ts.NoErr(t, err)
+		if resp.GetCreatedCount() != 2500 || resp.GetFirstLineNo() <= 0 {
+			t.Fatalf("batch: %v", resp)
+		}
+		if n := segmentLineCount(t, env, seg.GetName()); n != 2500 {
+			t.Fatalf("line_count %d, want 2500", n)
+		}
+		// Lines come back in request order, the first with first_line_no.
+		var got []*apiv1.SegmentLine
+		token := ""
+		for {
+			page, err := env.Segments.ListSegmentLines(ctx, &apiv1.ListSegmentLinesRequest{Parent: seg.GetName(), PageSize: 1000, PageToken: token})
+			ts.NoErr(t, err)
+			got = append(got, page.GetSegmentLines()...)
+			if token = page.GetNextPageToken(); token == "" {
+				break
+			}
+		}
+		if len(got) != 2500 || got[0].GetLineNo() != resp.GetFirstLineNo() {
+			t.Fatalf("listed %d lines, first %v; want 2500 starting at %d", len(got), got[0], resp.GetFirstLineNo())
+		}
+		for i, l := range got {
+			if l.GetContactNo() != nos[i] || (i > 0 && l.GetLineNo() <= got[i-1].GetLineNo()) {
+				t.Fatalf("line %d is %v: want contact %s after line no %d", i, l, nos[i], got[i-1].GetLineNo())
+			}
+		}
+	})
+}
+
+func segmentLineCount(t *testing.T, env *ts.Env, name string) int64 {
+	t.Helper()
+	resp, err := env.Segments.GetSegment(context.Background(), &apiv1.GetSegmentRequest{Name: name})
+	ts.NoErr(t, err)
+	return resp.GetSegment().GetLineCount()
 }

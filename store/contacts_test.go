@@ -77,7 +77,7 @@ func TestDeleteContactWithSegmentLines(t *testing.T) {
 		if err := s.db.Create(&Segment{No: "S", Etag: "e"}).Error; err != nil {
 			t.Fatal(err)
 		}
-		if err := s.db.Create(&SegmentLine{SegmentNo: "S", ContactNo: "C", Overrides: "{}"}).Error; err != nil {
+		if err := s.db.Create(&SegmentLine{SegmentNo: "S", ContactNo: "C"}).Error; err != nil {
 			t.Fatal(err)
 		}
 		err := s.DeleteContact(ctx, "C", "")

@@ -162,14 +162,13 @@ type Segment struct {
 	UpdateTime                      int64
 }
 
-// SegmentLine is a row of segment_lines. Overrides is the JSON of an
-// Overrides value.
+// SegmentLine is a row of segment_lines. Overrides is stored as JSON.
 type SegmentLine struct {
 	LineNo       int64 `gorm:"primaryKey;autoIncrement"`
 	SegmentNo    string
 	ContactNo    string
 	TemplateCode *string
-	Overrides    string
+	Overrides    Overrides `gorm:"serializer:json"`
 	UserID       string
 	CreateTime   int64
 	UpdateTime   int64
