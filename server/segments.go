@@ -455,3 +455,28 @@ func parseLineName(field, name string) (string, int64, error) {
 	lineNo, err := parsePositive(field, rawLine)
 	return no, lineNo, err
 }
+
+func (s *segmentService) LogSegment(ctx context.Context, req *apiv1.LogSegmentRequest) (*apiv1.LogSegmentResponse, error) {
+	no, err := parseCodeName("name", req.GetName(), segmentCollection, longCode)
+	if err != nil {
+		return nil, err
+	}
+	followUp, err := normalizeCode("follow_up_segment_no", req.GetFollowUpSegmentNo(), longCode, !req.GetCreateFollowUpSegment())
+	switch {
+	case err != nil:
+		return nil, err
+	case followUp != "" && !req.GetCreateFollowUpSegment():
+		return nil, invalidField("follow_up_segment_no", "is only used with create_follow_up_segment = true")
+	case followUp == no:
+		return nil, invalidField("follow_up_segment_no", "must differ from the no. of the segment being logged")
+	}
+	res, err := s.store.LogSegment(ctx, no, followUp)
+	if err != nil {
+		return nil, err
+	}
+	resp := &apiv1.LogSegmentResponse{LoggedSegment: loggedSegmentToAPI(res.LoggedSegment)}
+	if res.FollowUp != nil {
+		resp.FollowUpSegment = segmentToAPI(*res.FollowUp)
+	}
+	return resp, nil
+}

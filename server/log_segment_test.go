@@ -1,0 +1,519 @@
+package server_test
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/protobuf/types/known/durationpb"
+	"google.golang.org/protobuf/types/known/timestamppb"
+
+	apiv1 "github.com/interlog/interlog/gen/interlog/v1"
+	ts "github.com/interlog/interlog/internal/testserver"
+)
+
+// entryRow is what these tests check of a stored interaction log entry.
+type entryRow struct {
+	EntryNo                                                   int64
+	ContactNo, ContactCompanyNo, Description, Subject         string
+	GroupCode, TemplateCode, LanguageCode, CampaignNo         string
+	SalespersonCode, SegmentNo, ContactVia, UserID            string
+	CostMicros, DurationSeconds, InteractionTime, LoggedSegNo int64
+	CorrespondenceType                                        int16
+	Canceled                                                  bool
+}
+
+// segmentEntries reads the entries logged from a segment no., in entry no.
+// order, straight from the table (the log service is another file's subject).
+func segmentEntries(t *testing.T, env *ts.Env, segmentNo string) []entryRow {
+	t.Helper()
+	db, err := ts.OpenRaw(env.URL)
+	ts.NoErr(t, err)
+	defer db.Close()
+	rows, err := db.Query(`SELECT entry_no, contact_no, contact_company_no, description, subject, group_code, template_code,
+		language_code, campaign_no, salesperson_code, segment_no, contact_via, user_id, cost_micros, duration_seconds,
+		interaction_time, logged_segment_entry_no, correspondence_type, canceled
+		FROM interaction_log_entries WHERE segment_no = ? ORDER BY entry_no`, segmentNo)
+	ts.NoErr(t, err)
+	defer rows.Close()
+	var out []entryRow
+	for rows.Next() {
+		var e entryRow
+		var logged sql.NullInt64
+		ts.NoErr(t, rows.Scan(&e.EntryNo, &e.ContactNo, &e.ContactCompanyNo, &e.Description, &e.Subject, &e.GroupCode,
+			&e.TemplateCode, &e.LanguageCode, &e.CampaignNo, &e.SalespersonCode, &e.SegmentNo, &e.ContactVia, &e.UserID,
+			&e.CostMicros, &e.DurationSeconds, &e.InteractionTime, &logged, &e.CorrespondenceType, &e.Canceled))
+		e.LoggedSegNo = logged.Int64
+		out = append(out, e)
+	}
+	ts.NoErr(t, rows.Err())
+	return out
+}
+
+// addLines adds one line per contact no. to a segment.
+func addLines(t *testing.T, env *ts.Env, segment string, nos []string) {
+	t.Helper()
+	lines := make([]*apiv1.SegmentLine, len(nos))
+	for i, no := range nos {
+		lines[i] = &apiv1.SegmentLine{ContactNo: no}
+	}
+	for start := 0; start < len(lines); start += 10_000 {
+		_, err := env.Segments.BatchCreateSegmentLines(context.Background(), &apiv1.BatchCreateSegmentLinesRequest{
+			Parent: "segments/" + segment, SegmentLines: lines[start:min(start+10_000, len(lines))],
+		})
+		ts.NoErr(t, err)
+	}
+}
+
+func logSegment(env *ts.Env, no string) (*apiv1.LogSegmentResponse, error) {
+	return env.Segments.LogSegment(context.Background(), &apiv1.LogSegmentRequest{Name: "segments/" + no})
+}
+
+// mailTemplate makes template MAIL of group G: cost 1.5, a minute, outbound
+// by us, campaign TCAMP, hard copy by default, language rows EN and DA.
+func mailTemplate(t *testing.T, env *ts.Env) {
+	t.Helper()
+	ctx := context.Background()
+	createGroup(t, env, "G")
+	_, err := env.Templates.CreateInteractionTemplate(ctx, &apiv1.CreateInteractionTemplateRequest{
+		InteractionTemplate: &apiv1.InteractionTemplate{
+			Code: "MAIL", InteractionGroupCode: "G", Description: "Mail", UnitCost: "1.5", UnitDuration: durationpb.New(time.Minute),
+			InformationFlow: apiv1.InformationFlow_INFORMATION_FLOW_OUTBOUND, InitiatedBy: apiv1.InitiatedBy_INITIATED_BY_US,
+			CampaignNo: "TCAMP", CorrespondenceType: apiv1.CorrespondenceType_CORRESPONDENCE_TYPE_HARD_COPY,
+		},
+	})
+	ts.NoErr(t, err)
+	for _, lang := range []string{"EN", "DA"} {
+		_, err := env.Templates.CreateInteractionTemplateLanguage(ctx, &apiv1.CreateInteractionTemplateLanguageRequest{
+			Parent: "interactionTemplates/MAIL", InteractionTemplateLanguage: &apiv1.InteractionTemplateLanguage{LanguageCode: lang},
+		})
+		ts.NoErr(t, err)
+	}
+}
+
+func TestLogSegmentAppliesHeaderDefaultsAndLineOverrides(t *testing.T) {
+	ts.ForEachEngine(t, func(t *testing.T, env *ts.Env) {
+		ctx := context.Background()
+		mailTemplate(t, env)
+		createGroup(t, env, "G2")
+		_, err := env.Templates.CreateInteractionTemplate(ctx, &apiv1.CreateInteractionTemplateRequest{
+			InteractionTemplate: &apiv1.InteractionTemplate{Code: "CALL", InteractionGroupCode: "G2", Description: "Call", UnitCost: "3"},
+		})
+		ts.NoErr(t, err)
+		seedContacts(t, env,
+			ts.SeedContact{No: "CO1", Type: 1, CompanyNo: "CO1", SalespersonCode: "CSP"},
+			ts.SeedContact{No: "C1", LanguageCode: "DA", Email: "c1@example.com", CorrespondenceType: 2, SalespersonCode: "CSP"},
+			ts.SeedContact{No: "C2", LanguageCode: "FR", CorrespondenceType: 2},
+			ts.SeedContact{No: "C3", CompanyNo: "CO1"},
+		)
+		_, err = env.Segments.CreateSegment(ctx, &apiv1.CreateSegmentRequest{Segment: &apiv1.Segment{
+			No: "S1", Description: "Spring", InteractionTemplateCode: "MAIL", Subject: "Offer",
+			SalespersonCode: "SEGSP", UnitCost: "2", LanguageCode: "EN",
+		}})
+		ts.NoErr(t, err)
+		for _, line := range []*apiv1.SegmentLine{
+			{ContactNo: "C1"},
+			{ContactNo: "C2", InteractionTemplateCode: new("CALL"), Overrides: &apiv1.InteractionOverrides{
+				Cost: new("7"), Description: new("Call me"), SalespersonCode: new("LSP"),
+			}},
+			{ContactNo: "C3", Overrides: &apiv1.InteractionOverrides{CampaignNo: new("LCAMP")}},
+		} {
+			_, err := env.Segments.CreateSegmentLine(ctx, &apiv1.CreateSegmentLineRequest{Parent: "segments/S1", SegmentLine: line})
+			ts.NoErr(t, err)
+		}
+		before := time.Now()
+		resp, err := logSegment(env, "S1")
+		ts.NoErr(t, err)
+		ls := resp.GetLoggedSegment()
+		if ls.GetSegmentNo() != "S1" || ls.GetDescription() != "Spring" || ls.GetInteractionCount() != 3 || ls.GetCanceled() ||
+			ls.GetName() != fmt.Sprintf("loggedSegments/%d", ls.GetEntryNo()) || ls.GetUserId() == "" || resp.GetFollowUpSegment() != nil {
+			t.Fatalf("logged segment %v", resp)
+		}
+		entries := segmentEntries(t, env, "S1")
+		if len(entries) != 3 {
+			t.Fatalf("%d entries, want 3", len(entries))
+		}
+		want := []entryRow{
+			// Header values as defaults: description, subject, salesperson, cost; the
+			// template's group, duration and campaign; the contact's language row
+			// (DA) before the header's default (EN); the contact's preference EMAIL.
+			{ContactNo: "C1", Description: "Spring", Subject: "Offer", GroupCode: "G", TemplateCode: "MAIL", LanguageCode: "DA",
+				CampaignNo: "TCAMP", SalespersonCode: "SEGSP", ContactVia: "c1@example.com", CostMicros: 2_000_000, DurationSeconds: 60, CorrespondenceType: 2},
+			// Line values as overrides, its own template; FR is no row of CALL; EMAIL
+			// without an address becomes blank.
+			{ContactNo: "C2", Description: "Call me", Subject: "Offer", GroupCode: "G2", TemplateCode: "CALL",
+				SalespersonCode: "LSP", CostMicros: 7_000_000},
+			// The header's default language; the company snapshot; the line's campaign.
+			{ContactNo: "C3", ContactCompanyNo: "CO1", Description: "Spring", Subject: "Offer", GroupCode: "G", TemplateCode: "MAIL", LanguageCode: "EN",
+				CampaignNo: "LCAMP", SalespersonCode: "SEGSP", CostMicros: 2_000_000, DurationSeconds: 60, CorrespondenceType: 1},
+		}
+		for i, e := range entries {
+			w := want[i]
+			w.EntryNo, w.SegmentNo, w.LoggedSegNo, w.UserID, w.InteractionTime = e.EntryNo, "S1", ls.GetEntryNo(), ls.GetUserId(), e.InteractionTime
+			if e != w {
+				t.Errorf("entry %d:\n got %+v\nwant %+v", i, e, w)
+			}
+			if at := time.UnixMicro(e.InteractionTime); at.Before(before.Add(-time.Second)) || at.After(time.Now().Add(time.Second)) {
+				t.Errorf("entry %d interaction time %v, want the time of logging", i, at)
+			}
+			if i > 0 && e.EntryNo <= entries[i-1].EntryNo {
+				t.Errorf("entries not in line order")
+			}
+		}
+
+		// The segment and its lines are gone; logging again says it was logged.
+		_, err = env.Segments.GetSegment(ctx, &apiv1.GetSegmentRequest{Name: "segments/S1"})
+		ts.WantCode(t, err, codes.NotFound, "NOT_FOUND")
+		_, err = logSegment(env, "S1")
+		ts.WantCode(t, err, codes.FailedPrecondition, "SEGMENT_ALREADY_LOGGED")
+		if !strings.Contains(err.Error(), ls.GetName()) {
+			t.Fatalf("%v does not name %s", err, ls.GetName())
+		}
+
+		got, err := env.Segments.GetLoggedSegment(ctx, &apiv1.GetLoggedSegmentRequest{Name: ls.GetName()})
+		ts.NoErr(t, err)
+		if got.GetLoggedSegment().GetInteractionCount() != 3 {
+			t.Fatalf("get logged segment: %v", got)
+		}
+	})
+}
+
+func TestLogSegmentHeaderTimeAndCorrespondenceDefault(t *testing.T) {
+	ts.ForEachEngine(t, func(t *testing.T, env *ts.Env) {
+		ctx := context.Background()
+		mailTemplate(t, env)
+		seedContacts(t, env,
+			ts.SeedContact{No: "PREF", Email: "p@example.com", CorrespondenceType: 2, SalespersonCode: "SP"},
+			ts.SeedContact{No: "NOPREF", Email: "n@example.com", SalespersonCode: "SP"},
+		)
+		when := time.Date(2026, 2, 3, 4, 5, 6, 0, time.UTC)
+		for _, seg := range []*apiv1.Segment{
+			// The header's type replaces the template's and ignores the contact's preference.
+			{No: "IGNORE", Description: "d", InteractionTemplateCode: "MAIL", InteractionTime: timestamppb.New(when),
+				CorrespondenceType: apiv1.CorrespondenceType_CORRESPONDENCE_TYPE_EMAIL, IgnoreContactCorrespondenceType: true},
+			// The header's type only serves contacts without a preference.
+			{No: "DEFAULT", Description: "d", InteractionTemplateCode: "MAIL",
+				CorrespondenceType: apiv1.CorrespondenceType_CORRESPONDENCE_TYPE_EMAIL},
+			// Only the flag: the template's type for everyone.
+			{No: "FLAG", Description: "d", InteractionTemplateCode: "MAIL", IgnoreContactCorrespondenceType: true},
+		} {
+			_, err := env.Segments.CreateSegment(ctx, &apiv1.CreateSegmentRequest{Segment: seg})
+			ts.NoErr(t, err)
+			addLines(t, env, seg.GetNo(), []string{"PREF", "NOPREF"})
+			_, err = logSegment(env, seg.GetNo())
+			ts.NoErr(t, err)
+		}
+		want := map[string][2]int16{"IGNORE": {2, 2}, "DEFAULT": {2, 2}, "FLAG": {1, 1}}
+		for no, types := range want {
+			entries := segmentEntries(t, env, no)
+			if len(entries) != 2 || entries[0].CorrespondenceType != types[0] || entries[1].CorrespondenceType != types[1] {
+				t.Errorf("segment %s: entries %+v, want correspondence types %v", no, entries, types)
+			}
+		}
+		if got := segmentEntries(t, env, "IGNORE")[0].InteractionTime; got != when.UnixMicro() {
+			t.Errorf("interaction time %v, want the header's %v", time.UnixMicro(got).UTC(), when)
+		}
+	})
+}
+
+func TestLogSegmentRefusals(t *testing.T) {
+	ts.ForEachEngine(t, func(t *testing.T, env *ts.Env) {
+		ctx := context.Background()
+		mailTemplate(t, env)
+		seedContacts(t, env, ts.SeedContact{No: "C1", SalespersonCode: "SP"})
+
+		_, err := env.Segments.CreateSegment(ctx, &apiv1.CreateSegmentRequest{Segment: &apiv1.Segment{No: "NODESC", InteractionTemplateCode: "MAIL"}})
+		ts.NoErr(t, err)
+		addLines(t, env, "NODESC", []string{"C1"})
+		_, err = logSegment(env, "NODESC")
+		ts.WantCode(t, err, codes.FailedPrecondition, "SEGMENT_NO_DESCRIPTION")
+
+		createSegment(t, env, "EMPTY", "MAIL")
+		_, err = logSegment(env, "EMPTY")
+		ts.WantCode(t, err, codes.FailedPrecondition, "SEGMENT_NO_LINES")
+
+		_, err = logSegment(env, "NEVER")
+		ts.WantCode(t, err, codes.NotFound, "NOT_FOUND")
+
+		for _, c := range []struct {
+			name string
+			req  *apiv1.LogSegmentRequest
+		}{
+			{"follow-up no. missing", &apiv1.LogSegmentRequest{Name: "segments/EMPTY", CreateFollowUpSegment: true}},
+			{"follow-up no. without the flag", &apiv1.LogSegmentRequest{Name: "segments/EMPTY", FollowUpSegmentNo: "F"}},
+			{"follow-up no. is the segment's", &apiv1.LogSegmentRequest{Name: "segments/EMPTY", CreateFollowUpSegment: true, FollowUpSegmentNo: "empty"}},
+			{"bad follow-up no.", &apiv1.LogSegmentRequest{Name: "segments/EMPTY", CreateFollowUpSegment: true, FollowUpSegmentNo: "F!"}},
+		} {
+			t.Run(c.name, func(t *testing.T) {
+				_, err := env.Segments.LogSegment(ctx, c.req)
+				ts.WantInvalid(t, err, "follow_up_segment_no")
+			})
+		}
+		_, err = env.Segments.LogSegment(ctx, &apiv1.LogSegmentRequest{Name: "segment/EMPTY"})
+		ts.WantInvalid(t, err, "name")
+	})
+}
+
+// assertNothingLogged checks that a failed LogSegment left no trace: no
+// logged segment, no entry, the segment with all its lines.
+func assertNothingLogged(t *testing.T, env *ts.Env, segmentNo string, lines int64) {
+	t.Helper()
+	list, err := env.Segments.ListLoggedSegments(context.Background(), &apiv1.ListLoggedSegmentsRequest{SegmentNo: segmentNo})
+	ts.NoErr(t, err)
+	if len(list.GetLoggedSegments()) != 0 {
+		t.Fatalf("a failed LogSegment left logged segments %v", list.GetLoggedSegments())
+	}
+	if entries := segmentEntries(t, env, segmentNo); len(entries) != 0 {
+		t.Fatalf("a failed LogSegment left %d entries", len(entries))
+	}
+	if n := segmentLineCount(t, env, "segments/"+segmentNo); n != lines {
+		t.Fatalf("segment has %d lines after a failed LogSegment, want %d", n, lines)
+	}
+}
+
+func TestLogSegmentInvalidLastLineRollsBackEverything(t *testing.T) {
+	ts.ForEachEngine(t, func(t *testing.T, env *ts.Env) {
+		ctx := context.Background()
+		mailTemplate(t, env)
+		nos := contactNos(t, env, "C", 2499) // more than two batches of lines
+		seedContacts(t, env, ts.SeedContact{No: "BLOCKED", SalespersonCode: "SP", PrivacyBlocked: true})
+		createSegment(t, env, "S1", "MAIL")
+		addLines(t, env, "S1", append(nos, "BLOCKED"))
+		list, err := env.Segments.ListSegmentLines(ctx, &apiv1.ListSegmentLinesRequest{Parent: "segments/S1", PageSize: 1000})
+		ts.NoErr(t, err)
+		lastLine := list.GetSegmentLines()[0].GetLineNo() + 2499 // lines of one batch call are consecutive on both test engines
+
+		_, err = env.Segments.LogSegment(ctx, &apiv1.LogSegmentRequest{Name: "segments/S1", CreateFollowUpSegment: true, FollowUpSegmentNo: "F1"})
+		ts.WantCode(t, err, codes.FailedPrecondition, "CONTACT_PRIVACY_BLOCKED")
+		if !strings.Contains(err.Error(), fmt.Sprintf("segments/S1/lines/%d:", lastLine)) || !strings.Contains(err.Error(), "BLOCKED") {
+			t.Fatalf("%v does not name line %d and its contact", err, lastLine)
+		}
+		assertNothingLogged(t, env, "S1", 2500)
+		_, err = env.Segments.GetSegment(ctx, &apiv1.GetSegmentRequest{Name: "segments/F1"})
+		ts.WantCode(t, err, codes.NotFound, "NOT_FOUND")
+	})
+}
+
+func TestLogSegmentInvalidLineKinds(t *testing.T) {
+	ts.ForEachEngine(t, func(t *testing.T, env *ts.Env) {
+		ctx := context.Background()
+		mailTemplate(t, env)
+		createTemplate(t, env, "GONE", "G")
+		seedContacts(t, env, ts.SeedContact{No: "OK", SalespersonCode: "SP"}, ts.SeedContact{No: "NOSP"})
+		cases := []struct {
+			name           string
+			header         string
+			line           *apiv1.SegmentLine
+			code           codes.Code
+			reason         string
+			messageContain string
+		}{
+			{"no salesperson anywhere", "MAIL", &apiv1.SegmentLine{ContactNo: "NOSP"}, codes.FailedPrecondition, "SALESPERSON_REQUIRED", "salesperson"},
+			{"no template anywhere", "", &apiv1.SegmentLine{ContactNo: "OK"}, codes.FailedPrecondition, "TEMPLATE_NOT_FOUND", "no interaction template"},
+			{"template deleted since", "MAIL", &apiv1.SegmentLine{ContactNo: "OK", InteractionTemplateCode: new("GONE")}, codes.NotFound, "TEMPLATE_NOT_FOUND", `"GONE"`},
+			{"language override not a row", "MAIL", &apiv1.SegmentLine{ContactNo: "OK", Overrides: &apiv1.InteractionOverrides{LanguageCode: new("FR")}}, codes.FailedPrecondition, "INVALID_FIELD", `"FR"`},
+		}
+		for i, c := range cases {
+			t.Run(c.name, func(t *testing.T) {
+				no := fmt.Sprintf("S%d", i)
+				createSegment(t, env, no, c.header)
+				addLines(t, env, no, []string{"OK"})
+				resp, err := env.Segments.CreateSegmentLine(ctx, &apiv1.CreateSegmentLineRequest{Parent: "segments/" + no, SegmentLine: c.line})
+				ts.NoErr(t, err)
+				if c.line.GetInteractionTemplateCode() == "GONE" {
+					_, err := env.Templates.DeleteInteractionTemplate(ctx, &apiv1.DeleteInteractionTemplateRequest{Name: "interactionTemplates/GONE"})
+					ts.NoErr(t, err)
+				}
+				_, err = logSegment(env, no)
+				ts.WantCode(t, err, c.code, c.reason)
+				if c.header != "" && !strings.Contains(err.Error(), resp.GetSegmentLine().GetName()+": ") || !strings.Contains(err.Error(), c.messageContain) {
+					t.Fatalf("%v: want the line %s and %s named", err, resp.GetSegmentLine().GetName(), c.messageContain)
+				}
+				assertNothingLogged(t, env, no, 2)
+			})
+		}
+	})
+}
+
+func TestLogSegmentFollowUp(t *testing.T) {
+	ts.ForEachEngine(t, func(t *testing.T, env *ts.Env) {
+		ctx := context.Background()
+		mailTemplate(t, env)
+		nos := contactNos(t, env, "C", 1200)
+		_, err := env.Segments.CreateSegment(ctx, &apiv1.CreateSegmentRequest{Segment: &apiv1.Segment{
+			No: "S1", Description: "Spring", InteractionTemplateCode: "MAIL", CampaignNo: "CAMP", CampaignResponse: true, Subject: "not copied",
+		}})
+		ts.NoErr(t, err)
+		addLines(t, env, "S1", nos)
+		createSegment(t, env, "TAKEN", "")
+		_, err = env.Segments.LogSegment(ctx, &apiv1.LogSegmentRequest{Name: "segments/S1", CreateFollowUpSegment: true, FollowUpSegmentNo: "taken"})
+		ts.WantCode(t, err, codes.AlreadyExists, "ALREADY_EXISTS")
+		assertNothingLogged(t, env, "S1", 1200)
+
+		resp, err := env.Segments.LogSegment(ctx, &apiv1.LogSegmentRequest{Name: "segments/S1", CreateFollowUpSegment: true, FollowUpSegmentNo: "s1-follow"})
+		ts.NoErr(t, err)
+		f := resp.GetFollowUpSegment()
+		if f.GetNo() != "S1-FOLLOW" || f.GetDescription() != "Follow-up on segment S1" || f.GetCampaignNo() != "CAMP" ||
+			!f.GetCampaignResponse() || f.GetCampaignTarget() || f.GetSubject() != "" || f.GetLineCount() != 1200 {
+			t.Fatalf("follow-up segment %v", f)
+		}
+		var contacts []string
+		token := ""
+		for {
+			page, err := env.Segments.ListSegmentLines(ctx, &apiv1.ListSegmentLinesRequest{Parent: f.GetName(), PageSize: 1000, PageToken: token})
+			ts.NoErr(t, err)
+			for _, l := range page.GetSegmentLines() {
+				contacts = append(contacts, l.GetContactNo())
+			}
+			if token = page.GetNextPageToken(); token == "" {
+				break
+			}
+		}
+		if strings.Join(contacts, ",") != strings.Join(nos, ",") {
+			t.Fatalf("follow-up contacts differ from the logged segment's")
+		}
+		if n := len(segmentEntries(t, env, "S1")); n != 1200 {
+			t.Fatalf("%d entries, want 1200", n)
+		}
+	})
+}
+
+func TestLogSegmentRequestIDReplays(t *testing.T) {
+	ts.ForEachEngine(t, func(t *testing.T, env *ts.Env) {
+		ctx := context.Background()
+		mailTemplate(t, env)
+		createSegment(t, env, "S1", "MAIL")
+		addLines(t, env, "S1", contactNos(t, env, "C", 3))
+		req := &apiv1.LogSegmentRequest{Name: "segments/S1", RequestId: uuid.NewString()}
+		first, err := env.Segments.LogSegment(ctx, req)
+		ts.NoErr(t, err)
+		again, err := env.Segments.LogSegment(ctx, req)
+		ts.NoErr(t, err)
+		if again.GetLoggedSegment().GetEntryNo() != first.GetLoggedSegment().GetEntryNo() {
+			t.Fatalf("retry got %v, first %v", again, first)
+		}
+		if n := len(segmentEntries(t, env, "S1")); n != 3 {
+			t.Fatalf("%d entries after a retry, want 3", n)
+		}
+	})
+}
+
+func TestCancelAndRestoreLoggedSegment(t *testing.T) {
+	ts.ForEachEngine(t, func(t *testing.T, env *ts.Env) {
+		ctx := context.Background()
+		mailTemplate(t, env)
+		nos := contactNos(t, env, "C", 1500)
+		createSegment(t, env, "S1", "MAIL")
+		addLines(t, env, "S1", nos)
+		createSegment(t, env, "S2", "MAIL")
+		addLines(t, env, "S2", nos[:2])
+		resp, err := logSegment(env, "S1")
+		ts.NoErr(t, err)
+		ls := resp.GetLoggedSegment()
+		_, err = logSegment(env, "S2")
+		ts.NoErr(t, err)
+
+		canceled, err := env.Segments.CancelLoggedSegment(ctx, &apiv1.CancelLoggedSegmentRequest{Name: ls.GetName(), RequestId: uuid.NewString()})
+		ts.NoErr(t, err)
+		if !canceled.GetLoggedSegment().GetCanceled() || canceled.GetLoggedSegment().GetInteractionCount() != 1500 {
+			t.Fatalf("cancel: %v", canceled)
+		}
+		assertEntriesCanceled(t, env, "S1", 1500, true)
+		assertEntriesCanceled(t, env, "S2", 2, false)
+		// Cancel states the target: doing it again changes nothing.
+		_, err = env.Segments.CancelLoggedSegment(ctx, &apiv1.CancelLoggedSegmentRequest{Name: ls.GetName()})
+		ts.NoErr(t, err)
+
+		list, err := env.Segments.ListLoggedSegments(ctx, &apiv1.ListLoggedSegmentsRequest{Canceled: new(true)})
+		ts.NoErr(t, err)
+		if len(list.GetLoggedSegments()) != 1 || list.GetLoggedSegments()[0].GetName() != ls.GetName() {
+			t.Fatalf("canceled list: %v", list)
+		}
+		list, err = env.Segments.ListLoggedSegments(ctx, &apiv1.ListLoggedSegmentsRequest{Canceled: new(false)})
+		ts.NoErr(t, err)
+		if len(list.GetLoggedSegments()) != 1 || list.GetLoggedSegments()[0].GetSegmentNo() != "S2" {
+			t.Fatalf("not canceled list: %v", list)
+		}
+
+		restored, err := env.Segments.RestoreLoggedSegment(ctx, &apiv1.RestoreLoggedSegmentRequest{Name: ls.GetName()})
+		ts.NoErr(t, err)
+		if restored.GetLoggedSegment().GetCanceled() {
+			t.Fatalf("restore: %v", restored)
+		}
+		assertEntriesCanceled(t, env, "S1", 1500, false)
+
+		_, err = env.Segments.CancelLoggedSegment(ctx, &apiv1.CancelLoggedSegmentRequest{Name: "loggedSegments/999999"})
+		ts.WantCode(t, err, codes.NotFound, "LOGGED_SEGMENT_NOT_FOUND")
+		_, err = env.Segments.RestoreLoggedSegment(ctx, &apiv1.RestoreLoggedSegmentRequest{Name: "loggedSegments/x"})
+		ts.WantInvalid(t, err, "name")
+		_, err = env.Segments.GetLoggedSegment(ctx, &apiv1.GetLoggedSegmentRequest{Name: "loggedSegments/999999"})
+		ts.WantCode(t, err, codes.NotFound, "LOGGED_SEGMENT_NOT_FOUND")
+	})
+}
+
+// assertEntriesCanceled checks the count and canceled state of a segment's entries.
+func assertEntriesCanceled(t *testing.T, env *ts.Env, segmentNo string, n int, canceled bool) {
+	t.Helper()
+	entries := segmentEntries(t, env, segmentNo)
+	if len(entries) != n {
+		t.Fatalf("segment %s has %d entries, want %d", segmentNo, len(entries), n)
+	}
+	for _, e := range entries {
+		if e.Canceled != canceled {
+			t.Fatalf("entry %d of segment %s: canceled %v, want %v", e.EntryNo, segmentNo, e.Canceled, canceled)
+		}
+	}
+}
+
+func TestDeleteCanceledLoggedSegments(t *testing.T) {
+	ts.ForEachEngine(t, func(t *testing.T, env *ts.Env) {
+		ctx := context.Background()
+		mailTemplate(t, env)
+		nos := contactNos(t, env, "C", 3)
+		var logged []*apiv1.LoggedSegment
+		for _, no := range []string{"A", "A2", "B"} {
+			createSegment(t, env, no, "MAIL")
+			addLines(t, env, no, nos)
+			resp, err := logSegment(env, no)
+			ts.NoErr(t, err)
+			logged = append(logged, resp.GetLoggedSegment())
+		}
+		for _, ls := range logged[:2] {
+			_, err := env.Segments.CancelLoggedSegment(ctx, &apiv1.CancelLoggedSegmentRequest{Name: ls.GetName()})
+			ts.NoErr(t, err)
+		}
+		count, err := env.Segments.DeleteCanceledLoggedSegments(ctx, &apiv1.DeleteCanceledLoggedSegmentsRequest{ValidateOnly: true})
+		ts.NoErr(t, err)
+		if count.GetDeletedCount() != 2 {
+			t.Fatalf("validate_only counted %d, want 2", count.GetDeletedCount())
+		}
+		del, err := env.Segments.DeleteCanceledLoggedSegments(ctx, &apiv1.DeleteCanceledLoggedSegmentsRequest{SegmentNo: "a", RequestId: uuid.NewString()})
+		ts.NoErr(t, err)
+		if del.GetDeletedCount() != 1 {
+			t.Fatalf("deleted %d of segment A, want 1", del.GetDeletedCount())
+		}
+		_, err = env.Segments.GetLoggedSegment(ctx, &apiv1.GetLoggedSegmentRequest{Name: logged[0].GetName()})
+		ts.WantCode(t, err, codes.NotFound, "LOGGED_SEGMENT_NOT_FOUND")
+		for _, e := range segmentEntries(t, env, "A") {
+			if e.LoggedSegNo != 0 || !e.Canceled {
+				t.Fatalf("entry %+v: want kept, canceled and unlinked", e)
+			}
+		}
+		del, err = env.Segments.DeleteCanceledLoggedSegments(ctx, &apiv1.DeleteCanceledLoggedSegmentsRequest{})
+		ts.NoErr(t, err)
+		if del.GetDeletedCount() != 1 {
+			t.Fatalf("deleted %d, want 1 (A2)", del.GetDeletedCount())
+		}
+		if _, err := env.Segments.GetLoggedSegment(ctx, &apiv1.GetLoggedSegmentRequest{Name: logged[2].GetName()}); err != nil {
+			t.Fatalf("the uncanceled logged segment was deleted: %v", err)
+		}
+		assertEntriesCanceled(t, env, "B", 3, false)
+		_, err = env.Segments.DeleteCanceledLoggedSegments(ctx, &apiv1.DeleteCanceledLoggedSegmentsRequest{SegmentNo: "B!"})
+		ts.WantInvalid(t, err, "segment_no")
+	})
+}
