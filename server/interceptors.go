@@ -229,6 +229,7 @@ func (i *idempotency) unary(ctx context.Context, req any, info *grpc.UnaryServer
 // request's transaction: their store methods refuse to (store.ErrInTransaction).
 var batchedMethods = map[string]bool{
 	apiv1.InteractionLogService_DeleteCanceledInteractionLogEntries_FullMethodName: true,
+	apiv1.SegmentService_DeleteCanceledLoggedSegments_FullMethodName:               true,
 }
 
 // recordAfter runs a batched method outside any transaction and records its

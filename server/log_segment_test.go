@@ -492,10 +492,15 @@ func TestDeleteCanceledLoggedSegments(t *testing.T) {
 		if count.GetDeletedCount() != 2 {
 			t.Fatalf("validate_only counted %d, want 2", count.GetDeletedCount())
 		}
-		del, err := env.Segments.DeleteCanceledLoggedSegments(ctx, &apiv1.DeleteCanceledLoggedSegmentsRequest{SegmentNo: "a", RequestId: uuid.NewString()})
+		delA := &apiv1.DeleteCanceledLoggedSegmentsRequest{SegmentNo: "a", RequestId: uuid.NewString()}
+		del, err := env.Segments.DeleteCanceledLoggedSegments(ctx, delA)
 		ts.NoErr(t, err)
 		if del.GetDeletedCount() != 1 {
 			t.Fatalf("deleted %d of segment A, want 1", del.GetDeletedCount())
+		}
+		// A retry with the request id gets the first answer back.
+		if del, err = env.Segments.DeleteCanceledLoggedSegments(ctx, delA); err != nil || del.GetDeletedCount() != 1 {
+			t.Fatalf("retry: %v %v, want the first response (1 deleted)", del, err)
 		}
 		_, err = env.Segments.GetLoggedSegment(ctx, &apiv1.GetLoggedSegmentRequest{Name: logged[0].GetName()})
 		ts.WantCode(t, err, codes.NotFound, "LOGGED_SEGMENT_NOT_FOUND")

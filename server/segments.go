@@ -272,7 +272,11 @@ func (s *segmentService) DeleteCanceledLoggedSegments(ctx context.Context, req *
 	if err != nil {
 		return nil, err
 	}
-	n, err := s.store.DeleteCanceledLoggedSegments(ctx, segmentNo, req.GetValidateOnly())
+	count := s.store.DeleteCanceledLoggedSegments
+	if req.GetValidateOnly() {
+		count = s.store.CountCanceledLoggedSegments
+	}
+	n, err := count(ctx, segmentNo)
 	if err != nil {
 		return nil, err
 	}

@@ -66,19 +66,30 @@ func (s *Store) SetLoggedSegmentCanceled(ctx context.Context, entryNo int64, can
 	return ls, err
 }
 
+// CountCanceledLoggedSegments counts what DeleteCanceledLoggedSegments
+// would delete now.
+func (s *Store) CountCanceledLoggedSegments(ctx context.Context, segmentNo string) (int64, error) {
+	var n int64
+	err := canceledLoggedSegments(segmentNo).apply(s.read(ctx).Model(&LoggedSegment{})).Count(&n).Error
+	return n, classify(err)
+}
+
+func canceledLoggedSegments(segmentNo string) LoggedSegmentFilter {
+	return LoggedSegmentFilter{SegmentNo: segmentNo, Canceled: new(true)}
+}
+
 // DeleteCanceledLoggedSegments deletes the canceled logged segments (of one
 // segment no. when segmentNo is set) and returns how many. Their entries are
 // kept and unlinked. Each logged segment is unlinked and deleted in its own
 // transaction, so the locks held at any time are bounded by one logged
-// segment's entries; inside RunInTx (a request with a request_id) all of
-// them join the caller's transaction instead. validateOnly only counts.
-func (s *Store) DeleteCanceledLoggedSegments(ctx context.Context, segmentNo string, validateOnly bool) (int64, error) {
-	f := LoggedSegmentFilter{SegmentNo: segmentNo, Canceled: new(true)}
-	if validateOnly {
-		var n int64
-		err := f.apply(s.read(ctx).Model(&LoggedSegment{})).Count(&n).Error
-		return n, classify(err)
+// segment's entries and concurrent work never waits behind the whole job.
+// Work committed before a failure stays done; running again continues it.
+// Inside RunInTx it returns ErrInTransaction.
+func (s *Store) DeleteCanceledLoggedSegments(ctx context.Context, segmentNo string) (int64, error) {
+	if _, inTx := ctx.Value(txKey{}).(*gorm.DB); inTx {
+		return 0, ErrInTransaction
 	}
+	f := canceledLoggedSegments(segmentNo)
 	var deleted int64
 	after := int64(0)
 	for {

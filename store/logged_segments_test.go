@@ -86,13 +86,13 @@ func TestDeleteCanceledLoggedSegmentsKeepsEntries(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		if n, err := s.DeleteCanceledLoggedSegments(ctx, "A", true); err != nil || n != 2 {
+		if n, err := s.CountCanceledLoggedSegments(ctx, "A"); err != nil || n != 2 {
 			t.Fatalf("validate only: %d %v, want 2", n, err)
 		}
 		if _, err := s.GetLoggedSegment(ctx, a1); err != nil {
 			t.Fatalf("validate_only deleted: %v", err)
 		}
-		if n, err := s.DeleteCanceledLoggedSegments(ctx, "A", false); err != nil || n != 2 {
+		if n, err := s.DeleteCanceledLoggedSegments(ctx, "A"); err != nil || n != 2 {
 			t.Fatalf("delete A: %d %v, want 2", n, err)
 		}
 		for _, gone := range []int64{a1, a2} {
@@ -108,11 +108,18 @@ func TestDeleteCanceledLoggedSegmentsKeepsEntries(t *testing.T) {
 		if c, n := entryStates(t, s, keep); c != 0 || n != 1 {
 			t.Fatalf("the uncanceled logged segment's entry changed: %d %d", c, n)
 		}
-		if n, err := s.DeleteCanceledLoggedSegments(ctx, "", false); err != nil || n != 1 {
+		if n, err := s.DeleteCanceledLoggedSegments(ctx, ""); err != nil || n != 1 {
 			t.Fatalf("delete all: %d %v, want 1 (B)", n, err)
 		}
 		if _, err := s.GetLoggedSegment(ctx, keep); err != nil {
 			t.Fatalf("uncanceled logged segment deleted: %v", err)
+		}
+		err := s.RunInTx(ctx, func(ctx context.Context) error {
+			_, err := s.DeleteCanceledLoggedSegments(ctx, "")
+			return err
+		})
+		if !errors.Is(err, ErrInTransaction) {
+			t.Fatalf("inside RunInTx: %v, want ErrInTransaction", err)
 		}
 	})
 }
