@@ -159,20 +159,20 @@ func (v *validator) unary(ctx context.Context, req any, _ *grpc.UnaryServerInfo,
 }
 
 func (v *validator) stream(srv any, ss grpc.ServerStream, _ *grpc.StreamServerInfo, h grpc.StreamHandler) error {
-	return h(srv, &validatingStream{ServerStream: ss, v: v})
+	return h(srv, &checkedStream{ServerStream: ss, check: v.check})
 }
 
-// validatingStream validates every message a client streams in.
-type validatingStream struct {
+// checkedStream runs check on every message a client streams in.
+type checkedStream struct {
 	grpc.ServerStream
-	v *validator
+	check func(m any) error
 }
 
-func (s *validatingStream) RecvMsg(m any) error {
+func (s *checkedStream) RecvMsg(m any) error {
 	if err := s.ServerStream.RecvMsg(m); err != nil {
 		return err
 	}
-	return s.v.check(m)
+	return s.check(m)
 }
 
 // idempotency implements AIP-155 for every request with a request_id field:

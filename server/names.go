@@ -16,7 +16,7 @@ var codePattern = regexp.MustCompile(`^[A-Z0-9._/-]([A-Z0-9 ._/-]*[A-Z0-9._/-])?
 // normalizeCode returns the stored form of a code, or a field violation.
 // A blank result is allowed only when optional is true.
 func normalizeCode(field, raw string, maxLen int, optional bool) (string, error) {
-	code := strings.ToUpper(strings.TrimSpace(raw))
+	code := strings.Map(asciiUpper, strings.TrimSpace(raw))
 	switch {
 	case code == "" && optional:
 		return "", nil
@@ -28,6 +28,15 @@ func normalizeCode(field, raw string, maxLen int, optional bool) (string, error)
 		return "", invalidField(field, "may hold only letters, digits, spaces inside and - _ . /")
 	}
 	return code, nil
+}
+
+// asciiUpper upper-cases a-z only. Codes hold ASCII only, and strings.ToUpper
+// would turn "ı" and "ſ" into "I" and "S" and let them pass as codes.
+func asciiUpper(r rune) rune {
+	if 'a' <= r && r <= 'z' {
+		return r - ('a' - 'A')
+	}
+	return r
 }
 
 // Code lengths of SPEC §1.

@@ -68,17 +68,20 @@ func New(st *store.Store, opts Options) (*Server, error) {
 	}
 	idem := &idempotency{store: st}
 	auth := &authenticator{tokens: opts.Tokens}
+	codec := newRequestCodec()
 	logOpts := []logging.Option{
 		logging.WithLogOnEvents(logging.FinishCall),
 		logging.WithFieldsFromContext(accessLogFields),
 	}
 	grpcOpts := append([]grpc.ServerOption{
+		grpc.ForceServerCodecV2(codec),
 		grpc.ChainUnaryInterceptor(
 			recovery.UnaryServerInterceptor(recoveryOption(opts.Logger)),
 			requestIDUnary,
 			logging.UnaryServerInterceptor(accessLogger(opts.Logger), logOpts...),
 			metrics.UnaryServerInterceptor(),
 			statusUnary(opts.Logger),
+			codec.unary, // before any interceptor that may end a call early (auth)
 			auth.unary,
 			v.unary,
 			idem.unary,
@@ -89,6 +92,7 @@ func New(st *store.Store, opts Options) (*Server, error) {
 			logging.StreamServerInterceptor(accessLogger(opts.Logger), logOpts...),
 			metrics.StreamServerInterceptor(),
 			statusStream(opts.Logger),
+			codec.stream,
 			auth.stream,
 			v.stream,
 		),

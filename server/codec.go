@@ -1,0 +1,185 @@
+package server
+
+import (
+	"context"
+	"strconv"
+	"sync"
+	"unicode/utf8"
+
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/encoding"
+	protocodec "google.golang.org/grpc/encoding/proto"
+	"google.golang.org/grpc/mem"
+	"google.golang.org/protobuf/encoding/protowire"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/reflect/protoreflect"
+
+	apiv1 "github.com/interlog/interlog/gen/interlog/v1"
+)
+
+// requestCodec is grpc's proto codec, except that a request that does not
+// decode is INVALID_ARGUMENT naming the field at fault, not INTERNAL.
+//
+// grpc-go turns every error of a codec's Unmarshal into INTERNAL ("grpc:
+// failed to unmarshal the received message") before any interceptor runs, and
+// the Go protobuf runtime refuses string fields that are not valid UTF-8. Such
+// a request is bad input, which SPEC §4 answers with INVALID_ARGUMENT. So
+// Unmarshal never fails on a request message: it leaves the message empty and
+// remembers why, and the interceptors (unary, stream) reject the call with that
+// error before validation or any handler sees it.
+type requestCodec struct {
+	base   encoding.CodecV2
+	failed sync.Map // request message (a pointer) -> its INVALID_ARGUMENT error
+}
+
+func newRequestCodec() *requestCodec {
+	return &requestCodec{base: encoding.GetCodecV2(protocodec.Name)}
+}
+
+func (c *requestCodec) Name() string { return c.base.Name() }
+
+func (c *requestCodec) Marshal(v any) (mem.BufferSlice, error) { return c.base.Marshal(v) }
+
+func (c *requestCodec) Unmarshal(data mem.BufferSlice, v any) error {
+	err := c.base.Unmarshal(data, v)
+	m, isProto := v.(proto.Message)
+	if err == nil || !isProto {
+		return err
+	}
+	proto.Reset(m)
+	c.failed.Store(m, undecodable(m.ProtoReflect().Descriptor(), data.Materialize()))
+	return nil
+}
+
+// take returns (and forgets) why the message m could not be decoded, or nil.
+func (c *requestCodec) take(m any) error {
+	if err, ok := c.failed.LoadAndDelete(m); ok {
+		return err.(error)
+	}
+	return nil
+}
+
+// unary rejects requests that did not decode. It must run before any
+// interceptor that may end a call early, so that every remembered failure is
+// taken (and forgotten) again.
+func (c *requestCodec) unary(ctx context.Context, req any, _ *grpc.UnaryServerInfo, h grpc.UnaryHandler) (any, error) {
+	if err := c.take(req); err != nil {
+		return nil, err
+	}
+	return h(ctx, req)
+}
+
+func (c *requestCodec) stream(srv any, ss grpc.ServerStream, _ *grpc.StreamServerInfo, h grpc.StreamHandler) error {
+	return h(srv, &checkedStream{ServerStream: ss, check: c.take})
+}
+
+// undecodable explains why the wire bytes b of a message of type md do not
+// decode: a field violation when the fault lies inside a known field.
+func undecodable(md protoreflect.MessageDescriptor, b []byte) error {
+	if path, why := wireFault(md, b, 0); path != "" {
+		return invalidField(path, why)
+	}
+	return withDetails(codes.InvalidArgument, "the request is not a valid protobuf message of type "+string(md.FullName()), apiv1.ErrorReason_ERROR_REASON_INVALID_FIELD)
+}
+
+// maxWireDepth bounds how deep wireFault follows nested messages.
+const maxWireDepth = 64
+
+// wireFault walks the wire bytes of a message of type md and returns the path
+// ("comments[1].text") of the first known field whose value cannot be decoded
+// and why; the path is "" when no known field is at fault (for instance a
+// broken tag between fields).
+func wireFault(md protoreflect.MessageDescriptor, b []byte, depth int) (path, why string) {
+	seen := map[protowire.Number]int{}
+	for len(b) > 0 {
+		num, typ, n := protowire.ConsumeTag(b)
+		if n < 0 {
+			return "", ""
+		}
+		b = b[n:]
+		n = protowire.ConsumeFieldValue(num, typ, b)
+		fd := md.Fields().ByNumber(num)
+		if fd == nil {
+			if n < 0 {
+				return "", ""
+			}
+			b = b[n:]
+			continue
+		}
+		name := fieldName(fd, seen[num])
+		seen[num]++
+		if n < 0 {
+			return name, "is cut short or malformed on the wire"
+		}
+		if typ == protowire.BytesType {
+			value, _ := protowire.ConsumeBytes(b)
+			if inner, why := valueFault(fd, value, depth); why != "" {
+				return joinPath(name, inner), why
+			}
+		}
+		b = b[n:]
+	}
+	return "", ""
+}
+
+// valueFault checks one length-delimited value of field fd.
+func valueFault(fd protoreflect.FieldDescriptor, value []byte, depth int) (path, why string) {
+	switch fd.Kind() {
+	case protoreflect.StringKind:
+		if !utf8.Valid(value) {
+			return "", "must be valid UTF-8"
+		}
+	case protoreflect.BytesKind:
+	case protoreflect.MessageKind, protoreflect.GroupKind:
+		if depth >= maxWireDepth {
+			return "", ""
+		}
+		path, why := wireFault(fd.Message(), value, depth+1)
+		if fd.IsMap() {
+			path = "" // a map entry's key and value are not fields a caller names
+		}
+		return path, why
+	default: // packed repeated scalars
+		if fd.IsList() && !packedValid(fd.Kind(), value) {
+			return "", "is cut short or malformed on the wire"
+		}
+	}
+	return "", ""
+}
+
+// packedValid reports whether value is a sequence of whole scalars of kind k.
+func packedValid(k protoreflect.Kind, value []byte) bool {
+	for len(value) > 0 {
+		var n int
+		switch k {
+		case protoreflect.Fixed32Kind, protoreflect.Sfixed32Kind, protoreflect.FloatKind:
+			_, n = protowire.ConsumeFixed32(value)
+		case protoreflect.Fixed64Kind, protoreflect.Sfixed64Kind, protoreflect.DoubleKind:
+			_, n = protowire.ConsumeFixed64(value)
+		default:
+			_, n = protowire.ConsumeVarint(value)
+		}
+		if n < 0 {
+			return false
+		}
+		value = value[n:]
+	}
+	return true
+}
+
+// fieldName is a field's path element, with the index for repeated fields
+// (as in protovalidate's field paths).
+func fieldName(fd protoreflect.FieldDescriptor, index int) string {
+	if fd.IsList() {
+		return string(fd.Name()) + "[" + strconv.Itoa(index) + "]"
+	}
+	return string(fd.Name())
+}
+
+func joinPath(outer, inner string) string {
+	if inner == "" {
+		return outer
+	}
+	return outer + "." + inner
+}
