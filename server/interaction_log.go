@@ -135,6 +135,85 @@ func (s *logService) GetInteractionLogEntry(ctx context.Context, req *apiv1.GetI
 	return &apiv1.GetInteractionLogEntryResponse{InteractionLogEntry: entryToAPI(e)}, nil
 }
 
+func (s *logService) ListInteractionLogEntries(ctx context.Context, req *apiv1.ListInteractionLogEntriesRequest) (*apiv1.ListInteractionLogEntriesResponse, error) {
+	filter, err := entryFilterFromAPI("filter.", req.GetFilter())
+	if err != nil {
+		return nil, err
+	}
+	p, err := newPager(req)
+	if err != nil {
+		return nil, err
+	}
+	order := store.EntryOrder{
+		ByTime:     req.GetOrderBy() == apiv1.InteractionLogOrder_INTERACTION_LOG_ORDER_INTERACTION_TIME,
+		Descending: req.GetDescending(),
+	}
+	rows, more, err := s.store.ListEntries(ctx, filter, order, p.page)
+	if err != nil {
+		return nil, err
+	}
+	resp := &apiv1.ListInteractionLogEntriesResponse{InteractionLogEntries: make([]*apiv1.InteractionLogEntry, len(rows))}
+	for i, e := range rows {
+		resp.InteractionLogEntries[i] = entryToAPI(e)
+	}
+	if more {
+		last := rows[len(rows)-1]
+		resp.NextPageToken = p.next(more, store.Page{AfterNumber: last.EntryNo, AfterTime: last.InteractionTime})
+	}
+	return resp, nil
+}
+
+// entryFilterFromAPI converts and checks an InteractionLogFilter (of
+// ListInteractionLogEntries and SummarizeInteractions); p is the field path
+// prefix for violations ("filter."). A nil filter selects everything.
+func entryFilterFromAPI(p string, in *apiv1.InteractionLogFilter) (store.EntryFilter, error) {
+	var f store.EntryFilter
+	if in == nil {
+		return f, nil
+	}
+	codes := []struct {
+		field  string
+		raw    string
+		maxLen int
+		to     *string
+	}{
+		{"contact_no", in.GetContactNo(), longCode, &f.ContactNo},
+		{"contact_company_no", in.GetContactCompanyNo(), longCode, &f.ContactCompanyNo},
+		{"interaction_template_code", in.GetInteractionTemplateCode(), shortCode, &f.TemplateCode},
+		{"interaction_group_code", in.GetInteractionGroupCode(), shortCode, &f.GroupCode},
+		{"salesperson_code", in.GetSalespersonCode(), longCode, &f.SalespersonCode},
+		{"campaign_no", in.GetCampaignNo(), longCode, &f.CampaignNo},
+		{"segment_no", in.GetSegmentNo(), longCode, &f.SegmentNo},
+		{"document_no", in.GetDocumentNo(), longCode, &f.DocumentNo},
+	}
+	var err error
+	for _, c := range codes {
+		if *c.to, err = normalizeCode(p+c.field, c.raw, c.maxLen, true); err != nil {
+			return f, err
+		}
+	}
+	if in.GetIncludeCompanyPersons() && f.ContactNo == "" {
+		return f, invalidField(p+"include_company_persons", "needs contact_no: the company whose persons' entries to include")
+	}
+	if in.GetLoggedSegment() != "" {
+		n, err := parseNumberName(p+"logged_segment", in.GetLoggedSegment(), loggedSegmentCollection)
+		if err != nil {
+			return f, err
+		}
+		f.LoggedSegmentEntryNo = &n
+	}
+	if f.Time, err = parseTimeRangeAt(p, in.GetStartTime(), in.GetEndTime()); err != nil {
+		return f, err
+	}
+	f.IncludeCompanyPersons = in.GetIncludeCompanyPersons()
+	f.DocumentType = int16(in.GetDocumentType())
+	f.Canceled, f.Postponed, f.AttemptFailed = in.Canceled, in.Postponed, in.AttemptFailed
+	f.Evaluation = enumPtr(in.Evaluation)
+	f.InformationFlow = enumPtr(in.InformationFlow)
+	f.InitiatedBy = enumPtr(in.InitiatedBy)
+	return f, nil
+}
+
 // overridesFromAPI converts and checks InteractionOverrides; p is the field
 // path prefix for violations ("overrides.").
 func overridesFromAPI(p string, in *apiv1.InteractionOverrides) (store.Overrides, error) {

@@ -66,16 +66,21 @@ func (s *contactService) GetContactStatistics(ctx context.Context, req *apiv1.Ge
 // parseTimeRange reads the optional start_time and end_time of a request: an
 // end must come after the start.
 func parseTimeRange(start, end *timestamppb.Timestamp) (store.TimeRange, error) {
+	return parseTimeRangeAt("", start, end)
+}
+
+// parseTimeRangeAt is parseTimeRange for fields under a prefix ("filter.").
+func parseTimeRangeAt(prefix string, start, end *timestamppb.Timestamp) (store.TimeRange, error) {
 	var r store.TimeRange
 	var err error
-	if r.Start, r.HasStart, err = parseTimestamp("start_time", start); err != nil {
+	if r.Start, r.HasStart, err = parseTimestamp(prefix+"start_time", start); err != nil {
 		return r, err
 	}
-	if r.End, r.HasEnd, err = parseTimestamp("end_time", end); err != nil {
+	if r.End, r.HasEnd, err = parseTimestamp(prefix+"end_time", end); err != nil {
 		return r, err
 	}
 	if r.HasStart && r.HasEnd && r.End <= r.Start {
-		return r, invalidField("end_time", "must be after start_time")
+		return r, invalidField(prefix+"end_time", "must be after start_time")
 	}
 	return r, nil
 }

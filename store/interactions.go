@@ -256,3 +256,48 @@ func (s *Store) GetEntry(ctx context.Context, entryNo int64) (InteractionLogEntr
 	}
 	return e, classify(err)
 }
+
+// EntryOrder sorts a list of entries: by entry no., or by interaction time
+// then entry no.; ascending unless Descending.
+type EntryOrder struct {
+	ByTime     bool
+	Descending bool
+}
+
+// ListEntries returns the entries f selects in the given order, one keyset
+// page at a time: after page.AfterNumber (entry no.) or, in time order, after
+// (page.AfterTime, page.AfterNumber). Drafts are left out unless f.Postponed
+// says otherwise. Pages never skip or repeat rows that existed when the
+// first page was read, however many entries are logged meanwhile.
+func (s *Store) ListEntries(ctx context.Context, f EntryFilter, order EntryOrder, page Page) ([]InteractionLogEntry, bool, error) {
+	var rows []InteractionLogEntry
+	if err := entriesPage(s.read(ctx), f, order, page).Find(&rows).Error; err != nil {
+		return nil, false, classify(err)
+	}
+	rows, more := trimPage(rows, page.Limit)
+	return rows, more, nil
+}
+
+// entriesPage builds the query of one page of ListEntries.
+func entriesPage(q *gorm.DB, f EntryFilter, order EntryOrder, page Page) *gorm.DB {
+	if f.Postponed == nil {
+		f.Postponed = new(bool)
+	}
+	q = f.apply(q.Model(&InteractionLogEntry{})).Limit(page.Limit + 1)
+	dir, after, from := "ASC", ">", ">="
+	if order.Descending {
+		dir, after, from = "DESC", "<", "<="
+	}
+	if !order.ByTime {
+		if page.HasAfter {
+			q = q.Where("entry_no "+after+" ?", page.AfterNumber)
+		}
+		return q.Order("entry_no " + dir)
+	}
+	if page.HasAfter {
+		// (time, no) after (t, n), written so that the first term is an index range.
+		q = q.Where("interaction_time "+from+" ? AND (interaction_time "+after+" ? OR entry_no "+after+" ?)",
+			page.AfterTime, page.AfterTime, page.AfterNumber)
+	}
+	return q.Order("interaction_time " + dir).Order("entry_no " + dir)
+}
