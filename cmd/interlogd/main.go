@@ -223,7 +223,7 @@ func checkListenSafety(cfg config) error {
 	if isLoopback(host) || cfg.insecure || cfg.authenticates() {
 		return nil
 	}
-	return errors.New("refusing to listen on " + cfg.listen + " without authentication: configure a token file (--token-file), listen on 127.0.0.1, or pass --insecure")
+	return errors.New("refusing to listen on " + cfg.listen + " without authentication: configure a token file (--token-file) or client certificates (--tls-client-ca), listen on 127.0.0.1, or pass --insecure")
 }
 
 func isLoopback(host string) bool {
