@@ -18,6 +18,7 @@ var migrationFiles embed.FS
 var migrationIDs = []string{
 	"0001_init",
 	"0002_postponed",
+	"0003_list_indexes",
 }
 
 // schemaTable records applied migrations (one row per id).
