@@ -65,11 +65,10 @@ func pickMethod(methods []ts.Method, name string) ts.Method {
 // input that is not reported as such.
 func checkAnswer(t *testing.T, m ts.Method, wire []byte, err error) {
 	t.Helper()
-	code := status.Code(err)
-	switch code {
-	case codes.Internal, codes.Unknown, codes.DeadlineExceeded, codes.Unavailable:
+	switch {
+	case hidesFault(err):
 		t.Fatalf("%s answered %v to request %s", m.FullName, err, describe(m, wire))
-	case codes.InvalidArgument:
+	case status.Code(err) == codes.InvalidArgument:
 		if ts.Reason(err) != "INVALID_FIELD" {
 			t.Fatalf("%s answered %v (reason %q) to request %s, want reason INVALID_FIELD", m.FullName, err, ts.Reason(err), describe(m, wire))
 		}
@@ -77,6 +76,16 @@ func checkAnswer(t *testing.T, m ts.Method, wire []byte, err error) {
 			t.Fatalf("%s answered %v to request %s, with no field violation", m.FullName, err, describe(m, wire))
 		}
 	}
+}
+
+// hidesFault reports whether err is what a server answers when something
+// went wrong on its side (or it hung), rather than with the request.
+func hidesFault(err error) bool {
+	switch status.Code(err) {
+	case codes.Internal, codes.Unknown, codes.DeadlineExceeded, codes.Unavailable:
+		return true
+	}
+	return false
 }
 
 // decodesOrBadUTF8 reports whether wire is the request message, or would be

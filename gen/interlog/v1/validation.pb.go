@@ -106,7 +106,7 @@ var (
 	//
 	// optional bool code20_or_blank = 51004;
 	E_Code20OrBlank = &file_interlog_v1_validation_proto_extTypes[3]
-	// Text without control characters other than tab and newline.
+	// Text without control characters (C0, DEL, C1) other than tab and newline.
 	//
 	// optional bool text = 51005;
 	E_Text = &file_interlog_v1_validation_proto_extTypes[4]
@@ -144,10 +144,10 @@ const file_interlog_v1_validation_proto_rawDesc = "" +
 	"\x16string.code10_or_blank\x1a\xc4\x01!rule || this.matches('^ {0,16}([A-Za-z0-9._/-]([A-Za-z0-9 ._/-]{0,8}[A-Za-z0-9._/-])?)? {0,16}$') ? '' : 'must be blank or a code of 1 to 10 characters: letters, digits, - _ . / and inner spaces'R\rcode10OrBlank:\xad\x02\n" +
 	"\x0fcode20_or_blank\x12\x19.buf.validate.StringRules\x18\xbc\x8e\x03 \x01(\bB\xe7\x01\xc2H\xe3\x01\n" +
 	"\xe0\x01\n" +
-	"\x16string.code20_or_blank\x1a\xc5\x01!rule || this.matches('^ {0,16}([A-Za-z0-9._/-]([A-Za-z0-9 ._/-]{0,18}[A-Za-z0-9._/-])?)? {0,16}$') ? '' : 'must be blank or a code of 1 to 20 characters: letters, digits, - _ . / and inner spaces'R\rcode20OrBlank:\xcb\x01\n" +
-	"\x04text\x12\x19.buf.validate.StringRules\x18\xbd\x8e\x03 \x01(\bB\x99\x01\xc2H\x95\x01\n" +
-	"\x92\x01\n" +
-	"\vstring.text\x1a\x82\x01!rule || this.matches('^[^\\\\x00-\\\\x08\\\\x0B-\\\\x1F\\\\x7F]*$') ? '' : 'must not contain control characters other than tab and newline'R\x04text:\x87\x02\n" +
+	"\x16string.code20_or_blank\x1a\xc5\x01!rule || this.matches('^ {0,16}([A-Za-z0-9._/-]([A-Za-z0-9 ._/-]{0,18}[A-Za-z0-9._/-])?)? {0,16}$') ? '' : 'must be blank or a code of 1 to 20 characters: letters, digits, - _ . / and inner spaces'R\rcode20OrBlank:\xd1\x01\n" +
+	"\x04text\x12\x19.buf.validate.StringRules\x18\xbd\x8e\x03 \x01(\bB\x9f\x01\xc2H\x9b\x01\n" +
+	"\x98\x01\n" +
+	"\vstring.text\x1a\x88\x01!rule || this.matches('^[^\\\\x00-\\\\x08\\\\x0B-\\\\x1F\\\\x7F-\\\\x9F]*$') ? '' : 'must not contain control characters other than tab and newline'R\x04text:\x87\x02\n" +
 	"\x05money\x12\x19.buf.validate.StringRules\x18\xbe\x8e\x03 \x01(\bB\xd3\x01\xc2H\xcf\x01\n" +
 	"\xcc\x01\n" +
 	"\fstring.money\x1a\xbb\x01!rule || this.matches('^([0-9]{1,12}([.][0-9]{1,6})?|1000000000000([.]0{1,6})?)$') ? '' : 'must be a decimal amount from 0 to 1000000000000 with at most 6 fraction digits, such as \"12.5\"'R\x05money:\xd2\x01\n" +
