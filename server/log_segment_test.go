@@ -425,6 +425,8 @@ func TestCancelAndRestoreLoggedSegment(t *testing.T) {
 		}
 		assertEntriesCanceled(t, env, "S1", 1500, true)
 		assertEntriesCanceled(t, env, "S2", 2, false)
+		// Statistics count only S2's entries now (1.5 each, the template's cost).
+		assertTemplateTotals(t, env, "MAIL", 2, "3")
 		// Cancel states the target: doing it again changes nothing.
 		_, err = env.Segments.CancelLoggedSegment(ctx, &apiv1.CancelLoggedSegmentRequest{Name: ls.GetName()})
 		ts.NoErr(t, err)
@@ -446,6 +448,7 @@ func TestCancelAndRestoreLoggedSegment(t *testing.T) {
 			t.Fatalf("restore: %v", restored)
 		}
 		assertEntriesCanceled(t, env, "S1", 1500, false)
+		assertTemplateTotals(t, env, "MAIL", 1502, "2253")
 
 		_, err = env.Segments.CancelLoggedSegment(ctx, &apiv1.CancelLoggedSegmentRequest{Name: "loggedSegments/999999"})
 		ts.WantCode(t, err, codes.NotFound, "LOGGED_SEGMENT_NOT_FOUND")
@@ -454,6 +457,17 @@ func TestCancelAndRestoreLoggedSegment(t *testing.T) {
 		_, err = env.Segments.GetLoggedSegment(ctx, &apiv1.GetLoggedSegmentRequest{Name: "loggedSegments/999999"})
 		ts.WantCode(t, err, codes.NotFound, "LOGGED_SEGMENT_NOT_FOUND")
 	})
+}
+
+// assertTemplateTotals checks a template's statistics.
+func assertTemplateTotals(t *testing.T, env *ts.Env, template string, count int64, cost string) {
+	t.Helper()
+	resp, err := env.Templates.GetInteractionTemplateStatistics(context.Background(),
+		&apiv1.GetInteractionTemplateStatisticsRequest{Name: "interactionTemplates/" + template})
+	ts.NoErr(t, err)
+	if got := resp.GetTotals(); got.GetInteractionCount() != count || got.GetTotalCost() != cost {
+		t.Fatalf("template %s totals %v, want %d interactions costing %s", template, got, count, cost)
+	}
 }
 
 // assertEntriesCanceled checks the count and canceled state of a segment's entries.
