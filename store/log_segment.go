@@ -292,7 +292,7 @@ func (l *segmentLogger) copyToFollowUp(lines []SegmentLine) error {
 	for i, line := range lines {
 		copies[i] = SegmentLine{SegmentNo: l.followUpNo, ContactNo: line.ContactNo, UserID: l.user, CreateTime: l.now, UpdateTime: l.now}
 	}
-	return l.tx.CreateInBatches(copies, lineInsertBatch).Error
+	return insertLines(l.tx, copies)
 }
 
 // finish records the number of entries and deletes the segment header.

@@ -406,8 +406,8 @@ func loadTemplateRows(tx *gorm.DB, codes []string) (map[string]TemplateRows, err
 	return out, nil
 }
 
-// entryInsertBatch is how many entries one INSERT writes (38 columns each,
-// within SQLite's variable limit).
+// entryInsertBatch is how many entries one INSERT writes on MySQL;
+// insertBatch makes it fit SQLite.
 const entryInsertBatch = 500
 
 // insertEntries writes entries with multi-row INSERTs, fills their EntryNo
@@ -417,7 +417,8 @@ func insertEntries(tx *gorm.DB, entries []InteractionLogEntry) error {
 	if len(entries) == 0 {
 		return nil
 	}
-	if err := tx.CreateInBatches(entries, entryInsertBatch).Error; err != nil {
+	const columns = 37 // all but entry_no
+	if err := tx.CreateInBatches(entries, insertBatch(tx, columns, entryInsertBatch)).Error; err != nil {
 		return err
 	}
 	var ids []int64

@@ -12,9 +12,15 @@ import (
 // MaxSegmentLinesPerBatch bounds BatchCreateSegmentLines (SPEC §2.6).
 const MaxSegmentLinesPerBatch = 10_000
 
-// lineInsertBatch is how many lines one multi-row INSERT writes: 8 columns
-// per row keeps a statement far below SQLite's limit on bound variables.
+// lineInsertBatch is how many lines one multi-row INSERT writes on MySQL;
+// insertLines makes it fit SQLite.
 const lineInsertBatch = 1000
+
+// insertLines writes lines with multi-row INSERTs, filling their line no.
+func insertLines(tx *gorm.DB, lines []SegmentLine) error {
+	const columns = 7 // all but line_no
+	return tx.CreateInBatches(lines, insertBatch(tx, columns, lineInsertBatch)).Error
+}
 
 // CreateSegmentLine adds a line to a segment.
 func (s *Store) CreateSegmentLine(ctx context.Context, line SegmentLine) (SegmentLine, error) {
@@ -49,7 +55,7 @@ func (s *Store) addLines(ctx context.Context, segmentNo string, lines []SegmentL
 		if err := requireLineTemplates(tx, lines); err != nil {
 			return err
 		}
-		err := tx.CreateInBatches(lines, lineInsertBatch).Error
+		err := insertLines(tx, lines)
 		if errors.Is(classify(err), ErrPrecondition) {
 			return missingLineContact(tx, lines, err)
 		}
