@@ -190,34 +190,51 @@ func (i *idempotency) unary(ctx context.Context, req any, info *grpc.UnaryServer
 		return h(ctx, req)
 	}
 	hash := requestHash(msg)
-	if resp, found, err := i.replay(ctx, info.FullMethod, id, hash); found || err != nil {
-		return resp, err
-	}
 	if batchedMethods[info.FullMethod] {
+		if resp, found, err := i.replay(ctx, info.FullMethod, id, hash); found || err != nil {
+			return resp, err
+		}
 		return i.recordAfter(ctx, req, info.FullMethod, id, hash, h)
 	}
-	var resp any
+	return i.once(ctx, info.FullMethod, id, hash, func(ctx context.Context) (proto.Message, error) {
+		r, err := h(ctx, req)
+		if err != nil {
+			return nil, err
+		}
+		return r.(proto.Message), nil
+	})
+}
+
+// once runs work for a request with a request id unless an earlier request
+// with that id ran it, in which case it returns that request's response. The
+// work runs in one transaction with the claim of the id and the record of
+// its response.
+func (i *idempotency) once(ctx context.Context, method, id, hash string, work func(ctx context.Context) (proto.Message, error)) (proto.Message, error) {
+	if resp, found, err := i.replay(ctx, method, id, hash); found || err != nil {
+		return resp, err
+	}
+	var resp proto.Message
 	claimed := false
 	err := i.store.RunInTx(ctx, func(ctx context.Context) error {
 		claimed = false
-		if err := i.store.ClaimRequest(ctx, info.FullMethod, id, hash); err != nil {
+		if err := i.store.ClaimRequest(ctx, method, id, hash); err != nil {
 			return err
 		}
 		claimed = true
-		r, err := h(ctx, req)
+		r, err := work(ctx)
 		if err != nil {
 			return err
 		}
-		b, err := proto.Marshal(r.(proto.Message))
+		b, err := proto.Marshal(r)
 		if err != nil {
 			return err
 		}
 		resp = r
-		return i.store.SaveResponse(ctx, info.FullMethod, id, b)
+		return i.store.SaveResponse(ctx, method, id, b)
 	})
 	if !claimed && errors.Is(err, store.ErrAlreadyExists) {
 		// A concurrent request with the same id committed first.
-		if resp, found, rerr := i.replay(ctx, info.FullMethod, id, hash); found || rerr != nil {
+		if resp, found, rerr := i.replay(ctx, method, id, hash); found || rerr != nil {
 			return resp, rerr
 		}
 	}

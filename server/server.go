@@ -27,6 +27,9 @@ type Options struct {
 	Logger *slog.Logger
 	// HealthInterval is how often the database is pinged for the health service. Default 2s.
 	HealthInterval time.Duration
+	// MaxAttachmentBytes limits the size of an uploaded attachment. Default
+	// DefaultMaxAttachmentBytes (32 MiB).
+	MaxAttachmentBytes int64
 	// ServerOptions are passed to grpc.NewServer after ours (TLS credentials, limits).
 	ServerOptions []grpc.ServerOption
 	// Tokens authenticates callers (see TokenFile). Nil serves without
@@ -45,6 +48,7 @@ type Server struct {
 	log    *slog.Logger
 	health *health.Server
 	stop   chan struct{}
+	opts   Options
 }
 
 // New builds a server whose services use st. Call Close when done.
@@ -54,6 +58,9 @@ func New(st *store.Store, opts Options) (*Server, error) {
 	}
 	if opts.HealthInterval <= 0 {
 		opts.HealthInterval = 2 * time.Second
+	}
+	if opts.MaxAttachmentBytes <= 0 {
+		opts.MaxAttachmentBytes = DefaultMaxAttachmentBytes
 	}
 	v, err := newValidator()
 	if err != nil {
@@ -104,10 +111,12 @@ func New(st *store.Store, opts Options) (*Server, error) {
 		log:    opts.Logger,
 		health: health.NewServer(),
 		stop:   make(chan struct{}),
+		opts:   opts,
 	}
 	s.register()
 	metrics.InitializeMetrics(s.GRPC)
 	go s.watchHealth(opts.HealthInterval)
+	go s.sweepUploads()
 	return s, nil
 }
 
@@ -118,7 +127,7 @@ func (s *Server) register() {
 	apiv1.RegisterContactServiceServer(s.GRPC, &contactService{store: s.store})
 	apiv1.RegisterInteractionLogServiceServer(s.GRPC, &logService{store: s.store})
 	apiv1.RegisterSegmentServiceServer(s.GRPC, &segmentService{store: s.store})
-	apiv1.RegisterAttachmentServiceServer(s.GRPC, &apiv1.UnimplementedAttachmentServiceServer{})
+	apiv1.RegisterAttachmentServiceServer(s.GRPC, &attachmentService{store: s.store, idem: &idempotency{store: s.store}, maxBytes: s.opts.MaxAttachmentBytes, log: s.log})
 	healthpb.RegisterHealthServer(s.GRPC, s.health)
 	reflection.Register(s.GRPC)
 }

@@ -1,11 +1,28 @@
 package store
 
 import (
+	"fmt"
+
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 )
 
-var lockingUpdate = clause.Locking{Strength: clause.LockingStrengthUpdate}
+// References to attachments (from templates, language rows and log entries)
+// and their release. The locking order keeps a reference from being added to
+// an attachment that a concurrent transaction is deleting:
+//   - whoever adds a reference share-locks the attachment row first
+//     (requireAttachment, shareAttachmentWithEntry);
+//   - whoever deletes an attachment locks its row for update BEFORE checking
+//     for references, and likewise locks a blob before checking whether an
+//     attachment still points at it (an upload that reuses a blob share-locks
+//     it first).
+// Under READ COMMITTED the check that follows the lock sees every reference
+// committed by the transaction that held the lock.
+
+var (
+	lockingUpdate = clause.Locking{Strength: clause.LockingStrengthUpdate}
+	lockingShare  = clause.Locking{Strength: clause.LockingStrengthShare}
+)
 
 // requireAttachment fails with NOT_FOUND unless the (optional) attachment exists.
 func requireAttachment(tx *gorm.DB, id *int64) error {
@@ -16,49 +33,96 @@ func requireAttachment(tx *gorm.DB, id *int64) error {
 	return notFoundReason(shareRow(tx, &a, "id = ?", *id), ReasonAttachmentNotFound, "attachment %d", *id)
 }
 
+// shareAttachmentWithEntry is requireAttachment for a log entry about to
+// reference the attachment: it also marks the attachment read-only (SPEC
+// §2.8). Only the first entry changes the row; the update comes before the
+// share lock so that a transaction never upgrades its own share lock (two
+// transactions doing that on one row would deadlock).
+func shareAttachmentWithEntry(tx *gorm.DB, id *int64) error {
+	if id == nil {
+		return nil
+	}
+	if err := tx.Model(&Attachment{}).Where("id = ? AND read_only = ?", *id, false).
+		Update("read_only", true).Error; err != nil {
+		return err
+	}
+	return requireAttachment(tx, id)
+}
+
 // releaseAttachments deletes each given attachment that nothing references any
 // more (no template, language row or log entry), and the stored content when
-// no other attachment shares it. Nil ids are skipped.
+// no other attachment shares it. Nil ids and missing attachments are skipped.
 func releaseAttachments(tx *gorm.DB, ids ...*int64) error {
 	for _, id := range ids {
 		if id == nil {
 			continue
 		}
-		used, err := attachmentInUse(tx, *id)
-		if err != nil || used {
-			return err
-		}
-		var a Attachment
-		if err := tx.Clauses(lockingUpdate).Where("id = ?", *id).Limit(1).Find(&a).Error; err != nil || a.ID == 0 {
-			return err
-		}
-		if err := tx.Delete(&Attachment{}, a.ID).Error; err != nil {
-			return err
-		}
-		if err := releaseBlob(tx, a.BlobID); err != nil {
+		if _, _, err := deleteUnusedAttachment(tx, *id); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// attachmentInUse reports whether a template, language row or entry uses the attachment.
-func attachmentInUse(tx *gorm.DB, id int64) (bool, error) {
-	for _, model := range []any{&InteractionTemplate{}, &InteractionTemplateLanguage{}, &InteractionLogEntry{}} {
-		used, err := exists(tx, model, "attachment_id = ?", id)
-		if err != nil || used {
-			return used, err
-		}
+// deleteUnusedAttachment deletes the attachment and releases its blob unless
+// something references it. It reports whether the attachment existed and, when
+// it is kept, what uses it.
+func deleteUnusedAttachment(tx *gorm.DB, id int64) (found bool, user string, err error) {
+	var a Attachment
+	if err := tx.Clauses(lockingUpdate).Where("id = ?", id).Limit(1).Find(&a).Error; err != nil || a.ID == 0 {
+		return false, "", err
 	}
-	return false, nil
+	if user, err := attachmentUser(tx, id); err != nil || user != "" {
+		return true, user, err
+	}
+	if err := tx.Delete(&Attachment{}, a.ID).Error; err != nil {
+		return true, "", err
+	}
+	return true, "", releaseBlob(tx, a.BlobID)
+}
+
+// attachmentUser names a template, language row or entry that uses the
+// attachment, or returns "" when none does.
+func attachmentUser(tx *gorm.DB, id int64) (string, error) {
+	var templates []InteractionTemplate
+	if err := tx.Select("code").Where("attachment_id = ?", id).Limit(1).Find(&templates).Error; err != nil {
+		return "", err
+	}
+	if len(templates) > 0 {
+		return fmt.Sprintf("interaction template %q", templates[0].Code), nil
+	}
+	var langs []InteractionTemplateLanguage
+	if err := tx.Select("template_code", "language_code").Where("attachment_id = ?", id).Limit(1).Find(&langs).Error; err != nil {
+		return "", err
+	}
+	if len(langs) > 0 {
+		return fmt.Sprintf("language %q of interaction template %q", langs[0].LanguageCode, langs[0].TemplateCode), nil
+	}
+	var entries []InteractionLogEntry
+	if err := tx.Select("entry_no").Where("attachment_id = ?", id).Limit(1).Find(&entries).Error; err != nil {
+		return "", err
+	}
+	if len(entries) > 0 {
+		return fmt.Sprintf("interaction log entry %d", entries[0].EntryNo), nil
+	}
+	return "", nil
 }
 
 // releaseBlob deletes stored content that no attachment points at.
 func releaseBlob(tx *gorm.DB, blobID int64) error {
+	var b AttachmentBlob
+	if err := tx.Clauses(lockingUpdate).Where("id = ?", blobID).Limit(1).Find(&b).Error; err != nil || b.ID == 0 {
+		return err
+	}
 	used, err := exists(tx, &Attachment{}, "blob_id = ?", blobID)
 	if err != nil || used {
 		return err
 	}
+	return deleteBlob(tx, blobID)
+}
+
+// deleteBlob deletes a blob's chunks and the blob.
+func deleteBlob(tx *gorm.DB, blobID int64) error {
 	if err := tx.Where("blob_id = ?", blobID).Delete(&AttachmentChunk{}).Error; err != nil {
 		return err
 	}

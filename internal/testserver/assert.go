@@ -1,11 +1,14 @@
 package testserver
 
 import (
+	"context"
 	"testing"
 
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
+
+	"github.com/interlog/interlog/store"
 )
 
 // Reason returns the google.rpc.ErrorInfo reason of an error, or "".
@@ -60,4 +63,23 @@ func NoErr(t testing.TB, err error) {
 	if err != nil {
 		t.Fatalf("unexpected error: %v", err)
 	}
+}
+
+// WantAttachmentsConsistent fails the test when the attachment storage has
+// any problem that store.CheckAttachments finds (orphan or missing chunks,
+// unused or incomplete blobs, references to missing attachments, ...), and
+// returns the row counts for further assertions.
+func WantAttachmentsConsistent(t testing.TB, env *Env) store.AttachmentReport {
+	t.Helper()
+	r, err := env.Store.CheckAttachments(context.Background())
+	if err != nil {
+		t.Fatalf("check attachments: %v", err)
+	}
+	for _, p := range r.Problems {
+		t.Errorf("attachment storage: %s", p)
+	}
+	if len(r.Problems) > 0 {
+		t.FailNow()
+	}
+	return r
 }

@@ -1,0 +1,97 @@
+// Package attachclient streams files to and from interlog's AttachmentService
+// in chunks, so that neither side holds a whole file in memory. The upload
+// command, the benchmarks and the tests use it.
+package attachclient
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+
+	apiv1 "github.com/interlog/interlog/gen/interlog/v1"
+)
+
+// ChunkSize is the largest chunk the service accepts in one message.
+const ChunkSize = 1 << 20
+
+// Upload sends r as a new attachment with the given file name and content
+// type (empty: application/octet-stream) and returns the stored attachment.
+// requestID, when set, makes a retry with the same id return the first
+// result (AIP-155).
+func Upload(ctx context.Context, c apiv1.AttachmentServiceClient, fileName, contentType, requestID string, r io.Reader) (*apiv1.Attachment, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel() // on an early return, tells the server the upload is abandoned
+	stream, err := c.UploadAttachment(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := stream.Send(&apiv1.UploadAttachmentRequest{
+		Part:      &apiv1.UploadAttachmentRequest_Metadata{Metadata: &apiv1.Attachment{FileName: fileName, ContentType: contentType}},
+		RequestId: requestID,
+	}); err != nil {
+		return nil, closeAndRecv(stream, err)
+	}
+	for {
+		// A fresh buffer each time: gRPC forbids changing a sent message.
+		buf := make([]byte, ChunkSize)
+		n, rerr := io.ReadFull(r, buf)
+		if n > 0 {
+			if err := stream.Send(&apiv1.UploadAttachmentRequest{Part: &apiv1.UploadAttachmentRequest_Chunk{Chunk: buf[:n]}}); err != nil {
+				return nil, closeAndRecv(stream, err)
+			}
+		}
+		if errors.Is(rerr, io.EOF) || errors.Is(rerr, io.ErrUnexpectedEOF) {
+			break
+		}
+		if rerr != nil {
+			return nil, fmt.Errorf("read: %w", rerr)
+		}
+	}
+	resp, err := stream.CloseAndRecv()
+	if err != nil {
+		return nil, err
+	}
+	return resp.GetAttachment(), nil
+}
+
+// closeAndRecv returns the server's status after a failed Send: Send reports
+// only io.EOF when the server ended the call, the reason comes with Recv.
+func closeAndRecv(stream apiv1.AttachmentService_UploadAttachmentClient, sendErr error) error {
+	if !errors.Is(sendErr, io.EOF) {
+		return sendErr
+	}
+	_, err := stream.CloseAndRecv()
+	if err == nil {
+		return sendErr
+	}
+	return err
+}
+
+// Download writes the content of the named attachment ("attachments/{id}")
+// to w and returns its metadata. On an error w may hold part of the content.
+func Download(ctx context.Context, c apiv1.AttachmentServiceClient, name string, w io.Writer) (*apiv1.Attachment, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	stream, err := c.DownloadAttachment(ctx, &apiv1.DownloadAttachmentRequest{Name: name})
+	if err != nil {
+		return nil, err
+	}
+	first, err := stream.Recv()
+	if err != nil {
+		return nil, err
+	}
+	meta := first.GetMetadata()
+	for {
+		msg, err := stream.Recv()
+		if errors.Is(err, io.EOF) {
+			return meta, nil
+		}
+		if err != nil {
+			return meta, err
+		}
+		if _, err := w.Write(msg.GetChunk()); err != nil {
+			return meta, fmt.Errorf("write: %w", err)
+		}
+	}
+}

@@ -1,0 +1,261 @@
+package server
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"mime"
+	"time"
+
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/protobuf/proto"
+
+	apiv1 "github.com/interlog/interlog/gen/interlog/v1"
+	"github.com/interlog/interlog/store"
+)
+
+// DefaultMaxAttachmentBytes is the attachment size limit when Options leave it unset.
+const DefaultMaxAttachmentBytes = 32 << 20
+
+// defaultContentType is stored when an upload names none.
+const defaultContentType = "application/octet-stream"
+
+// attachmentService implements apiv1.AttachmentServiceServer.
+type attachmentService struct {
+	apiv1.UnimplementedAttachmentServiceServer
+	store    *store.Store
+	idem     *idempotency
+	maxBytes int64
+	log      *slog.Logger
+}
+
+// UploadAttachment stores the streamed file chunk by chunk as it arrives
+// (see store.Upload). Whatever goes wrong, including the client going away,
+// the deferred Discard deletes what was written. A request_id makes the
+// upload idempotent: the content is streamed into a blob as usual, and the
+// attachment is created in one transaction with the claim of the id, or, when
+// an earlier upload with that id and the same metadata and content committed,
+// the new blob is discarded and the first response returned.
+func (s *attachmentService) UploadAttachment(stream grpc.ClientStreamingServer[apiv1.UploadAttachmentRequest, apiv1.UploadAttachmentResponse]) error {
+	ctx := stream.Context()
+	first, meta, err := receiveMetadata(stream)
+	if err != nil {
+		return err
+	}
+	up, err := s.store.BeginUpload(ctx, s.maxBytes)
+	if err != nil {
+		return err
+	}
+	defer s.discard(ctx, up)
+	if err := receiveContent(ctx, stream, up); err != nil {
+		return err
+	}
+	finish := func(ctx context.Context) (proto.Message, error) {
+		a, err := up.Finish(ctx, meta)
+		if err != nil {
+			return nil, err
+		}
+		return &apiv1.UploadAttachmentResponse{Attachment: attachmentToAPI(a)}, nil
+	}
+	var resp proto.Message
+	if id := first.GetRequestId(); id != "" {
+		resp, err = s.idem.once(ctx, apiv1.AttachmentService_UploadAttachment_FullMethodName, id, uploadHash(first, up), finish)
+	} else {
+		resp, err = finish(ctx)
+	}
+	if err != nil {
+		return err
+	}
+	return stream.SendAndClose(resp.(*apiv1.UploadAttachmentResponse))
+}
+
+// receiveMetadata reads the first message, which must carry the metadata.
+func receiveMetadata(stream grpc.ClientStreamingServer[apiv1.UploadAttachmentRequest, apiv1.UploadAttachmentResponse]) (*apiv1.UploadAttachmentRequest, store.Attachment, error) {
+	first, err := stream.Recv()
+	if errors.Is(err, io.EOF) {
+		return nil, store.Attachment{}, invalidField("metadata", "the stream is empty: send the metadata first, then the chunks")
+	}
+	if err != nil {
+		return nil, store.Attachment{}, err
+	}
+	meta := first.GetMetadata()
+	if meta == nil {
+		return nil, store.Attachment{}, invalidField("metadata", "the first message must carry the metadata (file name and content type), then the chunks follow")
+	}
+	if meta.GetFileName() == "" {
+		return nil, store.Attachment{}, invalidField("metadata.file_name", "is required")
+	}
+	contentType := meta.GetContentType()
+	if contentType == "" {
+		contentType = defaultContentType
+	} else if _, _, err := mime.ParseMediaType(contentType); err != nil {
+		return nil, store.Attachment{}, invalidField("metadata.content_type", "is not a MIME type such as application/pdf")
+	}
+	return first, store.Attachment{FileName: meta.GetFileName(), ContentType: contentType}, nil
+}
+
+// receiveContent appends every chunk the client sends until it closes the stream.
+func receiveContent(ctx context.Context, stream grpc.ClientStreamingServer[apiv1.UploadAttachmentRequest, apiv1.UploadAttachmentResponse], up *store.Upload) error {
+	for {
+		msg, err := stream.Recv()
+		if errors.Is(err, io.EOF) {
+			return up.Close(ctx)
+		}
+		if err != nil {
+			return err
+		}
+		if msg.GetMetadata() != nil {
+			return invalidField("metadata", "only the first message carries metadata; later messages carry chunks")
+		}
+		if err := up.Append(ctx, msg.GetChunk()); err != nil {
+			return err
+		}
+	}
+}
+
+// discard deletes an upload that did not become an attachment. It runs even
+// when the client has gone away, hence its own context.
+func (s *attachmentService) discard(ctx context.Context, up *store.Upload) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
+	if err := up.Discard(ctx); err != nil {
+		s.log.WarnContext(ctx, "discarding an unfinished upload failed; the sweep will retry", "request_id", requestIDFrom(ctx), "error", err.Error())
+	}
+}
+
+// uploadHash identifies an upload for request_id replays: its first message
+// (metadata) without the request id, and its content.
+func uploadHash(first *apiv1.UploadAttachmentRequest, up *store.Upload) string {
+	sum := sha256.Sum256([]byte(fmt.Sprintf("%s/%s/%d", requestHash(first), up.SHA256(), up.Size())))
+	return hex.EncodeToString(sum[:])
+}
+
+// DownloadAttachment sends the metadata, then the chunks, reading one chunk
+// at a time. It checks the size and SHA-256 of what it sent, so that an
+// attachment deleted during the download ends in an error, not a short file.
+func (s *attachmentService) DownloadAttachment(req *apiv1.DownloadAttachmentRequest, stream grpc.ServerStreamingServer[apiv1.DownloadAttachmentResponse]) error {
+	ctx := stream.Context()
+	id, err := parseNumberName("name", req.GetName(), attachmentCollection)
+	if err != nil {
+		return err
+	}
+	a, err := s.store.GetAttachment(ctx, id)
+	if err != nil {
+		return err
+	}
+	if err := stream.Send(&apiv1.DownloadAttachmentResponse{Metadata: attachmentToAPI(a)}); err != nil {
+		return err
+	}
+	sum, size := sha256.New(), int64(0)
+	for seq := int32(-1); ; {
+		chunk, ok, err := s.store.ReadChunk(ctx, a.BlobID, seq)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			break
+		}
+		seq, size = chunk.Seq, size+int64(len(chunk.Data))
+		sum.Write(chunk.Data)
+		if err := stream.Send(&apiv1.DownloadAttachmentResponse{Chunk: chunk.Data}); err != nil {
+			return err
+		}
+	}
+	switch {
+	case size < a.SizeBytes:
+		return withDetails(codes.NotFound, numberName(attachmentCollection, id)+" was deleted during the download",
+			apiv1.ErrorReason_ERROR_REASON_ATTACHMENT_NOT_FOUND)
+	case size != a.SizeBytes || hex.EncodeToString(sum.Sum(nil)) != a.Sha256:
+		return fmt.Errorf("attachment %d: stored content does not match its size or SHA-256", id)
+	}
+	return nil
+}
+
+func (s *attachmentService) GetAttachment(ctx context.Context, req *apiv1.GetAttachmentRequest) (*apiv1.GetAttachmentResponse, error) {
+	id, err := parseNumberName("name", req.GetName(), attachmentCollection)
+	if err != nil {
+		return nil, err
+	}
+	a, err := s.store.GetAttachment(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return &apiv1.GetAttachmentResponse{Attachment: attachmentToAPI(a)}, nil
+}
+
+func (s *attachmentService) ListAttachments(ctx context.Context, req *apiv1.ListAttachmentsRequest) (*apiv1.ListAttachmentsResponse, error) {
+	p, err := newPager(req)
+	if err != nil {
+		return nil, err
+	}
+	rows, more, err := s.store.ListAttachments(ctx, p.page)
+	if err != nil {
+		return nil, err
+	}
+	resp := &apiv1.ListAttachmentsResponse{}
+	for _, a := range rows {
+		resp.Attachments = append(resp.Attachments, attachmentToAPI(a))
+	}
+	if more {
+		resp.NextPageToken = p.next(more, store.Page{AfterNumber: rows[len(rows)-1].ID})
+	}
+	return resp, nil
+}
+
+func (s *attachmentService) DeleteAttachment(ctx context.Context, req *apiv1.DeleteAttachmentRequest) (*apiv1.DeleteAttachmentResponse, error) {
+	id, err := parseNumberName("name", req.GetName(), attachmentCollection)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.store.DeleteAttachment(ctx, id); err != nil {
+		return nil, err
+	}
+	return &apiv1.DeleteAttachmentResponse{}, nil
+}
+
+func attachmentToAPI(a store.Attachment) *apiv1.Attachment {
+	return &apiv1.Attachment{
+		Name:        numberName(attachmentCollection, a.ID),
+		FileName:    a.FileName,
+		ContentType: a.ContentType,
+		SizeBytes:   a.SizeBytes,
+		Sha256:      a.Sha256,
+		ReadOnly:    a.ReadOnly,
+		CreateTime:  timestamp(a.CreateTime),
+	}
+}
+
+// An upload that receives no chunk for uploadIdleLimit is deleted by the
+// sweep, which each server runs at start and every sweepEvery. It removes
+// what a crashed server left; a live upload that idle gets an error at its
+// next chunk.
+const (
+	uploadIdleLimit = 15 * time.Minute
+	sweepEvery      = 5 * time.Minute
+)
+
+// sweepUploads deletes abandoned uploads until the server closes.
+func (s *Server) sweepUploads() {
+	t := time.NewTicker(sweepEvery)
+	defer t.Stop()
+	for {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		n, err := s.store.SweepAbandonedUploads(ctx, uploadIdleLimit)
+		cancel()
+		if err != nil {
+			s.log.Warn("sweeping abandoned uploads failed", "error", err.Error())
+		} else if n > 0 {
+			s.log.Info("deleted abandoned uploads", "count", n)
+		}
+		select {
+		case <-s.stop:
+			return
+		case <-t.C:
+		}
+	}
+}

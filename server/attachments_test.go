@@ -1,0 +1,547 @@
+package server_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"math/rand/v2"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/protobuf/types/known/fieldmaskpb"
+
+	apiv1 "github.com/interlog/interlog/gen/interlog/v1"
+	"github.com/interlog/interlog/internal/attachclient"
+	ts "github.com/interlog/interlog/internal/testserver"
+	"github.com/interlog/interlog/server"
+)
+
+const mib = 1 << 20
+
+// testAttachmentLimit is the size limit of the servers in these tests: small,
+// and not a multiple of the chunk size.
+const testAttachmentLimit = 3*mib + 5
+
+var attachmentOptions = ts.Options{Server: server.Options{MaxAttachmentBytes: testAttachmentLimit}}
+
+// content returns n reproducible pseudo-random bytes; seed tells contents apart.
+func content(n int, seed uint64) []byte {
+	b := make([]byte, n)
+	r := rand.New(rand.NewPCG(seed, uint64(n)))
+	for i := range b {
+		b[i] = byte(r.Uint32())
+	}
+	return b
+}
+
+func sha256Hex(b []byte) string {
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+// upload stores data as a new attachment and fails the test on error.
+func upload(t *testing.T, env *ts.Env, fileName string, data []byte) *apiv1.Attachment {
+	t.Helper()
+	a, err := attachclient.Upload(context.Background(), env.Attachments, fileName, "application/pdf", "", bytes.NewReader(data))
+	ts.NoErr(t, err)
+	return a
+}
+
+// download returns an attachment's content and fails the test on error.
+func download(t *testing.T, env *ts.Env, name string) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	_, err := attachclient.Download(context.Background(), env.Attachments, name, &buf)
+	ts.NoErr(t, err)
+	return buf.Bytes()
+}
+
+// wantStorage checks the storage is consistent and holds so many blobs and chunks.
+func wantStorage(t *testing.T, env *ts.Env, blobs, chunks int64) {
+	t.Helper()
+	r := ts.WantAttachmentsConsistent(t, env)
+	if r.Blobs != blobs || r.Chunks != chunks {
+		t.Fatalf("storage holds %d blobs and %d chunks, want %d and %d", r.Blobs, r.Chunks, blobs, chunks)
+	}
+}
+
+func TestAttachmentRoundTrips(t *testing.T) {
+	ts.ForEachEngineWith(t, attachmentOptions, func(t *testing.T, env *ts.Env) {
+		ctx := context.Background()
+		var blobs, chunks int64
+		for i, size := range []int{0, 1, mib, mib + 1, 3*mib - 3, testAttachmentLimit} {
+			data := content(size, uint64(i))
+			a := upload(t, env, "file.pdf", data)
+			if a.GetSizeBytes() != int64(size) || a.GetSha256() != sha256Hex(data) || a.GetReadOnly() ||
+				a.GetFileName() != "file.pdf" || a.GetContentType() != "application/pdf" || a.GetCreateTime() == nil {
+				t.Fatalf("size %d: uploaded %v", size, a)
+			}
+			var buf bytes.Buffer
+			meta, err := attachclient.Download(ctx, env.Attachments, a.GetName(), &buf)
+			ts.NoErr(t, err)
+			if !bytes.Equal(buf.Bytes(), data) {
+				t.Fatalf("size %d: downloaded %d bytes that differ from the upload", size, buf.Len())
+			}
+			got, err := env.Attachments.GetAttachment(ctx, &apiv1.GetAttachmentRequest{Name: a.GetName()})
+			ts.NoErr(t, err)
+			if got.GetAttachment().GetSha256() != a.GetSha256() || meta.GetName() != a.GetName() || meta.GetSizeBytes() != int64(size) {
+				t.Fatalf("size %d: get %v, download metadata %v, upload %v", size, got, meta, a)
+			}
+			blobs, chunks = blobs+1, chunks+int64((size+mib-1)/mib)
+			wantStorage(t, env, blobs, chunks)
+		}
+	})
+}
+
+func TestAttachmentSizeLimit(t *testing.T) {
+	ts.ForEachEngineWith(t, attachmentOptions, func(t *testing.T, env *ts.Env) {
+		_, err := attachclient.Upload(context.Background(), env.Attachments, "big.bin", "", "", bytes.NewReader(content(testAttachmentLimit+1, 1)))
+		ts.WantCode(t, err, codes.ResourceExhausted, "ATTACHMENT_TOO_LARGE")
+		wantStorage(t, env, 0, 0)
+		list, err := env.Attachments.ListAttachments(context.Background(), &apiv1.ListAttachmentsRequest{})
+		ts.NoErr(t, err)
+		if len(list.GetAttachments()) != 0 {
+			t.Fatalf("a refused upload left %v", list)
+		}
+	})
+}
+
+// TestAttachmentSmallMessagesAreStoredInWholeChunks sends many small
+// messages: storage and download still use 1 MiB chunks.
+func TestAttachmentSmallMessagesAreStoredInWholeChunks(t *testing.T) {
+	ts.ForEachEngineWith(t, attachmentOptions, func(t *testing.T, env *ts.Env) {
+		ctx := context.Background()
+		data := content(2*mib+100, 7)
+		stream, err := env.Attachments.UploadAttachment(ctx)
+		ts.NoErr(t, err)
+		ts.NoErr(t, stream.Send(metadataMessage("small.bin", "")))
+		for part := range slices.Chunk(data, 100_000) {
+			ts.NoErr(t, stream.Send(chunkMessage(part)))
+		}
+		resp, err := stream.CloseAndRecv()
+		ts.NoErr(t, err)
+		if resp.GetAttachment().GetContentType() != "application/octet-stream" {
+			t.Fatalf("content type %q, want application/octet-stream when none is given", resp.GetAttachment().GetContentType())
+		}
+		wantStorage(t, env, 1, 3)
+
+		down, err := env.Attachments.DownloadAttachment(ctx, &apiv1.DownloadAttachmentRequest{Name: resp.GetAttachment().GetName()})
+		ts.NoErr(t, err)
+		var sizes []int
+		for {
+			msg, err := down.Recv()
+			if err != nil {
+				break
+			}
+			if msg.GetMetadata() == nil {
+				sizes = append(sizes, len(msg.GetChunk()))
+			}
+		}
+		if len(sizes) != 3 || sizes[0] != mib || sizes[1] != mib || sizes[2] != 100 {
+			t.Fatalf("download chunk sizes %v, want [1 MiB, 1 MiB, 100]", sizes)
+		}
+	})
+}
+
+func metadataMessage(fileName, contentType string) *apiv1.UploadAttachmentRequest {
+	return &apiv1.UploadAttachmentRequest{Part: &apiv1.UploadAttachmentRequest_Metadata{
+		Metadata: &apiv1.Attachment{FileName: fileName, ContentType: contentType},
+	}}
+}
+
+func chunkMessage(b []byte) *apiv1.UploadAttachmentRequest {
+	return &apiv1.UploadAttachmentRequest{Part: &apiv1.UploadAttachmentRequest_Chunk{Chunk: b}}
+}
+
+func TestAttachmentUploadRefusals(t *testing.T) {
+	ts.ForEachEngineWith(t, attachmentOptions, func(t *testing.T, env *ts.Env) {
+		cases := []struct {
+			name     string
+			messages []*apiv1.UploadAttachmentRequest
+			field    string
+		}{
+			{"empty stream", nil, "metadata"},
+			{"chunk first", []*apiv1.UploadAttachmentRequest{chunkMessage([]byte("x"))}, "metadata"},
+			{"metadata twice", []*apiv1.UploadAttachmentRequest{metadataMessage("a", ""), chunkMessage([]byte("x")), metadataMessage("a", "")}, "metadata"},
+			{"no file name", []*apiv1.UploadAttachmentRequest{metadataMessage("", "")}, "metadata.file_name"},
+			{"file name too long", []*apiv1.UploadAttachmentRequest{metadataMessage(string(bytes.Repeat([]byte("a"), 251)), "")}, "metadata.file_name"},
+			{"control character", []*apiv1.UploadAttachmentRequest{metadataMessage("a\x01b", "")}, "metadata.file_name"},
+			{"bad content type", []*apiv1.UploadAttachmentRequest{metadataMessage("a", "pdf please")}, "metadata.content_type"},
+			{"chunk too big", []*apiv1.UploadAttachmentRequest{metadataMessage("a", ""), chunkMessage(make([]byte, mib+1))}, "chunk"},
+			{"request id not a uuid", []*apiv1.UploadAttachmentRequest{{
+				Part: metadataMessage("a", "").Part, RequestId: "retry-1",
+			}}, "request_id"},
+		}
+		for _, c := range cases {
+			stream, err := env.Attachments.UploadAttachment(context.Background())
+			ts.NoErr(t, err)
+			for _, m := range c.messages {
+				if stream.Send(m) != nil {
+					break
+				}
+			}
+			_, err = stream.CloseAndRecv()
+			t.Logf("%s: %v", c.name, err)
+			ts.WantInvalid(t, err, c.field)
+			wantStorage(t, env, 0, 0)
+		}
+	})
+}
+
+// TestAttachmentCancelledUploadLeavesNothing cancels an upload after the
+// server has stored part of it.
+func TestAttachmentCancelledUploadLeavesNothing(t *testing.T) {
+	ts.ForEachEngineWith(t, attachmentOptions, func(t *testing.T, env *ts.Env) {
+		ctx, cancel := context.WithCancel(context.Background())
+		stream, err := env.Attachments.UploadAttachment(ctx)
+		ts.NoErr(t, err)
+		ts.NoErr(t, stream.Send(metadataMessage("half.bin", "")))
+		for range 2 {
+			ts.NoErr(t, stream.Send(chunkMessage(content(mib, 3))))
+		}
+		waitForStorage(t, env, func(blobs, chunks int64) bool { return chunks == 2 }, "two chunks stored mid-upload")
+		cancel()
+		waitForStorage(t, env, func(blobs, chunks int64) bool { return blobs == 0 && chunks == 0 }, "nothing left after the cancel")
+		wantStorage(t, env, 0, 0)
+		list, err := env.Attachments.ListAttachments(context.Background(), &apiv1.ListAttachmentsRequest{})
+		ts.NoErr(t, err)
+		if len(list.GetAttachments()) != 0 {
+			t.Fatalf("a cancelled upload left %v", list)
+		}
+	})
+}
+
+// waitForStorage polls the storage counts until ok holds; the server works
+// on a cancelled stream after the client has moved on.
+func waitForStorage(t *testing.T, env *ts.Env, ok func(blobs, chunks int64) bool, what string) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		r, err := env.Store.CheckAttachments(context.Background())
+		ts.NoErr(t, err)
+		if ok(r.Blobs, r.Chunks) {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("waited in vain for %s: %d blobs, %d chunks", what, r.Blobs, r.Chunks)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func TestAttachmentIdenticalContentIsStoredOnce(t *testing.T) {
+	ts.ForEachEngineWith(t, attachmentOptions, func(t *testing.T, env *ts.Env) {
+		ctx := context.Background()
+		data := content(2*mib+10, 5)
+		first := upload(t, env, "a.pdf", data)
+		second := upload(t, env, "b.pdf", data)
+		if first.GetName() == second.GetName() || first.GetSha256() != second.GetSha256() || second.GetFileName() != "b.pdf" {
+			t.Fatalf("uploads %v and %v: want two attachments with the same content", first, second)
+		}
+		wantStorage(t, env, 1, 3)
+
+		// Deleting one keeps the content of the other.
+		_, err := env.Attachments.DeleteAttachment(ctx, &apiv1.DeleteAttachmentRequest{Name: first.GetName()})
+		ts.NoErr(t, err)
+		wantStorage(t, env, 1, 3)
+		if !bytes.Equal(download(t, env, second.GetName()), data) {
+			t.Fatal("the remaining attachment lost its content")
+		}
+		_, err = env.Attachments.DeleteAttachment(ctx, &apiv1.DeleteAttachmentRequest{Name: second.GetName()})
+		ts.NoErr(t, err)
+		wantStorage(t, env, 0, 0)
+	})
+}
+
+// TestAttachmentConcurrentIdenticalUploads races uploads of one content.
+func TestAttachmentConcurrentIdenticalUploads(t *testing.T) {
+	ts.ForEachEngineWith(t, attachmentOptions, func(t *testing.T, env *ts.Env) {
+		data := content(mib+1, 9)
+		const n = 6
+		var wg sync.WaitGroup
+		errs := make([]error, n)
+		for i := range n {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				_, errs[i] = attachclient.Upload(context.Background(), env.Attachments, "same.bin", "", "", bytes.NewReader(data))
+			}()
+		}
+		wg.Wait()
+		for i, err := range errs {
+			if err != nil {
+				t.Fatalf("upload %d: %v", i, err)
+			}
+		}
+		wantStorage(t, env, 1, 2)
+	})
+}
+
+func TestAttachmentUploadRequestID(t *testing.T) {
+	ts.ForEachEngineWith(t, attachmentOptions, func(t *testing.T, env *ts.Env) {
+		ctx := context.Background()
+		id := uuid.NewString()
+		data := content(mib+3, 11)
+		const retries = 4
+		names := make([]string, retries)
+		errs := make([]error, retries)
+		var wg sync.WaitGroup
+		for i := range retries {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				a, err := attachclient.Upload(ctx, env.Attachments, "r.bin", "", id, bytes.NewReader(data))
+				names[i], errs[i] = a.GetName(), err
+			}()
+		}
+		wg.Wait()
+		for i := range retries {
+			ts.NoErr(t, errs[i])
+			if names[i] != names[0] {
+				t.Fatalf("retry %d created %s, retry 0 %s: the upload was done more than once", i, names[i], names[0])
+			}
+		}
+		again, err := attachclient.Upload(ctx, env.Attachments, "r.bin", "", id, bytes.NewReader(data))
+		ts.NoErr(t, err)
+		if again.GetName() != names[0] {
+			t.Fatalf("a later retry created %s, want the first response %s", again.GetName(), names[0])
+		}
+		wantStorage(t, env, 1, 2)
+
+		// The same id with other content or another file name is refused.
+		_, err = attachclient.Upload(ctx, env.Attachments, "r.bin", "", id, bytes.NewReader(data[1:]))
+		ts.WantInvalid(t, err, "request_id")
+		_, err = attachclient.Upload(ctx, env.Attachments, "other.bin", "", id, bytes.NewReader(data))
+		ts.WantInvalid(t, err, "request_id")
+		wantStorage(t, env, 1, 2)
+		list, err := env.Attachments.ListAttachments(ctx, &apiv1.ListAttachmentsRequest{})
+		ts.NoErr(t, err)
+		if len(list.GetAttachments()) != 1 {
+			t.Fatalf("want one attachment, have %v", list)
+		}
+	})
+}
+
+func TestAttachmentGetListDelete(t *testing.T) {
+	ts.ForEachEngineWith(t, attachmentOptions, func(t *testing.T, env *ts.Env) {
+		ctx := context.Background()
+		var names []string
+		for i := range 5 {
+			names = append(names, upload(t, env, "f.txt", content(10, uint64(i))).GetName())
+		}
+		var listed []string
+		token := ""
+		for pages := 0; ; pages++ {
+			resp, err := env.Attachments.ListAttachments(ctx, &apiv1.ListAttachmentsRequest{PageSize: 2, PageToken: token})
+			ts.NoErr(t, err)
+			for _, a := range resp.GetAttachments() {
+				listed = append(listed, a.GetName())
+			}
+			token = resp.GetNextPageToken()
+			if token == "" {
+				if pages != 2 {
+					t.Fatalf("%d pages of 2 for 5 attachments", pages+1)
+				}
+				break
+			}
+		}
+		if len(listed) != 5 || listed[0] != names[0] || listed[4] != names[4] {
+			t.Fatalf("listed %v, uploaded %v", listed, names)
+		}
+		_, err := env.Attachments.ListAttachments(ctx, &apiv1.ListAttachmentsRequest{PageToken: "garbage"})
+		ts.WantInvalid(t, err, "page_token")
+
+		_, err = env.Attachments.DeleteAttachment(ctx, &apiv1.DeleteAttachmentRequest{Name: names[2], RequestId: uuid.NewString()})
+		ts.NoErr(t, err)
+		for _, call := range []func(name string) error{
+			func(name string) error {
+				_, err := env.Attachments.GetAttachment(ctx, &apiv1.GetAttachmentRequest{Name: name})
+				return err
+			},
+			func(name string) error {
+				_, err := env.Attachments.DeleteAttachment(ctx, &apiv1.DeleteAttachmentRequest{Name: name})
+				return err
+			},
+			func(name string) error {
+				_, err := attachclient.Download(ctx, env.Attachments, name, &bytes.Buffer{})
+				return err
+			},
+		} {
+			ts.WantCode(t, call(names[2]), codes.NotFound, "ATTACHMENT_NOT_FOUND")
+			for _, bad := range []string{"attachments/x", "attachments/0", "files/1", "attachments/1/2"} {
+				ts.WantInvalid(t, call(bad), "name")
+			}
+		}
+		wantStorage(t, env, 4, 4)
+	})
+}
+
+// TestAttachmentReferences follows attachments through templates and
+// language rows: a referenced attachment cannot be deleted, releasing the
+// last reference deletes it, and content shared with another attachment
+// stays while that one exists.
+func TestAttachmentReferences(t *testing.T) {
+	ts.ForEachEngineWith(t, attachmentOptions, func(t *testing.T, env *ts.Env) {
+		ctx := context.Background()
+		createGroup(t, env, "G")
+		letter := content(mib+1, 21)
+		a := upload(t, env, "letter.pdf", letter)
+		aCopy := upload(t, env, "letter-copy.pdf", letter) // same blob as a
+		b := upload(t, env, "brief.pdf", content(100, 22))
+		c := upload(t, env, "lettre.pdf", content(200, 23))
+		wantStorage(t, env, 3, 4)
+
+		tmpl := createTemplateWithAttachment(t, env, "T", a.GetName())
+		createLanguage(t, env, "T", "DEU", b.GetName())
+		createLanguage(t, env, "T", "FRA", aCopy.GetName())
+		for _, name := range []string{a.GetName(), b.GetName(), aCopy.GetName()} {
+			_, err := env.Attachments.DeleteAttachment(ctx, &apiv1.DeleteAttachmentRequest{Name: name})
+			ts.WantCode(t, err, codes.FailedPrecondition, "ATTACHMENT_IN_USE")
+		}
+		wantStorage(t, env, 3, 4)
+
+		// Swapping a row's attachment releases the old one.
+		_, err := env.Templates.UpdateInteractionTemplateLanguage(ctx, &apiv1.UpdateInteractionTemplateLanguageRequest{
+			InteractionTemplateLanguage: &apiv1.InteractionTemplateLanguage{Name: "interactionTemplates/T/languages/DEU", Attachment: c.GetName()},
+			UpdateMask:                  &fieldmaskpb.FieldMask{Paths: []string{"attachment"}},
+		})
+		ts.NoErr(t, err)
+		wantGone(t, env, b.GetName())
+		wantStorage(t, env, 2, 3)
+
+		// The template stops using a: a goes, its content stays for aCopy.
+		_, err = env.Templates.UpdateInteractionTemplate(ctx, &apiv1.UpdateInteractionTemplateRequest{
+			InteractionTemplate: &apiv1.InteractionTemplate{Name: tmpl.GetName()},
+			UpdateMask:          &fieldmaskpb.FieldMask{Paths: []string{"attachment"}},
+		})
+		ts.NoErr(t, err)
+		wantGone(t, env, a.GetName())
+		wantStorage(t, env, 2, 3)
+		if !bytes.Equal(download(t, env, aCopy.GetName()), letter) {
+			t.Fatal("the copy lost its content")
+		}
+
+		// Deleting a row releases its attachment; deleting the template releases the rest.
+		_, err = env.Templates.DeleteInteractionTemplateLanguage(ctx, &apiv1.DeleteInteractionTemplateLanguageRequest{Name: "interactionTemplates/T/languages/FRA"})
+		ts.NoErr(t, err)
+		wantGone(t, env, aCopy.GetName())
+		wantStorage(t, env, 1, 1)
+		_, err = env.Templates.DeleteInteractionTemplate(ctx, &apiv1.DeleteInteractionTemplateRequest{Name: tmpl.GetName()})
+		ts.NoErr(t, err)
+		wantGone(t, env, c.GetName())
+		wantStorage(t, env, 0, 0)
+	})
+}
+
+// TestAttachmentReferenceRacesDelete races adding a reference to an
+// attachment with deleting it: exactly one wins, and no reference is ever
+// left pointing at a deleted attachment.
+func TestAttachmentReferenceRacesDelete(t *testing.T) {
+	ts.ForEachEngineWith(t, attachmentOptions, func(t *testing.T, env *ts.Env) {
+		ctx := context.Background()
+		createGroup(t, env, "G")
+		createTemplate(t, env, "T", "G")
+		for round := range 10 {
+			a := upload(t, env, "race.txt", content(50, uint64(round)))
+			var createErr, deleteErr error
+			var wg sync.WaitGroup
+			wg.Add(2)
+			go func() {
+				defer wg.Done()
+				_, createErr = env.Templates.CreateInteractionTemplateLanguage(ctx, &apiv1.CreateInteractionTemplateLanguageRequest{
+					Parent:                      "interactionTemplates/T",
+					InteractionTemplateLanguage: &apiv1.InteractionTemplateLanguage{LanguageCode: "L" + string(rune('A'+round)), Attachment: a.GetName()},
+				})
+			}()
+			go func() {
+				defer wg.Done()
+				_, deleteErr = env.Attachments.DeleteAttachment(ctx, &apiv1.DeleteAttachmentRequest{Name: a.GetName()})
+			}()
+			wg.Wait()
+			switch {
+			case createErr == nil && deleteErr != nil:
+				ts.WantCode(t, deleteErr, codes.FailedPrecondition, "ATTACHMENT_IN_USE")
+			case createErr != nil && deleteErr == nil:
+				ts.WantCode(t, createErr, codes.NotFound, "ATTACHMENT_NOT_FOUND")
+			default:
+				t.Fatalf("round %d: create %v, delete %v: want exactly one to succeed", round, createErr, deleteErr)
+			}
+			ts.WantAttachmentsConsistent(t, env)
+		}
+	})
+}
+
+// TestAttachmentUploadRacesDeleteOfTwin finishes an upload while the only
+// other attachment with that content is deleted: the new attachment must
+// keep its content whichever transaction goes first.
+func TestAttachmentUploadRacesDeleteOfTwin(t *testing.T) {
+	ts.ForEachEngineWith(t, attachmentOptions, func(t *testing.T, env *ts.Env) {
+		ctx := context.Background()
+		for round := range 30 {
+			data := content(100+round, uint64(round))
+			twin := upload(t, env, "twin.bin", data)
+			// Everything is sent before the race starts, so that the
+			// upload's last step meets the delete.
+			stream, err := env.Attachments.UploadAttachment(ctx)
+			ts.NoErr(t, err)
+			ts.NoErr(t, stream.Send(metadataMessage("new.bin", "")))
+			ts.NoErr(t, stream.Send(chunkMessage(data)))
+			var uploaded *apiv1.UploadAttachmentResponse
+			var uploadErr, deleteErr error
+			var wg sync.WaitGroup
+			start := make(chan struct{})
+			wg.Add(2)
+			go func() {
+				defer wg.Done()
+				<-start
+				uploaded, uploadErr = stream.CloseAndRecv()
+			}()
+			go func() {
+				defer wg.Done()
+				<-start
+				_, deleteErr = env.Attachments.DeleteAttachment(ctx, &apiv1.DeleteAttachmentRequest{Name: twin.GetName()})
+			}()
+			close(start)
+			wg.Wait()
+			ts.NoErr(t, uploadErr)
+			ts.NoErr(t, deleteErr)
+			ts.WantAttachmentsConsistent(t, env)
+			if !bytes.Equal(download(t, env, uploaded.GetAttachment().GetName()), data) {
+				t.Fatalf("round %d: the new attachment lost its content", round)
+			}
+			_, err = env.Attachments.DeleteAttachment(ctx, &apiv1.DeleteAttachmentRequest{Name: uploaded.GetAttachment().GetName()})
+			ts.NoErr(t, err)
+			wantStorage(t, env, 0, 0)
+		}
+	})
+}
+
+func createTemplateWithAttachment(t *testing.T, env *ts.Env, code, attachment string) *apiv1.InteractionTemplate {
+	t.Helper()
+	resp, err := env.Templates.CreateInteractionTemplate(context.Background(), &apiv1.CreateInteractionTemplateRequest{
+		InteractionTemplate: &apiv1.InteractionTemplate{Code: code, InteractionGroupCode: "G", Attachment: attachment},
+	})
+	ts.NoErr(t, err)
+	return resp.GetInteractionTemplate()
+}
+
+func createLanguage(t *testing.T, env *ts.Env, template, language, attachment string) {
+	t.Helper()
+	_, err := env.Templates.CreateInteractionTemplateLanguage(context.Background(), &apiv1.CreateInteractionTemplateLanguageRequest{
+		Parent:                      "interactionTemplates/" + template,
+		InteractionTemplateLanguage: &apiv1.InteractionTemplateLanguage{LanguageCode: language, Attachment: attachment},
+	})
+	ts.NoErr(t, err)
+}
+
+// wantGone fails unless the attachment no longer exists.
+func wantGone(t *testing.T, env *ts.Env, name string) {
+	t.Helper()
+	_, err := env.Attachments.GetAttachment(context.Background(), &apiv1.GetAttachmentRequest{Name: name})
+	ts.WantCode(t, err, codes.NotFound, "ATTACHMENT_NOT_FOUND")
+}

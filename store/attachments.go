@@ -1,0 +1,251 @@
+package store
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"hash"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// Attachment content lives in attachment_blobs (one row per distinct content)
+// and attachment_chunks (the bytes, ChunkSize per row); attachments rows are
+// named files pointing at a blob.
+//
+// An upload never holds a transaction open while the client streams: it
+// inserts an incomplete blob (BeginUpload), then each chunk in its own short
+// transaction (Upload.Append), then, in one transaction, either completes
+// the blob or, when a complete blob with the same SHA-256 already exists,
+// points the attachment at that one and deletes the chunks just written
+// (Upload.Finish). Upload.Discard deletes an upload that did not finish; a
+// crash leaves an incomplete blob that SweepAbandonedUploads deletes once it
+// has been idle long enough. Every chunk write refreshes the blob's
+// create_time, so "idle" is measured from the last chunk, and checks that the
+// blob is still incomplete, so a swept upload cannot write orphan chunks.
+
+// ChunkSize is the size of a stored chunk; a blob's last chunk may be shorter.
+const ChunkSize = 1 << 20
+
+// Upload is one upload in progress. It buffers at most one chunk.
+type Upload struct {
+	store  *Store
+	blobID int64
+	limit  int64
+	seq    int32
+	size   int64
+	sha    hash.Hash
+	buf    []byte
+}
+
+// BeginUpload starts an upload of at most limit bytes.
+func (s *Store) BeginUpload(ctx context.Context, limit int64) (*Upload, error) {
+	blob := AttachmentBlob{CreateTime: nowMicros()}
+	if err := s.inTx(ctx, func(tx *gorm.DB) error { return tx.Create(&blob).Error }); err != nil {
+		return nil, err
+	}
+	return &Upload{store: s, blobID: blob.ID, limit: limit, sha: sha256.New()}, nil
+}
+
+// Append adds content. It fails with ErrLimit once the content would exceed
+// the upload's limit; nothing of the content is kept then.
+func (u *Upload) Append(ctx context.Context, p []byte) error {
+	if u.size+int64(len(p)) > u.limit {
+		return newError(ErrLimit, ReasonAttachmentTooLarge, "the attachment is larger than the limit of %d bytes", u.limit)
+	}
+	u.size += int64(len(p))
+	u.sha.Write(p)
+	for len(p) > 0 {
+		if u.buf == nil {
+			u.buf = make([]byte, 0, ChunkSize)
+		}
+		n := min(len(p), ChunkSize-len(u.buf))
+		u.buf, p = append(u.buf, p[:n]...), p[n:]
+		if len(u.buf) == ChunkSize {
+			if err := u.flush(ctx); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// flush writes the buffered bytes as the next chunk, in its own transaction.
+func (u *Upload) flush(ctx context.Context) error {
+	if len(u.buf) == 0 {
+		return nil
+	}
+	err := u.store.inTx(ctx, func(tx *gorm.DB) error {
+		res := tx.Model(&AttachmentBlob{}).Where("id = ? AND complete = ?", u.blobID, false).Updates(map[string]any{
+			"size_bytes":  gorm.Expr("size_bytes + ?", len(u.buf)),
+			"create_time": nowMicros(),
+		})
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return errUploadExpired
+		}
+		return tx.Create(&AttachmentChunk{BlobID: u.blobID, Seq: u.seq, Data: u.buf}).Error
+	})
+	if err != nil {
+		return err
+	}
+	u.seq++
+	u.buf = u.buf[:0]
+	return nil
+}
+
+// errUploadExpired: the upload's blob was swept as abandoned.
+var errUploadExpired = newError(ErrPrecondition, ReasonNotFound, "the upload was idle too long and was discarded: upload the file again")
+
+// Close writes the content still buffered. After it Size and SHA256 are final.
+func (u *Upload) Close(ctx context.Context) error { return u.flush(ctx) }
+
+// Size is the number of bytes appended so far.
+func (u *Upload) Size() int64 { return u.size }
+
+// SHA256 is the lower-case hex SHA-256 of the bytes appended so far.
+func (u *Upload) SHA256() string { return hex.EncodeToString(u.sha.Sum(nil)) }
+
+// Finish stores the attachment a (file name and content type) with the
+// closed upload's content, sharing an existing blob of the same content if
+// there is one. It joins the caller's transaction (RunInTx).
+func (u *Upload) Finish(ctx context.Context, a Attachment) (Attachment, error) {
+	a.ID, a.SizeBytes, a.Sha256, a.ReadOnly = 0, u.size, u.SHA256(), false
+	a.UserID, a.CreateTime = userID(ctx), nowMicros()
+	err := u.store.inTx(ctx, func(tx *gorm.DB) error {
+		var own AttachmentBlob
+		if err := tx.Clauses(lockingUpdate).Where("id = ? AND complete = ?", u.blobID, false).Limit(1).Find(&own).Error; err != nil {
+			return err
+		}
+		if own.ID == 0 {
+			return errUploadExpired
+		}
+		if own.SizeBytes != u.size {
+			return errors.New("attachment upload: stored size differs from streamed size")
+		}
+		blobID, err := u.settleBlob(tx, a.Sha256, a.CreateTime)
+		if err != nil {
+			return err
+		}
+		a.BlobID = blobID
+		return tx.Create(&a).Error
+	})
+	return a, err
+}
+
+// settleBlob returns the blob the attachment points at: an existing complete
+// blob with the same SHA-256 (the upload's own chunks are deleted), else the
+// upload's blob, now complete.
+func (u *Upload) settleBlob(tx *gorm.DB, sha string, now int64) (int64, error) {
+	// Two attempts: a concurrent upload of the same content may complete its
+	// blob between our look-up and our update; the unique index on sha256
+	// then refuses ours and the second look-up finds theirs.
+	for attempt := 0; ; attempt++ {
+		var twin AttachmentBlob
+		if err := tx.Clauses(lockingShare).Where("sha256 = ? AND complete = ?", sha, true).Limit(1).Find(&twin).Error; err != nil {
+			return 0, err
+		}
+		if twin.ID != 0 {
+			return twin.ID, deleteBlob(tx, u.blobID)
+		}
+		err := tx.Model(&AttachmentBlob{}).Where("id = ?", u.blobID).
+			Updates(map[string]any{"sha256": sha, "complete": true, "create_time": now}).Error
+		if attempt == 0 && errors.Is(classify(err), ErrAlreadyExists) {
+			continue
+		}
+		return u.blobID, err
+	}
+}
+
+// Discard deletes the upload's content unless Finish completed it or gave
+// it away. It is safe to call after Finish and more than once.
+func (u *Upload) Discard(ctx context.Context) error {
+	return u.store.inTx(ctx, func(tx *gorm.DB) error { return deleteIncompleteBlob(tx, u.blobID, nil) })
+}
+
+// deleteIncompleteBlob deletes a blob and its chunks if it is incomplete
+// (and, when idleSince is set, was last written before it).
+func deleteIncompleteBlob(tx *gorm.DB, blobID int64, idleSince *int64) error {
+	q := tx.Where("id = ? AND complete = ?", blobID, false)
+	if idleSince != nil {
+		q = q.Where("create_time < ?", *idleSince)
+	}
+	res := q.Delete(&AttachmentBlob{})
+	if res.Error != nil || res.RowsAffected == 0 {
+		return res.Error
+	}
+	return tx.Where("blob_id = ?", blobID).Delete(&AttachmentChunk{}).Error
+}
+
+// SweepAbandonedUploads deletes uploads that received no chunk for idle
+// (left by a crashed server) and returns how many it deleted.
+func (s *Store) SweepAbandonedUploads(ctx context.Context, idle time.Duration) (int, error) {
+	cutoff := Micros(time.Now().Add(-idle))
+	var ids []int64
+	// Incomplete blobs have a NULL sha256: the unique index finds them.
+	if err := s.db.WithContext(ctx).Model(&AttachmentBlob{}).
+		Where("sha256 IS NULL AND complete = ? AND create_time < ?", false, cutoff).
+		Limit(1000).Pluck("id", &ids).Error; err != nil {
+		return 0, classify(err)
+	}
+	for _, id := range ids {
+		if err := s.inTx(ctx, func(tx *gorm.DB) error { return deleteIncompleteBlob(tx, id, &cutoff) }); err != nil {
+			return 0, err
+		}
+	}
+	return len(ids), nil
+}
+
+// GetAttachment reads one attachment's metadata.
+func (s *Store) GetAttachment(ctx context.Context, id int64) (Attachment, error) {
+	var a Attachment
+	err := s.read(ctx).Where("id = ?", id).Take(&a).Error
+	return a, notFoundReason(err, ReasonAttachmentNotFound, "attachment %d", id)
+}
+
+// ListAttachments returns attachments in id order after page.AfterNumber.
+func (s *Store) ListAttachments(ctx context.Context, page Page) ([]Attachment, bool, error) {
+	var rows []Attachment
+	q := s.read(ctx).Order("id").Limit(page.Limit + 1)
+	if page.HasAfter {
+		q = q.Where("id > ?", page.AfterNumber)
+	}
+	if err := q.Find(&rows).Error; err != nil {
+		return nil, false, classify(err)
+	}
+	rows, more := trimPage(rows, page.Limit)
+	return rows, more, nil
+}
+
+// DeleteAttachment deletes an attachment that nothing references, and its
+// content when no other attachment shares it.
+func (s *Store) DeleteAttachment(ctx context.Context, id int64) error {
+	return s.inTx(ctx, func(tx *gorm.DB) error {
+		found, user, err := deleteUnusedAttachment(tx, id)
+		switch {
+		case err != nil:
+			return err
+		case !found:
+			return notFoundReason(gorm.ErrRecordNotFound, ReasonAttachmentNotFound, "attachment %d", id)
+		case user != "":
+			return newError(ErrPrecondition, ReasonAttachmentInUse, "attachment %d is used by %s: remove it from there first", id, user)
+		}
+		return nil
+	})
+}
+
+// ReadChunk returns the first chunk of a blob after sequence number after
+// (-1 for the first chunk); ok is false when there is none. Each call is one
+// short query, so a download never holds a transaction open.
+func (s *Store) ReadChunk(ctx context.Context, blobID int64, after int32) (c AttachmentChunk, ok bool, err error) {
+	var rows []AttachmentChunk
+	err = s.read(ctx).Where("blob_id = ? AND seq > ?", blobID, after).Order("seq").Limit(1).Find(&rows).Error
+	if err != nil || len(rows) == 0 {
+		return AttachmentChunk{}, false, classify(err)
+	}
+	return rows[0], true, nil
+}
