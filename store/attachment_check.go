@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"strings"
 )
 
 // AttachmentReport is the result of CheckAttachments.
@@ -19,28 +18,29 @@ type AttachmentReport struct {
 var attachmentChecks = []struct {
 	problem string
 	query   string
+	args    []any
 }{
 	{"chunks of blob %d, which does not exist",
-		`SELECT DISTINCT c.blob_id FROM attachment_chunks c LEFT JOIN attachment_blobs b ON b.id = c.blob_id WHERE b.id IS NULL`},
+		`SELECT DISTINCT c.blob_id FROM attachment_chunks c LEFT JOIN attachment_blobs b ON b.id = c.blob_id WHERE b.id IS NULL`, nil},
 	{"blob %d is incomplete (expected only while an upload runs)",
-		`SELECT id FROM attachment_blobs WHERE complete = ? OR sha256 IS NULL`},
-	{"blob %d is used by no attachment",
-		`SELECT b.id FROM attachment_blobs b LEFT JOIN attachments a ON a.blob_id = b.id WHERE b.complete = ? AND a.id IS NULL`},
+		`SELECT id FROM attachment_blobs WHERE complete = ? OR sha256 IS NULL`, []any{false}},
+	{"blob %d is complete but used by no attachment",
+		`SELECT b.id FROM attachment_blobs b LEFT JOIN attachments a ON a.blob_id = b.id WHERE b.complete = ? AND a.id IS NULL`, []any{true}},
 	{"attachment %d points at a missing, incomplete or different blob",
 		`SELECT a.id FROM attachments a LEFT JOIN attachment_blobs b ON b.id = a.blob_id
-		 WHERE b.id IS NULL OR b.complete = ? OR b.size_bytes <> a.size_bytes OR b.sha256 <> a.sha256`},
+		 WHERE b.id IS NULL OR b.complete = ? OR b.size_bytes <> a.size_bytes OR b.sha256 <> a.sha256`, []any{false}},
 	{"a template refers to attachment %d, which does not exist",
 		`SELECT x.attachment_id FROM interaction_templates x LEFT JOIN attachments a ON a.id = x.attachment_id
-		 WHERE x.attachment_id IS NOT NULL AND a.id IS NULL`},
+		 WHERE x.attachment_id IS NOT NULL AND a.id IS NULL`, nil},
 	{"a template language row refers to attachment %d, which does not exist",
 		`SELECT x.attachment_id FROM interaction_template_languages x LEFT JOIN attachments a ON a.id = x.attachment_id
-		 WHERE x.attachment_id IS NOT NULL AND a.id IS NULL`},
+		 WHERE x.attachment_id IS NOT NULL AND a.id IS NULL`, nil},
 	{"a log entry refers to attachment %d, which does not exist",
 		`SELECT x.attachment_id FROM interaction_log_entries x LEFT JOIN attachments a ON a.id = x.attachment_id
-		 WHERE x.attachment_id IS NOT NULL AND a.id IS NULL`},
+		 WHERE x.attachment_id IS NOT NULL AND a.id IS NULL`, nil},
 	{"attachment %d is used by a logged entry but is not read-only",
 		`SELECT DISTINCT a.id FROM attachments a JOIN interaction_log_entries e ON e.attachment_id = a.id
-		 WHERE a.read_only = ? AND e.postponed = ?`},
+		 WHERE a.read_only = ? AND e.postponed = ?`, []any{false, false}},
 }
 
 // blobTotals is a blob's recorded size beside what its chunks hold.
@@ -68,12 +68,7 @@ func (s *Store) CheckAttachments(ctx context.Context) (AttachmentReport, error) 
 	}
 	for _, c := range attachmentChecks {
 		var ids []int64
-		// Every placeholder of these queries stands for FALSE.
-		args := make([]any, strings.Count(c.query, "?"))
-		for i := range args {
-			args[i] = false
-		}
-		if err := db.Raw(c.query, args...).Scan(&ids).Error; err != nil {
+		if err := db.Raw(c.query, c.args...).Scan(&ids).Error; err != nil {
 			return r, classify(err)
 		}
 		for _, id := range ids {

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/interlog/interlog/server"
 	"github.com/interlog/interlog/store"
 )
 
@@ -36,6 +37,8 @@ type config struct {
 	keepaliveMinTime     time.Duration
 	keepaliveTime        time.Duration
 	keepaliveTimeout     time.Duration
+	// maxAttachmentBytes limits the size of an uploaded attachment.
+	maxAttachmentBytes int64
 }
 
 // envPrefix starts the environment variable of every flag: --token-file is
@@ -63,8 +66,8 @@ func parseConfig(cmd string, args []string, stderr io.Writer, getenv func(string
 	if fs.NArg() > 0 {
 		return cfg, fmt.Errorf("unexpected arguments %q", fs.Args())
 	}
-	if cmd == "serve" && (cfg.maxRecvMsgSize <= 0 || cfg.maxConcurrentStreams == 0 || cfg.dbMaxOpenConns <= 0) {
-		return cfg, errors.New("--max-recv-msg-size, --max-concurrent-streams and --db-max-open-conns must be positive")
+	if cmd == "serve" && (cfg.maxRecvMsgSize <= 0 || cfg.maxConcurrentStreams == 0 || cfg.dbMaxOpenConns <= 0 || cfg.maxAttachmentBytes <= 0) {
+		return cfg, errors.New("--max-recv-msg-size, --max-concurrent-streams, --db-max-open-conns and --max-attachment-bytes must be positive")
 	}
 	return cfg, nil
 }
@@ -92,6 +95,7 @@ func defineFlags(fs *flag.FlagSet, cmd string, cfg *config) {
 	fs.DurationVar(&cfg.keepaliveMinTime, "keepalive-min-time", 10*time.Second, "clients pinging more often than this are disconnected")
 	fs.DurationVar(&cfg.keepaliveTime, "keepalive-time", 2*time.Minute, "ping a client after this long without activity")
 	fs.DurationVar(&cfg.keepaliveTimeout, "keepalive-timeout", 20*time.Second, "close the connection when a ping is not answered within this")
+	fs.Int64Var(&cfg.maxAttachmentBytes, "max-attachment-bytes", server.DefaultMaxAttachmentBytes, "largest attachment an upload may store, in bytes")
 }
 
 // applyEnv sets each flag from its environment variable, if set, and names
@@ -130,6 +134,7 @@ func (c config) logAttrs() []any {
 		"keepalive_time", c.keepaliveTime.String(),
 		"keepalive_timeout", c.keepaliveTimeout.String(),
 		"shutdown_timeout", c.shutdownTimeout.String(),
+		"max_attachment_bytes", c.maxAttachmentBytes,
 		"log_level", c.logLevel.String(),
 	}
 }

@@ -36,6 +36,13 @@ func TestConfigFromEnvAndFlags(t *testing.T) {
 	if cfg.tokenFile != "/etc/interlog/tokens" || cfg.shutdownTimeout != 5*time.Second || !cfg.insecure {
 		t.Errorf("environment not applied: %+v", cfg)
 	}
+	cfg, err = parseConfig("serve", nil, io.Discard, envMap(map[string]string{"INTERLOG_MAX_ATTACHMENT_BYTES": "1048576"}))
+	if err != nil || cfg.maxAttachmentBytes != 1<<20 {
+		t.Errorf("INTERLOG_MAX_ATTACHMENT_BYTES: %d, %v", cfg.maxAttachmentBytes, err)
+	}
+	if _, err := parseConfig("serve", []string{"--max-attachment-bytes", "0"}, io.Discard, envMap(nil)); err == nil {
+		t.Error("--max-attachment-bytes 0 was accepted")
+	}
 	_, err = parseConfig("serve", nil, io.Discard, envMap(map[string]string{"INTERLOG_SHUTDOWN_TIMEOUT": "soon"}))
 	if err == nil || !strings.Contains(err.Error(), "INTERLOG_SHUTDOWN_TIMEOUT") {
 		t.Fatalf("a bad environment value: %v, want an error naming the variable", err)

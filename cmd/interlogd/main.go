@@ -98,6 +98,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	srv, err := server.New(st, server.Options{
 		Logger: log, Tokens: tokens, Metrics: reg, HealthInterval: cfg.healthInterval, ServerOptions: grpcOpts,
+		MaxAttachmentBytes: cfg.maxAttachmentBytes,
 	})
 	if err != nil {
 		return err
