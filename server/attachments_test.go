@@ -61,6 +61,30 @@ func download(t *testing.T, env *ts.Env, name string) []byte {
 	return buf.Bytes()
 }
 
+// wantNothingStored fails unless no attachment, blob or chunk exists.
+func wantNothingStored(t *testing.T, env *ts.Env) {
+	t.Helper()
+	wantStorage(t, env, 0, 0)
+	list, err := env.Attachments.ListAttachments(context.Background(), &apiv1.ListAttachmentsRequest{})
+	ts.NoErr(t, err)
+	if len(list.GetAttachments()) != 0 {
+		t.Fatalf("attachments left behind: %v", list)
+	}
+}
+
+// concurrently runs fn(0) .. fn(n-1) at the same time and waits for them.
+func concurrently(n int, fn func(i int)) {
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			fn(i)
+		}()
+	}
+	wg.Wait()
+}
+
 // wantStorage checks the storage is consistent and holds so many blobs and chunks.
 func wantStorage(t *testing.T, env *ts.Env, blobs, chunks int64) {
 	t.Helper()
@@ -102,12 +126,7 @@ func TestAttachmentSizeLimit(t *testing.T) {
 	ts.ForEachEngineWith(t, attachmentOptions, func(t *testing.T, env *ts.Env) {
 		_, err := attachclient.Upload(context.Background(), env.Attachments, "big.bin", "", "", bytes.NewReader(content(testAttachmentLimit+1, 1)))
 		ts.WantCode(t, err, codes.ResourceExhausted, "ATTACHMENT_TOO_LARGE")
-		wantStorage(t, env, 0, 0)
-		list, err := env.Attachments.ListAttachments(context.Background(), &apiv1.ListAttachmentsRequest{})
-		ts.NoErr(t, err)
-		if len(list.GetAttachments()) != 0 {
-			t.Fatalf("a refused upload left %v", list)
-		}
+		wantNothingStored(t, env)
 	})
 }
 
@@ -188,7 +207,7 @@ func TestAttachmentUploadRefusals(t *testing.T) {
 			_, err = stream.CloseAndRecv()
 			t.Logf("%s: %v", c.name, err)
 			ts.WantInvalid(t, err, c.field)
-			wantStorage(t, env, 0, 0)
+			wantNothingStored(t, env)
 		}
 	})
 }
@@ -207,12 +226,7 @@ func TestAttachmentCancelledUploadLeavesNothing(t *testing.T) {
 		waitForStorage(t, env, func(blobs, chunks int64) bool { return chunks == 2 }, "two chunks stored mid-upload")
 		cancel()
 		waitForStorage(t, env, func(blobs, chunks int64) bool { return blobs == 0 && chunks == 0 }, "nothing left after the cancel")
-		wantStorage(t, env, 0, 0)
-		list, err := env.Attachments.ListAttachments(context.Background(), &apiv1.ListAttachmentsRequest{})
-		ts.NoErr(t, err)
-		if len(list.GetAttachments()) != 0 {
-			t.Fatalf("a cancelled upload left %v", list)
-		}
+		wantNothingStored(t, env)
 	})
 }
 
@@ -263,16 +277,10 @@ func TestAttachmentConcurrentIdenticalUploads(t *testing.T) {
 	ts.ForEachEngineWith(t, attachmentOptions, func(t *testing.T, env *ts.Env) {
 		data := content(mib+1, 9)
 		const n = 6
-		var wg sync.WaitGroup
 		errs := make([]error, n)
-		for i := range n {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				_, errs[i] = attachclient.Upload(context.Background(), env.Attachments, "same.bin", "", "", bytes.NewReader(data))
-			}()
-		}
-		wg.Wait()
+		concurrently(n, func(i int) {
+			_, errs[i] = attachclient.Upload(context.Background(), env.Attachments, "same.bin", "", "", bytes.NewReader(data))
+		})
 		for i, err := range errs {
 			if err != nil {
 				t.Fatalf("upload %d: %v", i, err)
@@ -290,16 +298,10 @@ func TestAttachmentUploadRequestID(t *testing.T) {
 		const retries = 4
 		names := make([]string, retries)
 		errs := make([]error, retries)
-		var wg sync.WaitGroup
-		for i := range retries {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				a, err := attachclient.Upload(ctx, env.Attachments, "r.bin", "", id, bytes.NewReader(data))
-				names[i], errs[i] = a.GetName(), err
-			}()
-		}
-		wg.Wait()
+		concurrently(retries, func(i int) {
+			a, err := attachclient.Upload(ctx, env.Attachments, "r.bin", "", id, bytes.NewReader(data))
+			names[i], errs[i] = a.GetName(), err
+		})
 		for i := range retries {
 			ts.NoErr(t, errs[i])
 			if names[i] != names[0] {
@@ -449,20 +451,16 @@ func TestAttachmentReferenceRacesDelete(t *testing.T) {
 		for round := range 10 {
 			a := upload(t, env, "race.txt", content(50, uint64(round)))
 			var createErr, deleteErr error
-			var wg sync.WaitGroup
-			wg.Add(2)
-			go func() {
-				defer wg.Done()
-				_, createErr = env.Templates.CreateInteractionTemplateLanguage(ctx, &apiv1.CreateInteractionTemplateLanguageRequest{
-					Parent:                      "interactionTemplates/T",
-					InteractionTemplateLanguage: &apiv1.InteractionTemplateLanguage{LanguageCode: "L" + string(rune('A'+round)), Attachment: a.GetName()},
-				})
-			}()
-			go func() {
-				defer wg.Done()
-				_, deleteErr = env.Attachments.DeleteAttachment(ctx, &apiv1.DeleteAttachmentRequest{Name: a.GetName()})
-			}()
-			wg.Wait()
+			concurrently(2, func(i int) {
+				if i == 0 {
+					_, createErr = env.Templates.CreateInteractionTemplateLanguage(ctx, &apiv1.CreateInteractionTemplateLanguageRequest{
+						Parent:                      "interactionTemplates/T",
+						InteractionTemplateLanguage: &apiv1.InteractionTemplateLanguage{LanguageCode: "L" + string(rune('A'+round)), Attachment: a.GetName()},
+					})
+				} else {
+					_, deleteErr = env.Attachments.DeleteAttachment(ctx, &apiv1.DeleteAttachmentRequest{Name: a.GetName()})
+				}
+			})
 			switch {
 			case createErr == nil && deleteErr != nil:
 				ts.WantCode(t, deleteErr, codes.FailedPrecondition, "ATTACHMENT_IN_USE")
@@ -493,21 +491,13 @@ func TestAttachmentUploadRacesDeleteOfTwin(t *testing.T) {
 			ts.NoErr(t, stream.Send(chunkMessage(data)))
 			var uploaded *apiv1.UploadAttachmentResponse
 			var uploadErr, deleteErr error
-			var wg sync.WaitGroup
-			start := make(chan struct{})
-			wg.Add(2)
-			go func() {
-				defer wg.Done()
-				<-start
-				uploaded, uploadErr = stream.CloseAndRecv()
-			}()
-			go func() {
-				defer wg.Done()
-				<-start
-				_, deleteErr = env.Attachments.DeleteAttachment(ctx, &apiv1.DeleteAttachmentRequest{Name: twin.GetName()})
-			}()
-			close(start)
-			wg.Wait()
+			concurrently(2, func(i int) {
+				if i == 0 {
+					uploaded, uploadErr = stream.CloseAndRecv()
+				} else {
+					_, deleteErr = env.Attachments.DeleteAttachment(ctx, &apiv1.DeleteAttachmentRequest{Name: twin.GetName()})
+				}
+			})
 			ts.NoErr(t, uploadErr)
 			ts.NoErr(t, deleteErr)
 			ts.WantAttachmentsConsistent(t, env)

@@ -209,16 +209,7 @@ func (s *Store) GetAttachment(ctx context.Context, id int64) (Attachment, error)
 
 // ListAttachments returns attachments in id order after page.AfterNumber.
 func (s *Store) ListAttachments(ctx context.Context, page Page) ([]Attachment, bool, error) {
-	var rows []Attachment
-	q := s.read(ctx).Order("id").Limit(page.Limit + 1)
-	if page.HasAfter {
-		q = q.Where("id > ?", page.AfterNumber)
-	}
-	if err := q.Find(&rows).Error; err != nil {
-		return nil, false, classify(err)
-	}
-	rows, more := trimPage(rows, page.Limit)
-	return rows, more, nil
+	return pageByNumber[Attachment](s.read(ctx), "id", page)
 }
 
 // DeleteAttachment deletes an attachment that nothing references, and its

@@ -67,7 +67,9 @@ func TestCheckAttachmentsFindsEachProblem(t *testing.T) {
 			breakIt func(db *gorm.DB) error
 			problem string
 		}{
-			{func(db *gorm.DB) error { return db.Create(&AttachmentChunk{BlobID: 77, Seq: 0, Data: []byte("x")}).Error },
+			{func(db *gorm.DB) error {
+				return db.Create(&AttachmentChunk{BlobID: 77, Seq: 0, Data: []byte("x")}).Error
+			},
 				"chunks of blob 77"},
 			{func(db *gorm.DB) error { return db.Create(&AttachmentBlob{CreateTime: 1}).Error },
 				"is incomplete"},

@@ -61,10 +61,19 @@ type Page struct {
 // pageByCode reads one page of q ordered by a unique code column, after
 // page.AfterCode. It returns the rows and whether more follow.
 func pageByCode[T any](q *gorm.DB, column string, page Page) ([]T, bool, error) {
+	return pageAfter[T](q, column, page.AfterCode, page)
+}
+
+// pageByNumber is pageByCode for a unique number column and page.AfterNumber.
+func pageByNumber[T any](q *gorm.DB, column string, page Page) ([]T, bool, error) {
+	return pageAfter[T](q, column, page.AfterNumber, page)
+}
+
+func pageAfter[T any](q *gorm.DB, column string, after any, page Page) ([]T, bool, error) {
 	var rows []T
 	q = q.Order(column).Limit(page.Limit + 1)
 	if page.HasAfter {
-		q = q.Where(column+" > ?", page.AfterCode)
+		q = q.Where(column+" > ?", after)
 	}
 	if err := q.Find(&rows).Error; err != nil {
 		return nil, false, classify(err)
