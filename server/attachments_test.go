@@ -7,7 +7,8 @@ import (
 	"encoding/hex"
 	"math/rand/v2"
 	"slices"
-	"sync"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -19,6 +20,7 @@ import (
 	"github.com/interlog/interlog/internal/attachclient"
 	ts "github.com/interlog/interlog/internal/testserver"
 	"github.com/interlog/interlog/server"
+	"github.com/interlog/interlog/store"
 )
 
 const mib = 1 << 20
@@ -70,19 +72,6 @@ func wantNothingStored(t *testing.T, env *ts.Env) {
 	if len(list.GetAttachments()) != 0 {
 		t.Fatalf("attachments left behind: %v", list)
 	}
-}
-
-// concurrently runs fn(0) .. fn(n-1) at the same time and waits for them.
-func concurrently(n int, fn func(i int)) {
-	var wg sync.WaitGroup
-	for i := range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			fn(i)
-		}()
-	}
-	wg.Wait()
 }
 
 // wantStorage checks the storage is consistent and holds so many blobs and chunks.
@@ -278,7 +267,7 @@ func TestAttachmentConcurrentIdenticalUploads(t *testing.T) {
 		data := content(mib+1, 9)
 		const n = 6
 		errs := make([]error, n)
-		concurrently(n, func(i int) {
+		inParallel(n, func(i int) {
 			_, errs[i] = attachclient.Upload(context.Background(), env.Attachments, "same.bin", "", "", bytes.NewReader(data))
 		})
 		for i, err := range errs {
@@ -298,7 +287,7 @@ func TestAttachmentUploadRequestID(t *testing.T) {
 		const retries = 4
 		names := make([]string, retries)
 		errs := make([]error, retries)
-		concurrently(retries, func(i int) {
+		inParallel(retries, func(i int) {
 			a, err := attachclient.Upload(ctx, env.Attachments, "r.bin", "", id, bytes.NewReader(data))
 			names[i], errs[i] = a.GetName(), err
 		})
@@ -399,8 +388,8 @@ func TestAttachmentReferences(t *testing.T) {
 		wantStorage(t, env, 3, 4)
 
 		tmpl := createTemplateWithAttachment(t, env, "T", a.GetName())
-		createLanguage(t, env, "T", "DEU", b.GetName())
-		createLanguage(t, env, "T", "FRA", aCopy.GetName())
+		addLanguage(t, env, "T", "DEU", b.GetName())
+		addLanguage(t, env, "T", "FRA", aCopy.GetName())
 		for _, name := range []string{a.GetName(), b.GetName(), aCopy.GetName()} {
 			_, err := env.Attachments.DeleteAttachment(ctx, &apiv1.DeleteAttachmentRequest{Name: name})
 			ts.WantCode(t, err, codes.FailedPrecondition, "ATTACHMENT_IN_USE")
@@ -451,7 +440,7 @@ func TestAttachmentReferenceRacesDelete(t *testing.T) {
 		for round := range 10 {
 			a := upload(t, env, "race.txt", content(50, uint64(round)))
 			var createErr, deleteErr error
-			concurrently(2, func(i int) {
+			inParallel(2, func(i int) {
 				if i == 0 {
 					_, createErr = env.Templates.CreateInteractionTemplateLanguage(ctx, &apiv1.CreateInteractionTemplateLanguageRequest{
 						Parent:                      "interactionTemplates/T",
@@ -491,7 +480,7 @@ func TestAttachmentUploadRacesDeleteOfTwin(t *testing.T) {
 			ts.NoErr(t, stream.Send(chunkMessage(data)))
 			var uploaded *apiv1.UploadAttachmentResponse
 			var uploadErr, deleteErr error
-			concurrently(2, func(i int) {
+			inParallel(2, func(i int) {
 				if i == 0 {
 					uploaded, uploadErr = stream.CloseAndRecv()
 				} else {
@@ -520,18 +509,108 @@ func createTemplateWithAttachment(t *testing.T, env *ts.Env, code, attachment st
 	return resp.GetInteractionTemplate()
 }
 
-func createLanguage(t *testing.T, env *ts.Env, template, language, attachment string) {
-	t.Helper()
-	_, err := env.Templates.CreateInteractionTemplateLanguage(context.Background(), &apiv1.CreateInteractionTemplateLanguageRequest{
-		Parent:                      "interactionTemplates/" + template,
-		InteractionTemplateLanguage: &apiv1.InteractionTemplateLanguage{LanguageCode: language, Attachment: attachment},
-	})
-	ts.NoErr(t, err)
-}
-
 // wantGone fails unless the attachment no longer exists.
 func wantGone(t *testing.T, env *ts.Env, name string) {
 	t.Helper()
 	_, err := env.Attachments.GetAttachment(context.Background(), &apiv1.GetAttachmentRequest{Name: name})
 	ts.WantCode(t, err, codes.NotFound, "ATTACHMENT_NOT_FOUND")
+}
+
+// entryNo is the number of an entry's name.
+func entryNo(t *testing.T, e *apiv1.InteractionLogEntry) int64 {
+	t.Helper()
+	n, err := strconv.ParseInt(strings.TrimPrefix(e.GetName(), "interactionLogEntries/"), 10, 64)
+	ts.NoErr(t, err)
+	return n
+}
+
+// entryAttachment reads an entry back and returns its attachment's name.
+func entryAttachment(t *testing.T, env *ts.Env, e *apiv1.InteractionLogEntry) string {
+	t.Helper()
+	resp, err := env.Log.GetInteractionLogEntry(context.Background(), &apiv1.GetInteractionLogEntryRequest{Name: e.GetName()})
+	ts.NoErr(t, err)
+	return resp.GetInteractionLogEntry().GetAttachment()
+}
+
+// setCallAttachment gives template CALL another attachment ("" for none).
+func setCallAttachment(t *testing.T, env *ts.Env, attachment string) {
+	t.Helper()
+	setTemplate(t, env, &apiv1.InteractionTemplate{Name: "interactionTemplates/CALL", Attachment: attachment}, "attachment")
+}
+
+// TestAttachmentReferencesThroughTheLog follows attachments through log
+// entries: logging shares the template's attachment and makes it
+// read-only, a template switching files leaves the entries theirs, cancel
+// with release and delete-canceled release only what nothing else uses.
+// Cancel and delete-canceled are called on the store until their RPCs exist.
+func TestAttachmentReferencesThroughTheLog(t *testing.T) {
+	ts.ForEachEngineWith(t, attachmentOptions, func(t *testing.T, env *ts.Env) {
+		ctx := context.Background()
+		logFixture(t, env)
+		first, second := content(mib+7, 31), content(300, 32)
+		n := upload(t, env, "first.pdf", first)
+		setCallAttachment(t, env, n.GetName())
+		e1 := logCall(t, env, "ANN", nil)
+		if entryAttachment(t, env, e1) != n.GetName() || !attachmentReadOnly(t, env, n.GetName()) {
+			t.Fatalf("entry %v: want the template's attachment %s, now read-only", e1, n.GetName())
+		}
+		_, err := env.Attachments.DeleteAttachment(ctx, &apiv1.DeleteAttachmentRequest{Name: n.GetName()})
+		ts.WantCode(t, err, codes.FailedPrecondition, "ATTACHMENT_IN_USE")
+
+		// The template switches to a new file: the entry keeps the old one.
+		m := upload(t, env, "second.pdf", second)
+		setCallAttachment(t, env, m.GetName())
+		if entryAttachment(t, env, e1) != n.GetName() || !bytes.Equal(download(t, env, n.GetName()), first) {
+			t.Fatal("the logged entry lost its attachment or its content when the template changed")
+		}
+		e2 := logCall(t, env, "ANN", nil)
+		e3 := logCall(t, env, "ACME", nil)
+		wantStorage(t, env, 2, 3)
+
+		// Cancel with release: n is e1's alone and goes; m is the template's and stays.
+		_, err = env.Store.CancelEntries(ctx, []int64{entryNo(t, e1), entryNo(t, e2)}, true)
+		ts.NoErr(t, err)
+		wantGone(t, env, n.GetName())
+		if entryAttachment(t, env, e1) != "" || entryAttachment(t, env, e2) != m.GetName() {
+			t.Fatal("cancel with release: want e1's unique attachment removed, e2's shared one kept")
+		}
+		wantStorage(t, env, 1, 1)
+
+		// The template lets go of m; e2 (canceled) and e3 still hold it.
+		setCallAttachment(t, env, "")
+		_, err = env.Store.DeleteCanceledEntries(ctx, store.DeleteCanceledFilter{})
+		ts.NoErr(t, err)
+		wantStorage(t, env, 1, 1)
+		_, err = env.Store.CancelEntries(ctx, []int64{entryNo(t, e3)}, false)
+		ts.NoErr(t, err)
+		_, err = env.Store.DeleteCanceledEntries(ctx, store.DeleteCanceledFilter{})
+		ts.NoErr(t, err)
+		wantGone(t, env, m.GetName())
+		wantNothingStored(t, env)
+	})
+}
+
+// TestLogInteractionRacesTemplateAttachmentChange logs an interaction while
+// the template switches files (releasing the old one): the entry must never
+// point at a released attachment.
+func TestLogInteractionRacesTemplateAttachmentChange(t *testing.T) {
+	ts.ForEachEngineWith(t, attachmentOptions, func(t *testing.T, env *ts.Env) {
+		logFixture(t, env)
+		setCallAttachment(t, env, upload(t, env, "v0.txt", content(10, 0)).GetName())
+		for round := 1; round <= 15; round++ {
+			next := upload(t, env, "v.txt", content(10, uint64(round))).GetName()
+			var entry *apiv1.InteractionLogEntry
+			inParallel(2, func(i int) {
+				if i == 0 {
+					entry = logCall(t, env, "ANN", nil)
+				} else {
+					setCallAttachment(t, env, next)
+				}
+			})
+			ts.WantAttachmentsConsistent(t, env)
+			if name := entryAttachment(t, env, entry); !attachmentReadOnly(t, env, name) {
+				t.Fatalf("round %d: the entry's attachment %s is not read-only", round, name)
+			}
+		}
+	})
 }

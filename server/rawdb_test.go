@@ -1,10 +1,7 @@
 package server_test
 
 import (
-	"crypto/sha256"
 	"database/sql"
-	"fmt"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -23,24 +20,11 @@ func rawDB(t *testing.T, env *ts.Env) *sql.DB {
 	return db
 }
 
-// insertAttachment stores a small attachment row (with its own blob) and
-// returns its name. Each file name must be used once per test.
+// insertAttachment uploads a small attachment whose content is its file
+// name and returns its name.
 func insertAttachment(t *testing.T, env *ts.Env, fileName string) string {
 	t.Helper()
-	db := rawDB(t, env)
-	sum := fmt.Sprintf("%x", sha256.Sum256([]byte(fileName)))
-	res, err := db.Exec(`INSERT INTO attachment_blobs (sha256, size_bytes, complete, create_time) VALUES (?, 1, TRUE, 1)`, sum)
-	if err != nil {
-		t.Fatal(err)
-	}
-	blobID, _ := res.LastInsertId()
-	res, err = db.Exec(`INSERT INTO attachments (blob_id, file_name, content_type, size_bytes, sha256, read_only, user_id, create_time)
-		VALUES (?, ?, 'text/plain', 1, ?, FALSE, 'test', 1)`, blobID, fileName, sum)
-	if err != nil {
-		t.Fatal(err)
-	}
-	id, _ := res.LastInsertId()
-	return "attachments/" + strconv.FormatInt(id, 10)
+	return upload(t, env, fileName, []byte(fileName)).GetName()
 }
 
 // attachmentReadOnly reports the read-only flag of an attachment.

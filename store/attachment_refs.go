@@ -11,7 +11,7 @@ import (
 // and their release. The locking order keeps a reference from being added to
 // an attachment that a concurrent transaction is deleting:
 //   - whoever adds a reference share-locks the attachment row first
-//     (requireAttachment, shareAttachmentWithEntry);
+//     (requireAttachment, shareEntryAttachments);
 //   - whoever deletes an attachment locks its row for update BEFORE checking
 //     for references, and likewise locks a blob before checking whether an
 //     attachment still points at it (an upload that reuses a blob share-locks
@@ -33,20 +33,50 @@ func requireAttachment(tx *gorm.DB, id *int64) error {
 	return notFoundReason(shareRow(tx, &a, "id = ?", *id), ReasonAttachmentNotFound, "attachment %d", *id)
 }
 
-// shareAttachmentWithEntry is requireAttachment for a log entry about to
-// reference the attachment: it also marks the attachment read-only (SPEC
-// §2.8). Only the first entry changes the row; the update comes before the
-// share lock so that a transaction never upgrades its own share lock (two
-// transactions doing that on one row would deadlock).
-func shareAttachmentWithEntry(tx *gorm.DB, id *int64) error {
-	if id == nil {
+// shareEntryAttachments is requireAttachment for the attachments that new or
+// resumed entries reference (the pipeline reads them from templates and
+// language rows without locks). It share-locks them, so that they cannot be
+// released before the transaction ends, and marks those of logged (not
+// postponed) entries read-only (SPEC §2.8). Only the first entry to use an
+// attachment writes its row, so loggings of one template do not queue on it.
+// A missing attachment was released by a change of the template committed
+// after the template was read: ErrConflict, so that the transaction runs
+// again with the template as it is now.
+func shareEntryAttachments(tx *gorm.DB, entries []InteractionLogEntry) error {
+	var ids, logged []int64
+	for _, e := range entries {
+		if e.AttachmentID != nil {
+			ids = append(ids, *e.AttachmentID)
+			if !e.Postponed {
+				logged = append(logged, *e.AttachmentID)
+			}
+		}
+	}
+	if len(ids) == 0 {
 		return nil
 	}
-	if err := tx.Model(&Attachment{}).Where("id = ? AND read_only = ?", *id, false).
-		Update("read_only", true).Error; err != nil {
+	ids = distinct(ids)
+	var rows []Attachment
+	if err := tx.Clauses(lockingShare).Select("id", "read_only").Where("id IN ?", ids).Find(&rows).Error; err != nil {
 		return err
 	}
-	return requireAttachment(tx, id)
+	if len(rows) < len(ids) {
+		return newError(ErrConflict, ReasonConcurrentModification, "the template's attachment changed during the request; retry it")
+	}
+	readOnly := map[int64]bool{}
+	for _, a := range rows {
+		readOnly[a.ID] = a.ReadOnly
+	}
+	var fresh []int64
+	for _, id := range distinct(logged) {
+		if !readOnly[id] {
+			fresh = append(fresh, id)
+		}
+	}
+	if len(fresh) == 0 {
+		return nil
+	}
+	return tx.Model(&Attachment{}).Where("id IN ?", fresh).Update("read_only", true).Error
 }
 
 // releaseAttachments deletes each given attachment that nothing references any

@@ -158,7 +158,8 @@ func TestUploadLimitAndSweep(t *testing.T) {
 }
 
 // TestEntryMakesAttachmentReadOnly is the part of logging an interaction
-// that touches its attachment.
+// that touches its attachment: a draft shares it, a logged entry makes it
+// read-only, and an attachment released meanwhile makes the logging retry.
 func TestEntryMakesAttachmentReadOnly(t *testing.T) {
 	forEachStore(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
@@ -166,38 +167,40 @@ func TestEntryMakesAttachmentReadOnly(t *testing.T) {
 		if err := s.db.Create(&Contact{No: "C", Type: ContactTypePerson, Etag: "e"}).Error; err != nil {
 			t.Fatal(err)
 		}
-		var entry InteractionLogEntry
-		err := s.inTx(ctx, func(tx *gorm.DB) error {
-			if err := shareAttachmentWithEntry(tx, &a.ID); err != nil {
-				return err
-			}
-			entry = InteractionLogEntry{ContactNo: "C", AttachmentID: &a.ID}
-			return tx.Create(&entry).Error
-		})
-		if err != nil {
+		insert := func(e InteractionLogEntry) error {
+			return s.inTx(ctx, func(tx *gorm.DB) error { return insertEntries(tx, []InteractionLogEntry{e}) })
+		}
+		if err := insert(InteractionLogEntry{ContactNo: "C", AttachmentID: &a.ID, Postponed: true}); err != nil {
 			t.Fatal(err)
 		}
-		got, err := s.GetAttachment(ctx, a.ID)
-		if err != nil || !got.ReadOnly {
+		if got, err := s.GetAttachment(ctx, a.ID); err != nil || got.ReadOnly {
+			t.Fatalf("after a draft: %+v, %v; want not read-only", got, err)
+		}
+		if err := insert(InteractionLogEntry{ContactNo: "C", AttachmentID: &a.ID}); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := s.GetAttachment(ctx, a.ID); err != nil || !got.ReadOnly {
 			t.Fatalf("after logging: %+v, %v; want read-only", got, err)
 		}
 		missing := int64(12345)
-		err = s.inTx(ctx, func(tx *gorm.DB) error { return shareAttachmentWithEntry(tx, &missing) })
-		if !errors.Is(err, ErrNotFound) {
-			t.Fatalf("sharing a missing attachment: %v, want ErrNotFound", err)
+		err := s.inTx(ctx, func(tx *gorm.DB) error {
+			return shareEntryAttachments(tx, []InteractionLogEntry{{AttachmentID: &missing}})
+		})
+		if !errors.Is(err, ErrConflict) {
+			t.Fatalf("sharing a released attachment: %v, want ErrConflict (the logging is retried)", err)
 		}
 		err = s.DeleteAttachment(ctx, a.ID)
 		if !errors.Is(err, ErrPrecondition) || !strings.Contains(err.Error(), "interaction log entry") {
-			t.Fatalf("delete of an attachment an entry uses: %v", err)
+			t.Fatalf("delete of an attachment entries use: %v", err)
 		}
 		wantProblems(t, s)
 
-		// Deleting the entry and releasing deletes the attachment and its content.
+		// Deleting the entries and releasing deletes the attachment and its content.
 		err = s.inTx(ctx, func(tx *gorm.DB) error {
-			if err := tx.Delete(&InteractionLogEntry{}, entry.EntryNo).Error; err != nil {
+			if err := tx.Where("attachment_id = ?", a.ID).Delete(&InteractionLogEntry{}).Error; err != nil {
 				return err
 			}
-			return releaseAttachments(tx, entry.AttachmentID)
+			return releaseAttachments(tx, &a.ID)
 		})
 		if err != nil {
 			t.Fatal(err)

@@ -154,10 +154,8 @@ func (s *Store) ResumeInteraction(ctx context.Context, r ResumeRequest) (Interac
 		if err := tx.Delete(&PostponedInteraction{}, e.EntryNo).Error; err != nil {
 			return err
 		}
-		if e.AttachmentID != nil {
-			if err := markAttachmentsReadOnly(tx, []int64{*e.AttachmentID}); err != nil {
-				return err
-			}
+		if err := shareEntryAttachments(tx, []InteractionLogEntry{e}); err != nil {
+			return err
 		}
 		if err := releaseAttachments(tx, draft.AttachmentID); err != nil {
 			return err

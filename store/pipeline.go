@@ -411,8 +411,8 @@ func loadTemplateRows(tx *gorm.DB, codes []string) (map[string]TemplateRows, err
 const entryInsertBatch = 500
 
 // insertEntries writes entries with multi-row INSERTs, fills their EntryNo
-// (GORM reads the ids the database assigned) and makes the attachments of
-// the logged (not postponed) ones read-only.
+// (GORM reads the ids the database assigned) and share-locks their
+// attachments, making those of logged entries read-only.
 func insertEntries(tx *gorm.DB, entries []InteractionLogEntry) error {
 	if len(entries) == 0 {
 		return nil
@@ -421,21 +421,5 @@ func insertEntries(tx *gorm.DB, entries []InteractionLogEntry) error {
 	if err := tx.CreateInBatches(entries, insertBatch(tx, columns, entryInsertBatch)).Error; err != nil {
 		return err
 	}
-	var ids []int64
-	for _, e := range entries {
-		if e.AttachmentID != nil && !e.Postponed {
-			ids = append(ids, *e.AttachmentID)
-		}
-	}
-	return markAttachmentsReadOnly(tx, ids)
-}
-
-// markAttachmentsReadOnly sets the read-only flag of attachments that logged
-// entries use (SPEC §2.8). Rows already read-only are left alone, so that
-// concurrent loggings of one template do not queue on its attachment's row.
-func markAttachmentsReadOnly(tx *gorm.DB, ids []int64) error {
-	if len(ids) == 0 {
-		return nil
-	}
-	return tx.Model(&Attachment{}).Where("id IN ? AND read_only = ?", distinct(ids), false).Update("read_only", true).Error
+	return shareEntryAttachments(tx, entries)
 }
