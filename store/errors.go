@@ -129,7 +129,10 @@ func classify(err error) error {
 			return &Error{Kind: ErrConflict, Reason: ReasonConcurrentModification, Message: "concurrent modification, retry the request"}
 		case 1451, 1452: // foreign key: a reference is missing or still in use
 			return &Error{Kind: ErrPrecondition, Reason: ReasonNotFound, Message: "a referenced resource is missing or the resource is still referenced"}
-		case 1040, 1053, 2002, 2003, 2006, 2013: // too many connections, shutdown, gone away
+		// Too many connections, shutdown, gone away; and a statement or
+		// connection killed by an administrator or a shutdown (1317, 1927):
+		// the work was not done and a retry may succeed.
+		case 1040, 1053, 1317, 1927, 2002, 2003, 2006, 2013:
 			return &Error{Kind: ErrUnavailable, Reason: ReasonDatabaseUnavailable, Message: "database unavailable"}
 		}
 		return err
