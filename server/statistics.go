@@ -1,7 +1,9 @@
 package server
 
 import (
+	"cmp"
 	"context"
+	"time"
 
 	"google.golang.org/protobuf/types/known/timestamppb"
 
@@ -99,4 +101,57 @@ func timestampOf(us *int64) *timestamppb.Timestamp {
 		return nil
 	}
 	return timestamppb.New(store.Time(*us))
+}
+
+func (s *logService) SummarizeInteractions(ctx context.Context, req *apiv1.SummarizeInteractionsRequest) (*apiv1.SummarizeInteractionsResponse, error) {
+	f, err := entryFilterFromAPI("filter.", req.GetFilter())
+	if err != nil {
+		return nil, err
+	}
+	if f.Canceled != nil && *f.Canceled {
+		return nil, invalidField("filter.canceled", "statistics always leave canceled entries out; leave it unset")
+	}
+	f.Canceled, f.Postponed = nil, nil // statistics leave both out anyway
+	dims, err := summaryDimensions(req.GetGroupBy())
+	if err != nil {
+		return nil, err
+	}
+	loc, err := time.LoadLocation(cmp.Or(req.GetTimeZone(), "UTC"))
+	if err != nil {
+		return nil, invalidField("time_zone", "must be an IANA time zone name such as Europe/Berlin")
+	}
+	rows, err := s.store.Summarize(ctx, f, dims, loc)
+	if err != nil {
+		return nil, err
+	}
+	resp := &apiv1.SummarizeInteractionsResponse{Rows: make([]*apiv1.InteractionSummaryRow, len(rows))}
+	for i, r := range rows {
+		resp.Rows[i] = &apiv1.InteractionSummaryRow{
+			InteractionTemplateCode: r.TemplateCode,
+			InteractionGroupCode:    r.GroupCode,
+			ContactNo:               r.ContactNo,
+			ContactCompanyNo:        r.ContactCompanyNo,
+			SalespersonCode:         r.SalespersonCode,
+			CampaignNo:              r.CampaignNo,
+			Period:                  r.Period,
+			Totals:                  totalsToAPI(r.Totals),
+		}
+	}
+	return resp, nil
+}
+
+// summaryDimensions converts group_by, allowing at most one of DAY and MONTH.
+func summaryDimensions(groupBy []apiv1.SummaryDimension) ([]store.Dimension, error) {
+	dims := make([]store.Dimension, len(groupBy))
+	periods := 0
+	for i, d := range groupBy {
+		dims[i] = store.Dimension(d)
+		if dims[i] == store.DimDay || dims[i] == store.DimMonth {
+			periods++
+		}
+	}
+	if periods > 1 {
+		return nil, invalidField("group_by", "may hold at most one of SUMMARY_DIMENSION_DAY and SUMMARY_DIMENSION_MONTH")
+	}
+	return dims, nil
 }

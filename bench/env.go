@@ -1,0 +1,133 @@
+package main
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/url"
+	"runtime"
+	"strings"
+
+	"github.com/go-sql-driver/mysql"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials/insecure"
+
+	apiv1 "github.com/interlog/interlog/gen/interlog/v1"
+	"github.com/interlog/interlog/server"
+	"github.com/interlog/interlog/store"
+)
+
+// env is the system under measurement: a migrated MySQL database, the gRPC
+// server over it on a loopback socket, clients, and a plain database/sql
+// handle on the same database for the hand-written comparisons.
+type env struct {
+	cfg           config
+	store         *store.Store
+	server        *server.Server
+	conn          *grpc.ClientConn
+	raw           *sql.DB
+	serverVersion string
+
+	groups    apiv1.InteractionGroupServiceClient
+	templates apiv1.InteractionTemplateServiceClient
+	contacts  apiv1.ContactServiceClient
+	log       apiv1.InteractionLogServiceClient
+}
+
+// maxConns is the connection pool of the store and of the raw handle alike,
+// so that both sides of a comparison have the same database concurrency.
+const maxConns = 32
+
+func startEnv(ctx context.Context, cfg config) (*env, error) {
+	dbCfg, err := mysqlConfig(cfg.mysqlURL)
+	if err != nil {
+		return nil, err
+	}
+	if err := createDatabase(dbCfg); err != nil {
+		return nil, err
+	}
+	e := &env{cfg: cfg}
+	if e.store, err = store.Open(ctx, cfg.mysqlURL, store.Options{MaxOpenConns: maxConns}); err != nil {
+		return nil, err
+	}
+	if err := e.store.Migrate(ctx); err != nil {
+		return nil, err
+	}
+	if e.raw, err = sql.Open("mysql", dbCfg.FormatDSN()); err != nil {
+		return nil, err
+	}
+	e.raw.SetMaxOpenConns(maxConns)
+	e.raw.SetMaxIdleConns(maxConns)
+	if err := e.raw.QueryRowContext(ctx, "SELECT VERSION()").Scan(&e.serverVersion); err != nil {
+		return nil, err
+	}
+	// Access logs are formatted as in production, then thrown away.
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	if e.server, err = server.New(e.store, server.Options{Logger: logger}); err != nil {
+		return nil, err
+	}
+	lis, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	go func() { _ = e.server.GRPC.Serve(lis) }()
+	if e.conn, err = grpc.NewClient(lis.Addr().String(), grpc.WithTransportCredentials(insecure.NewCredentials())); err != nil {
+		return nil, err
+	}
+	e.groups = apiv1.NewInteractionGroupServiceClient(e.conn)
+	e.templates = apiv1.NewInteractionTemplateServiceClient(e.conn)
+	e.contacts = apiv1.NewContactServiceClient(e.conn)
+	e.log = apiv1.NewInteractionLogServiceClient(e.conn)
+	return e, nil
+}
+
+func (e *env) close() {
+	if e.conn != nil {
+		_ = e.conn.Close()
+	}
+	if e.server != nil {
+		e.server.Close()
+		e.server.GRPC.Stop()
+	}
+	if e.raw != nil {
+		_ = e.raw.Close()
+	}
+	if e.store != nil {
+		_ = e.store.Close()
+	}
+}
+
+// mysqlConfig turns the -mysql URL into a driver configuration.
+func mysqlConfig(rawURL string) (*mysql.Config, error) {
+	u, err := url.Parse(rawURL)
+	if err != nil || u.Scheme != "mysql" || strings.Trim(u.Path, "/") == "" {
+		return nil, fmt.Errorf("-mysql %q: want mysql://user:pass@host:port/db", rawURL)
+	}
+	cfg := mysql.NewConfig()
+	cfg.Net, cfg.Addr, cfg.DBName = "tcp", u.Host, strings.Trim(u.Path, "/")
+	if u.User != nil {
+		cfg.User = u.User.Username()
+		cfg.Passwd, _ = u.User.Password()
+	}
+	cfg.InterpolateParams = true
+	cfg.Params = map[string]string{"time_zone": "'+00:00'"}
+	return cfg, nil
+}
+
+// createDatabase creates the database of cfg if it does not exist.
+func createDatabase(cfg *mysql.Config) error {
+	admin := cfg.Clone()
+	admin.DBName = ""
+	db, err := sql.Open("mysql", admin.FormatDSN())
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	_, err = db.Exec("CREATE DATABASE IF NOT EXISTS `" + cfg.DBName + "` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin")
+	return err
+}
+
+func cpus() int { return runtime.NumCPU() }

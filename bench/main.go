@@ -1,0 +1,108 @@
+// Command bench measures interlog against MySQL (see docs/benchmarks.md).
+//
+//	go run ./bench                          # every benchmark
+//	go run ./bench -run log,summary         # some of them
+//	go run ./bench -list                    # what there is
+//
+// It serves the real gRPC server in-process on a loopback socket over a
+// MySQL database (created if missing, kept between runs so that the bulk
+// load of the large benchmarks happens once), and compares each measured
+// call with the equivalent hand-written database/sql work in the same run.
+// Another benchmark is added by registering it in benchmarks.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+)
+
+// benchmark is one named measurement; it prints its own result table.
+type benchmark struct {
+	about string
+	run   func(ctx context.Context, env *env) error
+}
+
+// benchmarks lists every benchmark by the name -run selects it with, in the
+// order they run.
+var benchmarks = map[string]benchmark{
+	"log":     {"LogInteraction calls/s at concurrency 1, 16, 64 vs raw single-row insert transactions", benchLog},
+	"list":    {"ListInteractionLogEntries first page vs a page after 100 000 rows, on the large table", benchList},
+	"summary": {"SummarizeInteractions of one month by template vs the hand-written GROUP BY, on the large table", benchSummary},
+}
+
+// order is the running order of the benchmarks.
+var order = []string{"log", "list", "summary"}
+
+func main() {
+	var cfg config
+	flag.StringVar(&cfg.mysqlURL, "mysql", "mysql://root@127.0.0.1:3306/interlog_bench", "MySQL database to use (created if missing; mysql://user:pass@host:port/db)")
+	run := flag.String("run", strings.Join(order, ","), "comma-separated benchmarks to run")
+	list := flag.Bool("list", false, "list the benchmarks and exit")
+	flag.IntVar(&cfg.rows, "rows", 1_000_000, "entries in the large table (list, summary)")
+	flag.BoolVar(&cfg.reload, "reload", false, "drop and reload the large table even when it is already loaded")
+	flag.DurationVar(&cfg.duration, "duration", 10*time.Second, "how long each rate measurement runs")
+	flag.IntVar(&cfg.repeat, "repeat", 30, "how often each latency measurement is repeated (the median is reported)")
+	flag.Parse()
+	if *list {
+		for _, name := range order {
+			fmt.Printf("%-8s %s\n", name, benchmarks[name].about)
+		}
+		return
+	}
+	if err := runBenchmarks(cfg, strings.Split(*run, ",")); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
+
+// config holds the flags.
+type config struct {
+	mysqlURL string
+	rows     int
+	reload   bool
+	duration time.Duration
+	repeat   int
+}
+
+func runBenchmarks(cfg config, names []string) error {
+	for _, name := range names {
+		if _, ok := benchmarks[name]; !ok {
+			known := slices.Collect(mapKeys(benchmarks))
+			sort.Strings(known)
+			return fmt.Errorf("no benchmark %q; there are: %s", name, strings.Join(known, ", "))
+		}
+	}
+	ctx := context.Background()
+	e, err := startEnv(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer e.close()
+	fmt.Printf("interlog benchmarks, %s, MySQL %s, %d CPUs\n", time.Now().UTC().Format(time.DateOnly), e.serverVersion, cpus())
+	for _, name := range order {
+		if !slices.Contains(names, name) {
+			continue
+		}
+		fmt.Printf("\n## %s: %s\n\n", name, benchmarks[name].about)
+		if err := benchmarks[name].run(ctx, e); err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+func mapKeys[K comparable, V any](m map[K]V) func(func(K) bool) {
+	return func(yield func(K) bool) {
+		for k := range m {
+			if !yield(k) {
+				return
+			}
+		}
+	}
+}

@@ -1,0 +1,316 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	apiv1 "github.com/interlog/interlog/gen/interlog/v1"
+	"github.com/interlog/interlog/store"
+)
+
+// The operations on logged entries: cancel, restore, evaluate, update, the
+// comments, and the deletion of canceled entries.
+
+const commentCollection = "comments"
+
+// parseEntryNames reads a batch of "interactionLogEntries/{n}" names; a bad
+// one is named by its index ("names[3]").
+func parseEntryNames(names []string) ([]int64, error) {
+	nos := make([]int64, len(names))
+	for i, name := range names {
+		no, err := parseNumberName(fmt.Sprintf("names[%d]", i), name, entryCollection)
+		if err != nil {
+			return nil, err
+		}
+		nos[i] = no
+	}
+	return nos, nil
+}
+
+func entriesToAPI(entries []store.InteractionLogEntry) []*apiv1.InteractionLogEntry {
+	out := make([]*apiv1.InteractionLogEntry, len(entries))
+	for i, e := range entries {
+		out[i] = entryToAPI(e)
+	}
+	return out
+}
+
+func (s *logService) CancelInteractionLogEntries(ctx context.Context, req *apiv1.CancelInteractionLogEntriesRequest) (*apiv1.CancelInteractionLogEntriesResponse, error) {
+	nos, err := parseEntryNames(req.GetNames())
+	if err != nil {
+		return nil, err
+	}
+	entries, err := s.store.CancelEntries(ctx, nos, req.GetReleaseUniqueAttachments())
+	if err != nil {
+		return nil, err
+	}
+	return &apiv1.CancelInteractionLogEntriesResponse{InteractionLogEntries: entriesToAPI(entries)}, nil
+}
+
+func (s *logService) RestoreInteractionLogEntries(ctx context.Context, req *apiv1.RestoreInteractionLogEntriesRequest) (*apiv1.RestoreInteractionLogEntriesResponse, error) {
+	nos, err := parseEntryNames(req.GetNames())
+	if err != nil {
+		return nil, err
+	}
+	entries, err := s.store.RestoreEntries(ctx, nos)
+	if err != nil {
+		return nil, err
+	}
+	return &apiv1.RestoreInteractionLogEntriesResponse{InteractionLogEntries: entriesToAPI(entries)}, nil
+}
+
+func (s *logService) EvaluateInteractionLogEntries(ctx context.Context, req *apiv1.EvaluateInteractionLogEntriesRequest) (*apiv1.EvaluateInteractionLogEntriesResponse, error) {
+	nos, err := parseEntryNames(req.GetNames())
+	if err != nil {
+		return nil, err
+	}
+	entries, err := s.store.EvaluateEntries(ctx, nos, int16(req.GetEvaluation()))
+	if err != nil {
+		return nil, err
+	}
+	return &apiv1.EvaluateInteractionLogEntriesResponse{InteractionLogEntries: entriesToAPI(entries)}, nil
+}
+
+// entryUpdatable lists the fields UpdateInteractionLogEntry may change.
+var entryUpdatable = map[string]string{
+	"description":     "description",
+	"subject":         "subject",
+	"evaluation":      "evaluation",
+	"attempt_failed":  "attempt_failed",
+	"cost":            "cost_micros",
+	"duration":        "duration_seconds",
+	"delivery_status": "delivery_status",
+	"opportunity_no":  "opportunity_no",
+	"task_no":         "task_no",
+}
+
+func (s *logService) UpdateInteractionLogEntry(ctx context.Context, req *apiv1.UpdateInteractionLogEntryRequest) (*apiv1.UpdateInteractionLogEntryResponse, error) {
+	in := req.GetInteractionLogEntry()
+	no, err := parseNumberName("interaction_log_entry.name", in.GetName(), entryCollection)
+	if err != nil {
+		return nil, err
+	}
+	cols, err := maskColumns(req.GetUpdateMask(), entryUpdatable)
+	if err != nil {
+		return nil, err
+	}
+	e, err := entryChangesFromAPI(in, no)
+	if err != nil {
+		return nil, err
+	}
+	out, err := s.store.UpdateEntry(ctx, e, cols)
+	if err != nil {
+		return nil, err
+	}
+	return &apiv1.UpdateInteractionLogEntryResponse{InteractionLogEntry: entryToAPI(out)}, nil
+}
+
+// entryChangesFromAPI converts and checks the updatable fields of an entry.
+func entryChangesFromAPI(in *apiv1.InteractionLogEntry, entryNo int64) (store.InteractionLogEntry, error) {
+	const p = "interaction_log_entry."
+	cost, err := parseMoney(p+"cost", in.GetCost())
+	if err != nil {
+		return store.InteractionLogEntry{}, err
+	}
+	dur, err := parseDuration(p+"duration", in.GetDuration())
+	if err != nil {
+		return store.InteractionLogEntry{}, err
+	}
+	opportunity, err := normalizeCode(p+"opportunity_no", in.GetOpportunityNo(), longCode, true)
+	if err != nil {
+		return store.InteractionLogEntry{}, err
+	}
+	task, err := normalizeCode(p+"task_no", in.GetTaskNo(), longCode, true)
+	if err != nil {
+		return store.InteractionLogEntry{}, err
+	}
+	return store.InteractionLogEntry{
+		EntryNo:         entryNo,
+		Description:     in.GetDescription(),
+		Subject:         in.GetSubject(),
+		Evaluation:      int16(in.GetEvaluation()),
+		AttemptFailed:   in.GetAttemptFailed(),
+		CostMicros:      cost,
+		DurationSeconds: dur,
+		DeliveryStatus:  int16(in.GetDeliveryStatus()),
+		OpportunityNo:   opportunity,
+		TaskNo:          task,
+	}, nil
+}
+
+func (s *logService) DeleteCanceledInteractionLogEntries(ctx context.Context, req *apiv1.DeleteCanceledInteractionLogEntriesRequest) (*apiv1.DeleteCanceledInteractionLogEntriesResponse, error) {
+	f, err := deleteCanceledFilterFromAPI(req)
+	if err != nil {
+		return nil, err
+	}
+	var n int64
+	if req.GetValidateOnly() {
+		n, err = s.store.CountCanceledEntries(ctx, f)
+	} else {
+		n, err = s.store.DeleteCanceledEntries(ctx, f)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &apiv1.DeleteCanceledInteractionLogEntriesResponse{DeletedCount: n}, nil
+}
+
+func deleteCanceledFilterFromAPI(req *apiv1.DeleteCanceledInteractionLogEntriesRequest) (store.DeleteCanceledFilter, error) {
+	f := store.DeleteCanceledFilter{MinEntryNo: req.GetMinEntryNo(), MaxEntryNo: req.GetMaxEntryNo()}
+	if f.MaxEntryNo > 0 && f.MaxEntryNo < f.MinEntryNo {
+		return f, invalidField("max_entry_no", "must be 0 (no bound) or at least min_entry_no")
+	}
+	var err error
+	if f.Time, err = parseTimeRange(req.GetStartTime(), req.GetEndTime()); err != nil {
+		return f, err
+	}
+	for _, c := range []struct {
+		field  string
+		raw    string
+		maxLen int
+		dst    *string
+	}{
+		{"contact_no", req.GetContactNo(), longCode, &f.ContactNo},
+		{"campaign_no", req.GetCampaignNo(), longCode, &f.CampaignNo},
+		{"interaction_group_code", req.GetInteractionGroupCode(), shortCode, &f.GroupCode},
+		{"interaction_template_code", req.GetInteractionTemplateCode(), shortCode, &f.TemplateCode},
+		{"salesperson_code", req.GetSalespersonCode(), longCode, &f.SalespersonCode},
+	} {
+		if *c.dst, err = normalizeCode(c.field, c.raw, c.maxLen, true); err != nil {
+			return f, err
+		}
+	}
+	return f, nil
+}
+
+// Comments.
+
+// parseCommentName reads "interactionLogEntries/{n}/comments/{id}".
+func parseCommentName(field, name string) (entryNo, id int64, err error) {
+	rawEntry, rawID, err := parseNestedName(field, name, entryCollection, commentCollection)
+	if err != nil {
+		return 0, 0, err
+	}
+	if entryNo, err = parsePositive(field, rawEntry); err != nil {
+		return 0, 0, err
+	}
+	id, err = parsePositive(field, rawID)
+	return entryNo, id, err
+}
+
+func commentName(entryNo, id int64) string {
+	return numberName(entryCollection, entryNo) + "/" + numberName(commentCollection, id)
+}
+
+// parseCommentDate reads a comment date "YYYY-MM-DD" that must exist in the
+// calendar; blank is today (UTC).
+func parseCommentDate(field, date string) (string, error) {
+	if date == "" {
+		return time.Now().UTC().Format(time.DateOnly), nil
+	}
+	if _, err := time.Parse(time.DateOnly, date); err != nil {
+		return "", invalidField(field, "must be a calendar date written YYYY-MM-DD")
+	}
+	return date, nil
+}
+
+// commentFromAPI converts and checks the fields of a comment that a create
+// or an update (of the given columns) writes.
+func commentFromAPI(in *apiv1.InteractionLogComment, entryNo, id int64, cols []string) (store.InteractionLogComment, error) {
+	const p = "interaction_log_comment."
+	c := store.InteractionLogComment{ID: id, EntryNo: entryNo, Text: in.GetText()}
+	if masked(cols, "text") && c.Text == "" {
+		return c, invalidField(p+"text", "is required")
+	}
+	var err error
+	if masked(cols, "comment_date") {
+		c.CommentDate, err = parseCommentDate(p+"date", in.GetDate())
+	}
+	return c, err
+}
+
+func commentToAPI(c store.InteractionLogComment) *apiv1.InteractionLogComment {
+	return &apiv1.InteractionLogComment{
+		Name:       commentName(c.EntryNo, c.ID),
+		Date:       c.CommentDate,
+		Text:       c.Text,
+		UserId:     c.UserID,
+		CreateTime: timestamp(c.CreateTime),
+		UpdateTime: timestamp(c.UpdateTime),
+	}
+}
+
+func (s *logService) CreateInteractionLogComment(ctx context.Context, req *apiv1.CreateInteractionLogCommentRequest) (*apiv1.CreateInteractionLogCommentResponse, error) {
+	entryNo, err := parseNumberName("parent", req.GetParent(), entryCollection)
+	if err != nil {
+		return nil, err
+	}
+	c, err := commentFromAPI(req.GetInteractionLogComment(), entryNo, 0, store.CommentUpdatableColumns)
+	if err != nil {
+		return nil, err
+	}
+	out, err := s.store.CreateComment(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	return &apiv1.CreateInteractionLogCommentResponse{InteractionLogComment: commentToAPI(out)}, nil
+}
+
+func (s *logService) ListInteractionLogComments(ctx context.Context, req *apiv1.ListInteractionLogCommentsRequest) (*apiv1.ListInteractionLogCommentsResponse, error) {
+	entryNo, err := parseNumberName("parent", req.GetParent(), entryCollection)
+	if err != nil {
+		return nil, err
+	}
+	p, err := newPager(req)
+	if err != nil {
+		return nil, err
+	}
+	rows, more, err := s.store.ListComments(ctx, entryNo, p.page)
+	if err != nil {
+		return nil, err
+	}
+	resp := &apiv1.ListInteractionLogCommentsResponse{}
+	for _, c := range rows {
+		resp.InteractionLogComments = append(resp.InteractionLogComments, commentToAPI(c))
+	}
+	if more {
+		resp.NextPageToken = p.next(more, store.Page{AfterNumber: rows[len(rows)-1].ID})
+	}
+	return resp, nil
+}
+
+// commentUpdatable lists the fields UpdateInteractionLogComment may change.
+var commentUpdatable = map[string]string{"date": "comment_date", "text": "text"}
+
+func (s *logService) UpdateInteractionLogComment(ctx context.Context, req *apiv1.UpdateInteractionLogCommentRequest) (*apiv1.UpdateInteractionLogCommentResponse, error) {
+	in := req.GetInteractionLogComment()
+	entryNo, id, err := parseCommentName("interaction_log_comment.name", in.GetName())
+	if err != nil {
+		return nil, err
+	}
+	cols, err := maskColumns(req.GetUpdateMask(), commentUpdatable)
+	if err != nil {
+		return nil, err
+	}
+	c, err := commentFromAPI(in, entryNo, id, cols)
+	if err != nil {
+		return nil, err
+	}
+	out, err := s.store.UpdateComment(ctx, c, cols)
+	if err != nil {
+		return nil, err
+	}
+	return &apiv1.UpdateInteractionLogCommentResponse{InteractionLogComment: commentToAPI(out)}, nil
+}
+
+func (s *logService) DeleteInteractionLogComment(ctx context.Context, req *apiv1.DeleteInteractionLogCommentRequest) (*apiv1.DeleteInteractionLogCommentResponse, error) {
+	entryNo, id, err := parseCommentName("name", req.GetName())
+	if err != nil {
+		return nil, err
+	}
+	if err := s.store.DeleteComment(ctx, entryNo, id); err != nil {
+		return nil, err
+	}
+	return &apiv1.DeleteInteractionLogCommentResponse{}, nil
+}
