@@ -323,7 +323,7 @@ func TestComments(t *testing.T) {
 		}
 
 		upd, err := env.Log.UpdateInteractionLogComment(ctx, &apiv1.UpdateInteractionLogCommentRequest{
-			InteractionLogComment: &apiv1.InteractionLogComment{Name: third.GetName(), Text: "THIRD", Date: "not looked at"},
+			InteractionLogComment: &apiv1.InteractionLogComment{Name: third.GetName(), Text: "THIRD", Date: "1999-01-01"},
 			UpdateMask:            &fieldmaskpb.FieldMask{Paths: []string{"text"}},
 		})
 		ts.NoErr(t, err)
