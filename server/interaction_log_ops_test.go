@@ -516,6 +516,8 @@ func TestDeleteCanceledNeverRemovesAnUncanceledEntry(t *testing.T) {
 					deleterDone <- err
 					return
 				}
+				// Pacing only (no timing is asserted): let some cycles end in a restore.
+				time.Sleep(5 * time.Millisecond)
 			}
 		}()
 		inParallel(toggled, func(i int) {
