@@ -1,11 +1,19 @@
 package server_test
 
 import (
+	"cmp"
 	"context"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
 	"google.golang.org/grpc/codes"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/durationpb"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	apiv1 "github.com/interlog/interlog/gen/interlog/v1"
@@ -63,5 +71,301 @@ func TestStatisticsRefusals(t *testing.T) {
 			Name: "interactionGroups/G", StartTime: &timestamppb.Timestamp{Seconds: -1e13},
 		})
 		ts.WantInvalid(t, err, "start_time")
+	})
+}
+
+// statsWorld logs entries of two templates for five contacts around a
+// daylight saving change and month ends, with exact decimal costs, then
+// cancels some and adds a draft. It returns every entry as stored.
+func statsWorld(t *testing.T, env *ts.Env) []*apiv1.InteractionLogEntry {
+	t.Helper()
+	ctx := context.Background()
+	logFixture(t, env)
+	createGroup(t, env, "MEET")
+	_, err := env.Templates.CreateInteractionTemplate(ctx, &apiv1.CreateInteractionTemplateRequest{
+		InteractionTemplate: &apiv1.InteractionTemplate{Code: "VISIT", InteractionGroupCode: "MEET", UnitCost: "100", UnitDuration: durationpb.New(time.Hour)},
+	})
+	ts.NoErr(t, err)
+	createContact(t, env, &apiv1.Contact{No: "BOB", Type: person, SalespersonCode: "SP3"})
+	createContact(t, env, &apiv1.Contact{No: "GLOBEX", Type: company, SalespersonCode: "SP4"})
+	createContact(t, env, &apiv1.Contact{No: "GIL", Type: person, CompanyNo: "GLOBEX", SalespersonCode: "SP4"})
+
+	rng := rand.New(rand.NewPCG(7, 11))
+	pick := func(options ...string) string { return options[rng.IntN(len(options))] }
+	// Berlin moves from UTC+1 to UTC+2 at 2026-03-29 01:00 UTC; New York on 2026-03-08.
+	base := time.Date(2026, 3, 27, 20, 0, 0, 0, time.UTC)
+	var entries []*apiv1.InteractionLogEntry
+	for i := range 48 {
+		o := &apiv1.InteractionOverrides{
+			InteractionTime: timestamppb.New(base.Add(time.Duration(rng.IntN(5*24*60)) * time.Minute)),
+			Cost:            proto.String(fmt.Sprintf("%d.%06d", rng.IntN(50), rng.IntN(1_000_000))),
+			Duration:        durationpb.New(time.Duration(rng.IntN(7200)) * time.Second),
+			AttemptFailed:   proto.Bool(rng.IntN(4) == 0),
+		}
+		if i%5 == 0 {
+			o.InteractionTime = timestamppb.New(time.Date(2026, 3, 31, 21, 30, 0, 0, time.UTC)) // April 1st in Berlin
+		}
+		if rng.IntN(3) == 0 {
+			o.InitiatedBy = apiv1.InitiatedBy_INITIATED_BY_THEM.Enum()
+		}
+		if rng.IntN(3) == 0 {
+			o.SalespersonCode = proto.String(pick("SP8", "SP9"))
+		}
+		if rng.IntN(3) == 0 {
+			o.CampaignNo = proto.String(pick("", "SPRING"))
+		}
+		resp, err := env.Log.LogInteraction(ctx, &apiv1.LogInteractionRequest{
+			ContactNo: pick("ACME", "ANN", "BOB", "GLOBEX", "GIL"), InteractionTemplateCode: pick("CALL", "VISIT"), Overrides: o,
+		})
+		ts.NoErr(t, err)
+		entries = append(entries, resp.GetInteractionLogEntry())
+	}
+	cancelEntries(t, env, entries[1], entries[6], entries[17], entries[30])
+	_, err = env.Log.LogInteraction(ctx, &apiv1.LogInteractionRequest{ContactNo: "ANN", InteractionTemplateCode: "CALL", Postpone: true})
+	ts.NoErr(t, err)
+	for i, e := range entries {
+		entries[i] = getLogEntry(t, env, e.GetName())
+	}
+	return entries
+}
+
+// micros reads a decimal amount ("12.5") as micros.
+func micros(t *testing.T, amount string) int64 {
+	t.Helper()
+	whole, frac, _ := strings.Cut(amount, ".")
+	w, err1 := strconv.ParseInt(whole, 10, 64)
+	f, err2 := strconv.ParseInt((frac + "000000")[:6], 10, 64)
+	if err1 != nil || err2 != nil {
+		t.Fatalf("amount %q is not a decimal", amount)
+	}
+	return w*1_000_000 + f
+}
+
+// summaryKey is a summary row's group and totals in comparable form.
+type summaryKey struct {
+	template, group, contact, company, salesperson, campaign, period string
+	count, costMicros, seconds                                       int64
+}
+
+// recomputeSummary groups the counted entries matching keep in Go.
+func recomputeSummary(t *testing.T, entries []*apiv1.InteractionLogEntry, keep func(*apiv1.InteractionLogEntry) bool, dims []apiv1.SummaryDimension, loc *time.Location) []summaryKey {
+	t.Helper()
+	index := map[summaryKey]int{}
+	var rows []summaryKey
+	for _, e := range entries {
+		if e.GetCanceled() || e.GetPostponed() || !keep(e) {
+			continue
+		}
+		var k summaryKey
+		for _, d := range dims {
+			switch d {
+			case apiv1.SummaryDimension_SUMMARY_DIMENSION_TEMPLATE:
+				k.template = e.GetInteractionTemplateCode()
+			case apiv1.SummaryDimension_SUMMARY_DIMENSION_GROUP:
+				k.group = e.GetInteractionGroupCode()
+			case apiv1.SummaryDimension_SUMMARY_DIMENSION_CONTACT:
+				k.contact = e.GetContactNo()
+			case apiv1.SummaryDimension_SUMMARY_DIMENSION_CONTACT_COMPANY:
+				k.company = e.GetContactCompanyNo()
+			case apiv1.SummaryDimension_SUMMARY_DIMENSION_SALESPERSON:
+				k.salesperson = e.GetSalespersonCode()
+			case apiv1.SummaryDimension_SUMMARY_DIMENSION_CAMPAIGN:
+				k.campaign = e.GetCampaignNo()
+			case apiv1.SummaryDimension_SUMMARY_DIMENSION_DAY:
+				k.period = e.GetInteractionTime().AsTime().In(loc).Format(time.DateOnly)
+			case apiv1.SummaryDimension_SUMMARY_DIMENSION_MONTH:
+				k.period = e.GetInteractionTime().AsTime().In(loc).Format("2006-01")
+			}
+		}
+		i, ok := index[k]
+		if !ok {
+			i, index[k] = len(rows), len(rows)
+			rows = append(rows, k)
+		}
+		rows[i].count++
+		rows[i].costMicros += micros(t, e.GetCost())
+		rows[i].seconds += int64(e.GetDuration().AsDuration().Seconds())
+	}
+	return rows
+}
+
+func summaryKeys(t *testing.T, rows []*apiv1.InteractionSummaryRow) []summaryKey {
+	out := make([]summaryKey, len(rows))
+	for i, r := range rows {
+		out[i] = summaryKey{
+			r.GetInteractionTemplateCode(), r.GetInteractionGroupCode(), r.GetContactNo(), r.GetContactCompanyNo(),
+			r.GetSalespersonCode(), r.GetCampaignNo(), r.GetPeriod(),
+			r.GetTotals().GetInteractionCount(), micros(t, r.GetTotals().GetTotalCost()), int64(r.GetTotals().GetTotalDuration().AsDuration().Seconds()),
+		}
+	}
+	return out
+}
+
+func TestSummaryEqualsRecomputationFromEntries(t *testing.T) {
+	ts.ForEachEngine(t, func(t *testing.T, env *ts.Env) {
+		ctx := context.Background()
+		entries := statsWorld(t, env)
+		type D = apiv1.SummaryDimension
+		const (
+			tmpl, group, contact, comp = apiv1.SummaryDimension_SUMMARY_DIMENSION_TEMPLATE, apiv1.SummaryDimension_SUMMARY_DIMENSION_GROUP, apiv1.SummaryDimension_SUMMARY_DIMENSION_CONTACT, apiv1.SummaryDimension_SUMMARY_DIMENSION_CONTACT_COMPANY
+			sales, camp, day, month    = apiv1.SummaryDimension_SUMMARY_DIMENSION_SALESPERSON, apiv1.SummaryDimension_SUMMARY_DIMENSION_CAMPAIGN, apiv1.SummaryDimension_SUMMARY_DIMENSION_DAY, apiv1.SummaryDimension_SUMMARY_DIMENSION_MONTH
+		)
+		start := time.Date(2026, 3, 29, 0, 0, 0, 0, time.UTC)
+		filters := []struct {
+			filter *apiv1.InteractionLogFilter
+			keep   func(*apiv1.InteractionLogEntry) bool
+		}{
+			{nil, func(*apiv1.InteractionLogEntry) bool { return true }},
+			{&apiv1.InteractionLogFilter{ContactNo: "acme", IncludeCompanyPersons: true}, func(e *apiv1.InteractionLogEntry) bool {
+				return e.GetContactNo() == "ACME" || e.GetContactCompanyNo() == "ACME"
+			}},
+			{&apiv1.InteractionLogFilter{InteractionTemplateCode: "VISIT", StartTime: timestamppb.New(start), AttemptFailed: proto.Bool(false)}, func(e *apiv1.InteractionLogEntry) bool {
+				return e.GetInteractionTemplateCode() == "VISIT" && !e.GetInteractionTime().AsTime().Before(start) && !e.GetAttemptFailed()
+			}},
+		}
+		for _, zone := range []string{"", "Europe/Berlin", "America/New_York", "Asia/Kathmandu"} {
+			loc, _ := time.LoadLocation(cmp.Or(zone, "UTC"))
+			for _, dims := range [][]D{{}, {tmpl}, {group, tmpl}, {contact}, {comp, sales}, {camp, day}, {month, tmpl}, {day, contact, camp}, {tmpl, group, contact, comp, sales, camp, month}} {
+				for fi, f := range filters {
+					resp, err := env.Log.SummarizeInteractions(ctx, &apiv1.SummarizeInteractionsRequest{Filter: f.filter, GroupBy: dims, TimeZone: zone})
+					ts.NoErr(t, err)
+					got := summaryKeys(t, resp.GetRows())
+					want := recomputeSummary(t, entries, f.keep, dims, loc)
+					if len(dims) == 0 && len(want) == 0 {
+						want = []summaryKey{{}}
+					}
+					if !sameSummary(got, want) {
+						t.Fatalf("zone %q, group by %v, filter %d:\n got %v\nwant %v", zone, dims, fi, got, want)
+					}
+					if !sorted(got, dims) {
+						t.Fatalf("zone %q, group by %v: rows not sorted by the dimensions in request order: %v", zone, dims, got)
+					}
+				}
+			}
+		}
+	})
+}
+
+// sameSummary compares rows as sets (order is checked by sorted).
+func sameSummary(got, want []summaryKey) bool {
+	if len(got) != len(want) {
+		return false
+	}
+	seen := map[summaryKey]int{}
+	for _, k := range got {
+		seen[k]++
+	}
+	for _, k := range want {
+		if seen[k]--; seen[k] < 0 {
+			return false
+		}
+	}
+	return true
+}
+
+func sorted(rows []summaryKey, dims []apiv1.SummaryDimension) bool {
+	key := func(k summaryKey) []string {
+		var out []string
+		for _, d := range dims {
+			out = append(out, map[apiv1.SummaryDimension]string{
+				apiv1.SummaryDimension_SUMMARY_DIMENSION_TEMPLATE: k.template, apiv1.SummaryDimension_SUMMARY_DIMENSION_GROUP: k.group,
+				apiv1.SummaryDimension_SUMMARY_DIMENSION_CONTACT: k.contact, apiv1.SummaryDimension_SUMMARY_DIMENSION_CONTACT_COMPANY: k.company,
+				apiv1.SummaryDimension_SUMMARY_DIMENSION_SALESPERSON: k.salesperson, apiv1.SummaryDimension_SUMMARY_DIMENSION_CAMPAIGN: k.campaign,
+				apiv1.SummaryDimension_SUMMARY_DIMENSION_DAY: k.period, apiv1.SummaryDimension_SUMMARY_DIMENSION_MONTH: k.period,
+			}[d])
+		}
+		return out
+	}
+	return slices.IsSortedFunc(rows, func(a, b summaryKey) int { return slices.Compare(key(a), key(b)) })
+}
+
+func TestStatisticsEqualRecomputationFromEntries(t *testing.T) {
+	ts.ForEachEngine(t, func(t *testing.T, env *ts.Env) {
+		ctx := context.Background()
+		entries := statsWorld(t, env)
+		all := func(*apiv1.InteractionLogEntry) bool { return true }
+		wantTotals := func(keep func(*apiv1.InteractionLogEntry) bool) summaryKey {
+			rows := recomputeSummary(t, entries, keep, nil, time.UTC)
+			if len(rows) == 0 {
+				return summaryKey{}
+			}
+			return rows[0]
+		}
+		gotTotals := func(tot *apiv1.InteractionTotals) summaryKey {
+			return summaryKey{count: tot.GetInteractionCount(), costMicros: micros(t, tot.GetTotalCost()), seconds: int64(tot.GetTotalDuration().AsDuration().Seconds())}
+		}
+		for _, c := range []struct {
+			contact string
+			keep    func(*apiv1.InteractionLogEntry) bool
+		}{
+			{"ACME", func(e *apiv1.InteractionLogEntry) bool { return e.GetContactCompanyNo() == "ACME" }},
+			{"ANN", func(e *apiv1.InteractionLogEntry) bool { return e.GetContactNo() == "ANN" }},
+			{"BOB", func(e *apiv1.InteractionLogEntry) bool { return e.GetContactNo() == "BOB" }},
+			{"GLOBEX", func(e *apiv1.InteractionLogEntry) bool { return e.GetContactCompanyNo() == "GLOBEX" }},
+		} {
+			st, err := env.Contacts.GetContactStatistics(ctx, &apiv1.GetContactStatisticsRequest{Name: "contacts/" + c.contact})
+			ts.NoErr(t, err)
+			got := gotTotals(&apiv1.InteractionTotals{InteractionCount: st.GetInteractionCount(), TotalCost: st.GetTotalCost(), TotalDuration: st.GetTotalDuration()})
+			if want := wantTotals(c.keep); got != want {
+				t.Fatalf("contact %s: totals %v, want %v", c.contact, got, want)
+			}
+			var lastInteraction, lastAttempt time.Time
+			for _, e := range entries {
+				if e.GetCanceled() || !c.keep(e) {
+					continue
+				}
+				at := e.GetInteractionTime().AsTime()
+				if !e.GetAttemptFailed() && at.After(lastInteraction) {
+					lastInteraction = at
+				}
+				if e.GetInitiatedBy() == apiv1.InitiatedBy_INITIATED_BY_US && at.After(lastAttempt) {
+					lastAttempt = at
+				}
+			}
+			if !st.GetLastInteractionTime().AsTime().Equal(lastInteraction) || !st.GetLastAttemptTime().AsTime().Equal(lastAttempt) {
+				t.Fatalf("contact %s: last interaction %v, last attempt %v; want %v, %v", c.contact,
+					st.GetLastInteractionTime().AsTime(), st.GetLastAttemptTime().AsTime(), lastInteraction, lastAttempt)
+			}
+		}
+		from, to := time.Date(2026, 3, 28, 0, 0, 0, 0, time.UTC), time.Date(2026, 3, 30, 0, 0, 0, 0, time.UTC)
+		inRange := func(e *apiv1.InteractionLogEntry) bool {
+			at := e.GetInteractionTime().AsTime()
+			return !at.Before(from) && at.Before(to)
+		}
+		g, err := env.Groups.GetInteractionGroupStatistics(ctx, &apiv1.GetInteractionGroupStatisticsRequest{Name: "interactionGroups/CALLS"})
+		ts.NoErr(t, err)
+		if got, want := gotTotals(g.GetTotals()), wantTotals(func(e *apiv1.InteractionLogEntry) bool { return e.GetInteractionGroupCode() == "CALLS" && all(e) }); got != want {
+			t.Fatalf("group CALLS: %v, want %v", got, want)
+		}
+		tm, err := env.Templates.GetInteractionTemplateStatistics(ctx, &apiv1.GetInteractionTemplateStatisticsRequest{
+			Name: "interactionTemplates/VISIT", StartTime: timestamppb.New(from), EndTime: timestamppb.New(to),
+		})
+		ts.NoErr(t, err)
+		if got, want := gotTotals(tm.GetTotals()), wantTotals(func(e *apiv1.InteractionLogEntry) bool { return e.GetInteractionTemplateCode() == "VISIT" && inRange(e) }); got != want {
+			t.Fatalf("template VISIT in range: %v, want %v", got, want)
+		}
+	})
+}
+
+func TestSummarizeRefusals(t *testing.T) {
+	ts.ForEachEngine(t, func(t *testing.T, env *ts.Env) {
+		ctx := context.Background()
+		now := timestamppb.Now()
+		for _, c := range []struct {
+			req   *apiv1.SummarizeInteractionsRequest
+			field string
+		}{
+			{&apiv1.SummarizeInteractionsRequest{GroupBy: []apiv1.SummaryDimension{apiv1.SummaryDimension_SUMMARY_DIMENSION_DAY, apiv1.SummaryDimension_SUMMARY_DIMENSION_MONTH}}, "group_by"},
+			{&apiv1.SummarizeInteractionsRequest{GroupBy: []apiv1.SummaryDimension{apiv1.SummaryDimension_SUMMARY_DIMENSION_UNSPECIFIED}}, "group_by[0]"},
+			{&apiv1.SummarizeInteractionsRequest{GroupBy: []apiv1.SummaryDimension{99}}, "group_by[0]"},
+			{&apiv1.SummarizeInteractionsRequest{TimeZone: "Mars/Olympus"}, "time_zone"},
+			{&apiv1.SummarizeInteractionsRequest{Filter: &apiv1.InteractionLogFilter{Canceled: proto.Bool(true)}}, "filter.canceled"},
+			{&apiv1.SummarizeInteractionsRequest{Filter: &apiv1.InteractionLogFilter{ContactNo: "a;b"}}, "filter.contact_no"},
+			{&apiv1.SummarizeInteractionsRequest{Filter: &apiv1.InteractionLogFilter{LoggedSegment: "segments/1"}}, "filter.logged_segment"},
+			{&apiv1.SummarizeInteractionsRequest{Filter: &apiv1.InteractionLogFilter{StartTime: now, EndTime: now}}, "filter.end_time"},
+		} {
+			_, err := env.Log.SummarizeInteractions(ctx, c.req)
+			ts.WantInvalid(t, err, c.field)
+		}
 	})
 }
