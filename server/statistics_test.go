@@ -341,7 +341,9 @@ func TestStatisticsEqualRecomputationFromEntries(t *testing.T) {
 			Name: "interactionTemplates/VISIT", StartTime: timestamppb.New(from), EndTime: timestamppb.New(to),
 		})
 		ts.NoErr(t, err)
-		if got, want := gotTotals(tm.GetTotals()), wantTotals(func(e *apiv1.InteractionLogEntry) bool { return e.GetInteractionTemplateCode() == "VISIT" && inRange(e) }); got != want {
+		if got, want := gotTotals(tm.GetTotals()), wantTotals(func(e *apiv1.InteractionLogEntry) bool {
+			return e.GetInteractionTemplateCode() == "VISIT" && inRange(e)
+		}); got != want {
 			t.Fatalf("template VISIT in range: %v, want %v", got, want)
 		}
 	})
