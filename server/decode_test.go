@@ -105,3 +105,12 @@ func TestBrokenWireFormatIsInvalidArgument(t *testing.T) {
 	})
 	ts.NoErr(t, err)
 }
+
+// Streamed messages go through the same decoding: invalid UTF-8 in an upload's
+// metadata is INVALID_ARGUMENT naming the field.
+func TestInvalidUTF8InStreamIsInvalidArgument(t *testing.T) {
+	env := ts.Start(t, "sqlite", ts.Options{})
+	metadata := lengthDelimited(1, lengthDelimited(2, []byte("report\xff.pdf")))
+	_, err := env.StreamRaw(context.Background(), "/interlog.v1.AttachmentService/UploadAttachment", metadata, lengthDelimited(2, []byte("data")))
+	ts.WantInvalid(t, err, "metadata.file_name")
+}

@@ -13,6 +13,7 @@ import (
 	"google.golang.org/protobuf/types/known/fieldmaskpb"
 
 	apiv1 "github.com/interlog/interlog/gen/interlog/v1"
+	"github.com/interlog/interlog/internal/attachclient"
 	ts "github.com/interlog/interlog/internal/testserver"
 )
 
@@ -148,6 +149,10 @@ func textFields() []textField {
 			}
 			return commentText(ctx, fx.env, fx.entry, r.GetInteractionLogComment().GetName())
 		}},
+		{"metadata.file_name", 250, func(ctx context.Context, fx hostileFixture, i int, text string) (string, error) {
+			a, err := uploadAndGet(ctx, fx.env, text, i)
+			return a.GetFileName(), err
+		}},
 		{"interaction_log_entry.description", 100, func(ctx context.Context, fx hostileFixture, _ int, text string) (string, error) {
 			_, err := fx.env.Log.UpdateInteractionLogEntry(ctx, &apiv1.UpdateInteractionLogEntryRequest{
 				InteractionLogEntry: &apiv1.InteractionLogEntry{Name: fx.entry, Description: text},
@@ -179,6 +184,16 @@ func createAndGetSegment(ctx context.Context, env *ts.Env, s *apiv1.Segment) (*a
 	}
 	got, err := env.Segments.GetSegment(ctx, &apiv1.GetSegmentRequest{Name: r.GetSegment().GetName()})
 	return got.GetSegment(), err
+}
+
+// uploadAndGet uploads a small attachment and reads its metadata back.
+func uploadAndGet(ctx context.Context, env *ts.Env, fileName string, i int) (*apiv1.Attachment, error) {
+	a, err := attachclient.Upload(ctx, env.Attachments, fileName, "text/plain", "", strings.NewReader("content "+strconv.Itoa(i)))
+	if err != nil {
+		return nil, err
+	}
+	got, err := env.Attachments.GetAttachment(ctx, &apiv1.GetAttachmentRequest{Name: a.GetName()})
+	return got.GetAttachment(), err
 }
 
 // logAndGet logs template CALL for ANN and reads the entry back.

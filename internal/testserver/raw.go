@@ -34,6 +34,26 @@ func (e *Env) InvokeRaw(ctx context.Context, method string, req []byte) ([]byte,
 	return resp, err
 }
 
+// StreamRaw calls a client-streaming method with each of msgs as one
+// message's wire bytes and returns the response's wire bytes.
+func (e *Env) StreamRaw(ctx context.Context, method string, msgs ...[]byte) ([]byte, error) {
+	desc := &grpc.StreamDesc{ClientStreams: true}
+	stream, err := e.Conn.NewStream(ctx, desc, method, grpc.ForceCodec(rawCodec{}))
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range msgs {
+		if err := stream.SendMsg(&m); err != nil {
+			break // the server has answered; RecvMsg returns its status
+		}
+	}
+	if err := stream.CloseSend(); err != nil {
+		return nil, err
+	}
+	var resp []byte
+	return resp, stream.RecvMsg(&resp)
+}
+
 // Method is one RPC of the API.
 type Method struct {
 	FullName string // "/interlog.v1.Service/Method", as grpc names it
