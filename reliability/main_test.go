@@ -13,6 +13,7 @@ import (
 	"github.com/go-sql-driver/mysql"
 
 	"github.com/interlog/interlog/internal/testdb"
+	ts "github.com/interlog/interlog/internal/testserver"
 )
 
 func TestMain(m *testing.M) {
@@ -20,5 +21,6 @@ func TestMain(m *testing.M) {
 	_ = mysql.SetLogger(log.New(io.Discard, "", 0))
 	code := m.Run()
 	testdb.Shutdown()
+	ts.RemoveDaemonBinary()
 	os.Exit(code)
 }

@@ -178,16 +178,19 @@ func fixture(t testing.TB, c client, n int) []string {
 		InteractionTemplate: &apiv1.InteractionTemplate{Code: templateCode, InteractionGroupCode: groupCode,
 			Description: "Reliability", UnitCost: "1.25", InformationFlow: apiv1.InformationFlow_INFORMATION_FLOW_OUTBOUND}})
 	must(t, err)
-	req := &apiv1.BatchUpsertContactsRequest{}
 	var nos []string
 	for i := range n {
-		no := "RC" + strconv.Itoa(i)
-		nos = append(nos, no)
-		req.Contacts = append(req.Contacts, &apiv1.Contact{No: no, Type: apiv1.ContactType_CONTACT_TYPE_COMPANY,
-			DisplayName: "Contact " + no, SalespersonCode: "SP"})
+		nos = append(nos, "RC"+strconv.Itoa(i))
 	}
-	_, err = c.contacts.BatchUpsertContacts(ctx, req)
-	must(t, err)
+	for batch := range slices.Chunk(nos, 1000) {
+		req := &apiv1.BatchUpsertContactsRequest{}
+		for _, no := range batch {
+			req.Contacts = append(req.Contacts, &apiv1.Contact{No: no, Type: apiv1.ContactType_CONTACT_TYPE_COMPANY,
+				DisplayName: "Contact " + no, SalespersonCode: "SP"})
+		}
+		_, err = c.contacts.BatchUpsertContacts(ctx, req)
+		must(t, err)
+	}
 	return nos
 }
 

@@ -18,9 +18,9 @@ import (
 // TestDaemonMetrics scrapes /metrics after a call: per-RPC counts by code,
 // latency histograms and the database pool.
 func TestDaemonMetrics(t *testing.T) {
-	d := startDaemon(t, "--metrics-listen", "127.0.0.1:0")
-	metricsURL, _ := d.logs.wait(t, "metrics serving")["address"].(string)
-	groups := apiv1.NewInteractionGroupServiceClient(d.dial(t))
+	d := ts.StartDaemon(t, "--metrics-listen", "127.0.0.1:0")
+	metricsURL, _ := d.Logs.Wait(t, "metrics serving")["address"].(string)
+	groups := apiv1.NewInteractionGroupServiceClient(d.Dial(t))
 	_, err := groups.ListInteractionGroups(context.Background(), &apiv1.ListInteractionGroupsRequest{})
 	ts.NoErr(t, err)
 	_, err = groups.GetInteractionGroup(context.Background(), &apiv1.GetInteractionGroupRequest{Name: "interactionGroups/NONE"})

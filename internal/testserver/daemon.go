@@ -1,0 +1,195 @@
+package testserver
+
+import (
+	"bufio"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials/insecure"
+)
+
+// The interlogd binary run as a subprocess, for tests of what only a process
+// shows: signals, exit, a crash (SIGKILL) and a restart.
+
+var (
+	buildOnce sync.Once
+	binary    string
+	buildErr  error
+)
+
+// daemonBinary builds interlogd once per test process.
+func daemonBinary(t testing.TB) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "interlogd-test-")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		binary = filepath.Join(dir, "interlogd")
+		out, err := exec.Command("go", "build", "-o", binary, "github.com/interlog/interlog/cmd/interlogd").CombinedOutput()
+		if err != nil {
+			buildErr = err
+			t.Logf("%s", out)
+		}
+	})
+	if buildErr != nil {
+		t.Fatalf("build interlogd: %v", buildErr)
+	}
+	return binary
+}
+
+// RemoveDaemonBinary deletes the binary StartDaemon built, if any. Call it
+// from TestMain after m.Run.
+func RemoveDaemonBinary() {
+	if binary != "" {
+		os.RemoveAll(filepath.Dir(binary))
+	}
+}
+
+// Daemon is a running interlogd.
+type Daemon struct {
+	Addr   string    // the gRPC address it listens on
+	Logs   *LogLines // its JSON log records
+	cmd    *exec.Cmd
+	exited chan struct{}
+	err    error // the process's exit error, once exited is closed
+}
+
+// LogLines collects the JSON log records of a daemon.
+type LogLines struct {
+	mu    sync.Mutex
+	lines []map[string]any
+	added chan struct{}
+}
+
+func (l *LogLines) add(rec map[string]any) {
+	l.mu.Lock()
+	l.lines = append(l.lines, rec)
+	l.mu.Unlock()
+	select {
+	case l.added <- struct{}{}:
+	default:
+	}
+}
+
+// Wait returns the first record whose msg is msg, waiting up to 30 seconds.
+func (l *LogLines) Wait(t testing.TB, msg string) map[string]any {
+	t.Helper()
+	deadline := time.After(30 * time.Second)
+	for {
+		if rec := l.Find(msg); rec != nil {
+			return rec
+		}
+		select {
+		case <-l.added:
+		case <-time.After(100 * time.Millisecond):
+		case <-deadline:
+			t.Fatalf("no log record %q in 30s", msg)
+		}
+	}
+}
+
+// Find returns the first record whose msg is msg, or nil.
+func (l *LogLines) Find(msg string) map[string]any {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, rec := range l.lines {
+		if rec["msg"] == msg {
+			return rec
+		}
+	}
+	return nil
+}
+
+// StartDaemon runs interlogd serve on a free loopback port with a fresh
+// SQLite database (unless args name one) and the given extra flags, and
+// waits until it serves. The process is killed when the test ends.
+func StartDaemon(t testing.TB, args ...string) *Daemon {
+	t.Helper()
+	if !slices.Contains(args, "--database") {
+		args = append(args, "--database", "sqlite://"+filepath.Join(t.TempDir(), "interlog.db"))
+	}
+	args = append([]string{"serve", "--listen", "127.0.0.1:0"}, args...)
+	cmd := exec.Command(daemonBinary(t), args...)
+	cmd.Env = []string{"PATH=" + os.Getenv("PATH")} // no INTERLOG_* from the test's environment
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	d := &Daemon{cmd: cmd, Logs: &LogLines{added: make(chan struct{}, 1)}, exited: make(chan struct{})}
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			var rec map[string]any
+			if json.Unmarshal(sc.Bytes(), &rec) == nil {
+				d.Logs.add(rec)
+			} else {
+				d.Logs.add(map[string]any{"msg": "unstructured", "text": sc.Text()})
+			}
+		}
+		d.err = cmd.Wait()
+		close(d.exited)
+	}()
+	t.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		<-d.exited
+	})
+	rec := d.Logs.Wait(t, "interlogd serving")
+	d.Addr, _ = rec["address"].(string)
+	return d
+}
+
+// Dial connects to the daemon without TLS; the connection is closed when
+// the test ends.
+func (d *Daemon) Dial(t testing.TB) *grpc.ClientConn {
+	t.Helper()
+	conn, err := grpc.NewClient(d.Addr, grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = conn.Close() })
+	return conn
+}
+
+// Signal sends sig to the daemon.
+func (d *Daemon) Signal(t testing.TB, sig syscall.Signal) {
+	t.Helper()
+	if err := d.cmd.Process.Signal(sig); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Kill ends the daemon with SIGKILL, as a crash would, and waits until it
+// has exited.
+func (d *Daemon) Kill(t testing.TB) {
+	t.Helper()
+	d.Signal(t, syscall.SIGKILL)
+	<-d.exited
+}
+
+// WaitExit waits up to 30 seconds for the daemon to exit and returns its error.
+func (d *Daemon) WaitExit(t testing.TB) error {
+	t.Helper()
+	select {
+	case <-d.exited:
+		return d.err
+	case <-time.After(30 * time.Second):
+		t.Fatal("interlogd did not exit within 30s")
+		return nil
+	}
+}
+
+// Pid is the daemon's process id.
+func (d *Daemon) Pid() int { return d.cmd.Process.Pid }
