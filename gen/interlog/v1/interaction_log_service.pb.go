@@ -3143,7 +3143,7 @@ var File_interlog_v1_interaction_log_service_proto protoreflect.FileDescriptor
 
 const file_interlog_v1_interaction_log_service_proto_rawDesc = "" +
 	"\n" +
-	")interlog/v1/interaction_log_service.proto\x12\vinterlog.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1egoogle/protobuf/duration.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x18interlog/v1/common.proto\x1a\x1cinterlog/v1/validation.proto\"\xf6\r\n" +
+	")interlog/v1/interaction_log_service.proto\x12\vinterlog.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1egoogle/protobuf/duration.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x18interlog/v1/common.proto\x1a\x1cinterlog/v1/validation.proto\"\x9e\x0e\n" +
 	"\x13InteractionLogEntry\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x19\n" +
 	"\bentry_no\x18\x02 \x01(\x03R\aentryNo\x12\x1d\n" +
@@ -3153,10 +3153,10 @@ const file_interlog_v1_interaction_log_service_proto_rawDesc = "" +
 	"\x10interaction_time\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\x0finteractionTime\x12\x1b\n" +
 	"\ttime_zone\x18\x06 \x01(\tR\btimeZone\x12-\n" +
 	"\vdescription\x18\a \x01(\tB\v\xbaH\br\x06\xe8\xf3\x18\x01\x18dR\vdescription\x12%\n" +
-	"\asubject\x18\b \x01(\tB\v\xbaH\br\x06\xe8\xf3\x18\x01\x18dR\asubject\x12G\n" +
-	"\x10information_flow\x18\t \x01(\x0e2\x1c.interlog.v1.InformationFlowR\x0finformationFlow\x12;\n" +
+	"\asubject\x18\b \x01(\tB\v\xbaH\br\x06\xe8\xf3\x18\x01\x18dR\asubject\x12Q\n" +
+	"\x10information_flow\x18\t \x01(\x0e2\x1c.interlog.v1.InformationFlowB\b\xbaH\x05\x82\x01\x02\x10\x01R\x0finformationFlow\x12E\n" +
 	"\finitiated_by\x18\n" +
-	" \x01(\x0e2\x18.interlog.v1.InitiatedByR\vinitiatedBy\x12\x1e\n" +
+	" \x01(\x0e2\x18.interlog.v1.InitiatedByB\b\xbaH\x05\x82\x01\x02\x10\x01R\vinitiatedBy\x12\x1e\n" +
 	"\n" +
 	"attachment\x18\v \x01(\tR\n" +
 	"attachment\x12 \n" +
@@ -3182,11 +3182,11 @@ const file_interlog_v1_interaction_log_service_proto_rawDesc = "" +
 	"\x10salesperson_code\x18\x1a \x01(\tR\x0fsalespersonCode\x12N\n" +
 	"\x0fdelivery_status\x18\x1b \x01(\x0e2\x1b.interlog.v1.DeliveryStatusB\b\xbaH\x05\x82\x01\x02\x10\x01R\x0edeliveryStatus\x12\x1a\n" +
 	"\bcanceled\x18\x1c \x01(\bR\bcanceled\x12\x1c\n" +
-	"\tpostponed\x18\x1d \x01(\bR\tpostponed\x12P\n" +
-	"\x13correspondence_type\x18\x1e \x01(\x0e2\x1f.interlog.v1.CorrespondenceTypeR\x12correspondenceType\x12\x1f\n" +
+	"\tpostponed\x18\x1d \x01(\bR\tpostponed\x12Z\n" +
+	"\x13correspondence_type\x18\x1e \x01(\x0e2\x1f.interlog.v1.CorrespondenceTypeB\b\xbaH\x05\x82\x01\x02\x10\x01R\x12correspondenceType\x12\x1f\n" +
 	"\vcontact_via\x18\x1f \x01(\tR\n" +
-	"contactVia\x12>\n" +
-	"\rdocument_type\x18  \x01(\x0e2\x19.interlog.v1.DocumentTypeR\fdocumentType\x12\x1f\n" +
+	"contactVia\x12H\n" +
+	"\rdocument_type\x18  \x01(\x0e2\x19.interlog.v1.DocumentTypeB\b\xbaH\x05\x82\x01\x02\x10\x01R\fdocumentType\x12\x1f\n" +
 	"\vdocument_no\x18! \x01(\tR\n" +
 	"documentNo\x12\x1d\n" +
 	"\n" +
