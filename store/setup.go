@@ -7,6 +7,7 @@ import (
 	"sort"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 )
 
 // SetupSlot is one field of the interaction template setup. DocumentType is
@@ -64,6 +65,9 @@ func readSetup(tx *gorm.DB) (Setup, error) {
 	out := Setup{Templates: map[string]string{}}
 	h := sha256.New()
 	for _, r := range rows {
+		if r.Slot == lockSlot {
+			continue
+		}
 		out.Templates[r.Slot] = r.TemplateCode
 		h.Write([]byte(r.Slot + "=" + r.TemplateCode + "\n"))
 		out.UpdateTime = max(out.UpdateTime, r.UpdateTime)
@@ -78,9 +82,7 @@ func readSetup(tx *gorm.DB) (Setup, error) {
 func (s *Store) UpdateSetup(ctx context.Context, changes map[string]string, etag string) (Setup, error) {
 	var out Setup
 	err := s.inTx(ctx, func(tx *gorm.DB) error {
-		// Lock the whole (small) table so concurrent updates serialise and the etag check holds.
-		var locked []TemplateSetupSlot
-		if err := tx.Clauses(lockingUpdate).Find(&locked).Error; err != nil {
+		if err := lockSetup(tx); err != nil {
 			return err
 		}
 		cur, err := readSetup(tx)
@@ -99,6 +101,20 @@ func (s *Store) UpdateSetup(ctx context.Context, changes map[string]string, etag
 		return err
 	})
 	return out, err
+}
+
+// lockSlot names the row that serialises updates of the setup.
+const lockSlot = ""
+
+// lockSetup takes an exclusive lock on the lock row, inserting it on first
+// use, so that concurrent updates serialise and the etag check holds. Locking
+// the slot rows is not enough: under READ COMMITTED a locking read of an empty
+// table locks nothing, so two first updates both passed the etag check.
+func lockSetup(tx *gorm.DB) error {
+	return tx.Clauses(clause.OnConflict{
+		Columns:   []clause.Column{{Name: "slot"}},
+		DoUpdates: clause.AssignmentColumns([]string{"update_time"}),
+	}).Create(&TemplateSetupSlot{Slot: lockSlot}).Error
 }
 
 // setSlot writes or clears one slot after checking its template.
