@@ -315,20 +315,7 @@ func checkLogInvariants(t *testing.T, c client, raw *sql.DB, st *logState) {
 			}
 		}
 	}
-	for what, q := range map[string]string{
-		"comments without their entry": `SELECT COUNT(*) FROM interaction_log_comments c
-			LEFT JOIN interaction_log_entries e ON e.entry_no = c.entry_no WHERE e.entry_no IS NULL`,
-		"entries whose comment count is wrong": `SELECT COUNT(*) FROM interaction_log_entries e
-			WHERE e.comment_count <> (SELECT COUNT(*) FROM interaction_log_comments c WHERE c.entry_no = e.entry_no)`,
-		"active entries of a canceled logged segment": `SELECT COUNT(*) FROM interaction_log_entries e
-			JOIN logged_segments s ON s.entry_no = e.logged_segment_entry_no WHERE s.canceled AND NOT e.canceled`,
-	} {
-		var n int
-		must(t, raw.QueryRow(q).Scan(&n))
-		if n != 0 {
-			t.Errorf("%d %s", n, what)
-		}
-	}
+	checkConsistency(t, raw)
 	checkStatistics(t, c)
 	t.Logf("%d entries acknowledged, %d ever canceled, %d deleted", len(st.entries), len(st.everCanceled), gone)
 }

@@ -4,7 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"math/rand/v2"
+	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -12,10 +14,13 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/fieldmaskpb"
 
 	apiv1 "github.com/interlog/interlog/gen/interlog/v1"
+	"github.com/interlog/interlog/internal/attachclient"
 	"github.com/interlog/interlog/internal/testdb"
 	ts "github.com/interlog/interlog/internal/testserver"
+	"github.com/interlog/interlog/store"
 )
 
 // The server process is killed (SIGKILL) in the middle of bulk work and
@@ -158,4 +163,143 @@ func loggedSegments(t *testing.T, db *sql.DB, no string) int {
 	var n int
 	must(t, db.QueryRow("SELECT COUNT(*) FROM logged_segments WHERE segment_no = ?", no).Scan(&n))
 	return n
+}
+
+// TestServerKilledDuringDeleteCanceled kills the server several times while
+// it deletes thousands of canceled entries (with comments, and attachments
+// that only they use) in batches, each time retrying with the same request
+// id. After every restart no active entry is gone, no comment or attachment
+// chunk is left without its owner, and the storage checks out; the retries
+// finish the work, and one more retry answers the same.
+func TestServerKilledDuringDeleteCanceled(t *testing.T) {
+	for _, engine := range testdb.Engines() {
+		t.Run(engine, func(t *testing.T) {
+			const kills = 3
+			s := startCrashServer(t, engine)
+			raw, err := ts.OpenRaw(s.url)
+			must(t, err)
+			defer raw.Close()
+			attachments := canceledWithAttachments(t, s.client)
+			active := activeEntries(t, raw)
+			canceled := canceledEntries(t, raw)
+
+			id := uuid.NewString()
+			deleteCanceled := func(ctx context.Context) (*apiv1.DeleteCanceledInteractionLogEntriesResponse, error) {
+				return s.client.log.DeleteCanceledInteractionLogEntries(ctx, &apiv1.DeleteCanceledInteractionLogEntriesRequest{RequestId: id})
+			}
+			for round := range kills {
+				delay := time.Duration(30+round*60+rand.IntN(40)) * time.Millisecond
+				finished := s.killDuring(delay, func(ctx context.Context) error { _, err := deleteCanceled(ctx); return err })
+				s.restart()
+				left := canceledEntries(t, raw)
+				t.Logf("round %d: killed after %v; %d of %d canceled entries left (finished before the kill: %v)", round, delay, left, canceled, finished)
+				if got := activeEntries(t, raw); !slices.Equal(got, active) {
+					t.Fatalf("round %d: %d active entries before, %d after the crash", round, len(active), len(got))
+				}
+				checkConsistency(t, raw)
+				checkAttachmentStorage(t, s.url)
+			}
+			first, err := deleteCanceled(context.Background())
+			must(t, err)
+			second, err := deleteCanceled(context.Background())
+			must(t, err)
+			if !proto.Equal(first, second) || canceledEntries(t, raw) != 0 {
+				t.Fatalf("retries answered %v then %v, %d canceled entries left", first, second, canceledEntries(t, raw))
+			}
+			for i, a := range attachments {
+				_, err := s.client.attachments.GetAttachment(context.Background(), &apiv1.GetAttachmentRequest{Name: a})
+				if used := i == len(attachments)-1; used != (err == nil) {
+					t.Errorf("attachment %s (still used: %v) after the deletion: %v", a, used, err)
+				}
+			}
+		})
+	}
+}
+
+// canceledWithAttachments logs four segments of 1500 lines, each with its own
+// template and attachment, and 100 interactions with a comment each; then
+// takes the attachments off the templates, so that only the entries use them,
+// and cancels three of the logged segments and half of the interactions. It
+// returns the attachments' names; the last one is still used by active
+// entries.
+func canceledWithAttachments(t *testing.T, c client) []string {
+	t.Helper()
+	ctx := context.Background()
+	contacts := fixture(t, c, 1500)
+	var attachments, logged []string
+	for i := range 4 {
+		code := "DC" + strconv.Itoa(i)
+		a, err := attachclient.Upload(ctx, c.attachments, code+".pdf", "application/pdf", "", strings.NewReader("attachment of "+code))
+		must(t, err)
+		attachments = append(attachments, a.GetName())
+		_, err = c.templates.CreateInteractionTemplate(ctx, &apiv1.CreateInteractionTemplateRequest{InteractionTemplate: &apiv1.InteractionTemplate{
+			Code: code, InteractionGroupCode: groupCode, Description: "With attachment", UnitCost: "2", Attachment: a.GetName()}})
+		must(t, err)
+		_, err = c.segments.CreateSegment(ctx, &apiv1.CreateSegmentRequest{
+			Segment: &apiv1.Segment{No: code, Description: "Segment " + code, InteractionTemplateCode: code, SalespersonCode: "SP"}})
+		must(t, err)
+		lines := make([]*apiv1.SegmentLine, len(contacts))
+		for j, contact := range contacts {
+			lines[j] = &apiv1.SegmentLine{ContactNo: contact}
+		}
+		_, err = c.segments.BatchCreateSegmentLines(ctx, &apiv1.BatchCreateSegmentLinesRequest{Parent: "segments/" + code, SegmentLines: lines})
+		must(t, err)
+		resp, err := c.segments.LogSegment(ctx, &apiv1.LogSegmentRequest{Name: "segments/" + code})
+		must(t, err)
+		logged = append(logged, resp.GetLoggedSegment().GetName())
+		_, err = c.templates.UpdateInteractionTemplate(ctx, &apiv1.UpdateInteractionTemplateRequest{
+			InteractionTemplate: &apiv1.InteractionTemplate{Name: "interactionTemplates/" + code},
+			UpdateMask:          &fieldmaskpb.FieldMask{Paths: []string{"attachment"}}})
+		must(t, err)
+	}
+	for _, ls := range logged[:3] {
+		_, err := c.segments.CancelLoggedSegment(ctx, &apiv1.CancelLoggedSegmentRequest{Name: ls})
+		must(t, err)
+	}
+	var toCancel []string
+	for i := range 100 {
+		resp, err := c.log.LogInteraction(ctx, &apiv1.LogInteractionRequest{ContactNo: contacts[i], InteractionTemplateCode: templateCode,
+			Comments: []string{"first comment", "second comment"}})
+		must(t, err)
+		if i%2 == 0 {
+			toCancel = append(toCancel, resp.GetInteractionLogEntry().GetName())
+		}
+	}
+	_, err := c.log.CancelInteractionLogEntries(ctx, &apiv1.CancelInteractionLogEntriesRequest{Names: toCancel})
+	must(t, err)
+	return attachments
+}
+
+func activeEntries(t *testing.T, db *sql.DB) []int64 {
+	t.Helper()
+	var nos []int64
+	rows := query(t, db, "SELECT entry_no FROM interaction_log_entries WHERE NOT canceled ORDER BY entry_no")
+	for rows.Next() {
+		var n int64
+		must(t, rows.Scan(&n))
+		nos = append(nos, n)
+	}
+	must(t, rows.Err())
+	return nos
+}
+
+func canceledEntries(t *testing.T, db *sql.DB) int {
+	t.Helper()
+	var n int
+	must(t, db.QueryRow("SELECT COUNT(*) FROM interaction_log_entries WHERE canceled").Scan(&n))
+	return n
+}
+
+// checkAttachmentStorage runs the store's own check of the attachment tables.
+func checkAttachmentStorage(t *testing.T, url string) {
+	t.Helper()
+	ctx := context.Background()
+	st, err := store.Open(ctx, url, store.Options{})
+	must(t, err)
+	defer st.Close()
+	report, err := st.CheckAttachments(ctx)
+	must(t, err)
+	for _, p := range report.Problems {
+		t.Errorf("attachment storage: %s", p)
+	}
 }

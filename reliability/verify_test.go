@@ -111,3 +111,27 @@ func query(t testing.TB, db *sql.DB, q string, args ...any) *sql.Rows {
 	t.Cleanup(func() { rows.Close() })
 	return rows
 }
+
+// checkConsistency fails the test for rows that break the log's own rules,
+// whatever the history: comments without their entry, wrong comment counts,
+// active entries of a canceled logged segment, wrong interaction counts of
+// logged segments.
+func checkConsistency(t testing.TB, db *sql.DB) {
+	t.Helper()
+	for what, q := range map[string]string{
+		"comments without their entry": `SELECT COUNT(*) FROM interaction_log_comments c
+			LEFT JOIN interaction_log_entries e ON e.entry_no = c.entry_no WHERE e.entry_no IS NULL`,
+		"entries whose comment count is wrong": `SELECT COUNT(*) FROM interaction_log_entries e
+			WHERE e.comment_count <> (SELECT COUNT(*) FROM interaction_log_comments c WHERE c.entry_no = e.entry_no)`,
+		"active entries of a canceled logged segment": `SELECT COUNT(*) FROM interaction_log_entries e
+			JOIN logged_segments s ON s.entry_no = e.logged_segment_entry_no WHERE s.canceled AND NOT e.canceled`,
+		"logged segments whose interaction count is wrong": `SELECT COUNT(*) FROM logged_segments s
+			WHERE s.interaction_count <> (SELECT COUNT(*) FROM interaction_log_entries e WHERE e.logged_segment_entry_no = s.entry_no)`,
+	} {
+		var n int
+		must(t, db.QueryRow(q).Scan(&n))
+		if n != 0 {
+			t.Errorf("%d %s", n, what)
+		}
+	}
+}

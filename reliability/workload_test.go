@@ -32,20 +32,22 @@ const (
 
 // client is one connection's worth of service clients.
 type client struct {
-	groups    apiv1.InteractionGroupServiceClient
-	templates apiv1.InteractionTemplateServiceClient
-	contacts  apiv1.ContactServiceClient
-	log       apiv1.InteractionLogServiceClient
-	segments  apiv1.SegmentServiceClient
+	groups      apiv1.InteractionGroupServiceClient
+	templates   apiv1.InteractionTemplateServiceClient
+	contacts    apiv1.ContactServiceClient
+	log         apiv1.InteractionLogServiceClient
+	segments    apiv1.SegmentServiceClient
+	attachments apiv1.AttachmentServiceClient
 }
 
 func newClient(conn grpc.ClientConnInterface) client {
 	return client{
-		groups:    apiv1.NewInteractionGroupServiceClient(conn),
-		templates: apiv1.NewInteractionTemplateServiceClient(conn),
-		contacts:  apiv1.NewContactServiceClient(conn),
-		log:       apiv1.NewInteractionLogServiceClient(conn),
-		segments:  apiv1.NewSegmentServiceClient(conn),
+		groups:      apiv1.NewInteractionGroupServiceClient(conn),
+		templates:   apiv1.NewInteractionTemplateServiceClient(conn),
+		contacts:    apiv1.NewContactServiceClient(conn),
+		log:         apiv1.NewInteractionLogServiceClient(conn),
+		segments:    apiv1.NewSegmentServiceClient(conn),
+		attachments: apiv1.NewAttachmentServiceClient(conn),
 	}
 }
 
