@@ -85,7 +85,7 @@ func TestServerKilledDuringLogSegment(t *testing.T) {
 
 			// How long one LogSegment takes here sets when to kill: spread over
 			// the call and a little beyond it.
-			makeSegment(t, s.client, "CALIBRATE", contacts)
+			makeSegment(t, s.client, "CALIBRATE", templateCode, contacts)
 			start := time.Now()
 			retryLogSegment(t, s.client, "CALIBRATE", uuid.NewString())
 			took := time.Since(start)
@@ -93,7 +93,7 @@ func TestServerKilledDuringLogSegment(t *testing.T) {
 			cut := 0
 			for round := range rounds {
 				no := "CRASH" + strconv.Itoa(round)
-				makeSegment(t, s.client, no, contacts)
+				makeSegment(t, s.client, no, templateCode, contacts)
 				id := uuid.NewString()
 				logIt := func(ctx context.Context) error {
 					_, err := s.client.segments.LogSegment(ctx, &apiv1.LogSegmentRequest{Name: "segments/" + no, RequestId: id})
@@ -123,12 +123,12 @@ func TestServerKilledDuringLogSegment(t *testing.T) {
 	}
 }
 
-// makeSegment creates segment no with a line per contact.
-func makeSegment(t *testing.T, c client, no string, contacts []string) {
+// makeSegment creates segment no of a template with a line per contact.
+func makeSegment(t *testing.T, c client, no, template string, contacts []string) {
 	t.Helper()
 	ctx := context.Background()
 	_, err := c.segments.CreateSegment(ctx, &apiv1.CreateSegmentRequest{
-		Segment: &apiv1.Segment{No: no, Description: "Segment " + no, InteractionTemplateCode: templateCode, SalespersonCode: "SP"}})
+		Segment: &apiv1.Segment{No: no, Description: "Segment " + no, InteractionTemplateCode: template, SalespersonCode: "SP"}})
 	must(t, err)
 	lines := make([]*apiv1.SegmentLine, len(contacts))
 	for i, contact := range contacts {
@@ -235,15 +235,7 @@ func canceledWithAttachments(t *testing.T, c client) []string {
 		_, err = c.templates.CreateInteractionTemplate(ctx, &apiv1.CreateInteractionTemplateRequest{InteractionTemplate: &apiv1.InteractionTemplate{
 			Code: code, InteractionGroupCode: groupCode, Description: "With attachment", UnitCost: "2", Attachment: a.GetName()}})
 		must(t, err)
-		_, err = c.segments.CreateSegment(ctx, &apiv1.CreateSegmentRequest{
-			Segment: &apiv1.Segment{No: code, Description: "Segment " + code, InteractionTemplateCode: code, SalespersonCode: "SP"}})
-		must(t, err)
-		lines := make([]*apiv1.SegmentLine, len(contacts))
-		for j, contact := range contacts {
-			lines[j] = &apiv1.SegmentLine{ContactNo: contact}
-		}
-		_, err = c.segments.BatchCreateSegmentLines(ctx, &apiv1.BatchCreateSegmentLinesRequest{Parent: "segments/" + code, SegmentLines: lines})
-		must(t, err)
+		makeSegment(t, c, code, code, contacts)
 		resp, err := c.segments.LogSegment(ctx, &apiv1.LogSegmentRequest{Name: "segments/" + code})
 		must(t, err)
 		logged = append(logged, resp.GetLoggedSegment().GetName())
