@@ -36,16 +36,7 @@ func (s *Store) ListComments(ctx context.Context, entryNo int64, page Page) ([]I
 	if !found {
 		return nil, false, noSuchEntry(entryNo)
 	}
-	var rows []InteractionLogComment
-	q := db.Where("entry_no = ?", entryNo).Order("id").Limit(page.Limit + 1)
-	if page.HasAfter {
-		q = q.Where("id > ?", page.AfterNumber)
-	}
-	if err := q.Find(&rows).Error; err != nil {
-		return nil, false, classify(err)
-	}
-	rows, more := trimPage(rows, page.Limit)
-	return rows, more, nil
+	return pageByNumber[InteractionLogComment](db.Where("entry_no = ?", entryNo), "id", page)
 }
 
 // CommentUpdatableColumns are the columns UpdateComment may change.
