@@ -282,6 +282,15 @@ func entriesPage(q *gorm.DB, f EntryFilter, order EntryOrder, page Page) *gorm.D
 		f.Postponed = new(bool)
 	}
 	q = f.apply(q.Model(&InteractionLogEntry{})).Limit(page.Limit + 1)
+	if !*f.Postponed && q.Dialector.Name() == string(MySQL) {
+		// idx_entries_postponed (postponed, entry_no) is for lists of drafts.
+		// For logged entries MariaDB still picks it, as ref access on
+		// postponed = false (which it guesses is half the table), and then
+		// walks it past every row before the page instead of seeking to the
+		// page: a page after 100 000 entries read 100 000 index entries (650
+		// ms newest first). The primary key seeks.
+		q = q.Table("interaction_log_entries IGNORE INDEX (idx_entries_postponed)")
+	}
 	dir, after, from := "ASC", ">", ">="
 	if order.Descending {
 		dir, after, from = "DESC", "<", "<="

@@ -19,6 +19,7 @@ var migrationIDs = []string{
 	"0001_init",
 	"0002_postponed",
 	"0003_list_indexes",
+	"0004_statistics_index",
 }
 
 // schemaTable records applied migrations (one row per id).
