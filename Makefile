@@ -2,7 +2,7 @@
 BUF := go tool -modfile=tools/go.mod buf
 GO_PACKAGES := ./...
 
-.PHONY: run build generate generate-check lint breaking test test-short bench example fuzz-short
+.PHONY: run build generate generate-check lint breaking test test-short bench example fuzz-short soak
 
 ## run: serve on the embedded SQLite default (./interlog.db, 127.0.0.1:50051)
 run:
@@ -46,6 +46,12 @@ example:
 ## bench: benchmarks against MySQL (see docs/benchmarks.md)
 bench:
 	go run ./bench
+
+## soak: mixed traffic from 64 clients against interlogd on MySQL for SOAK (default 5m);
+## the figures go to the test log (docs/reliability.md)
+SOAK ?= 5m
+soak:
+	go test -count=1 -timeout 90m -run 'TestSoak$$' -v ./reliability -soak=$(SOAK)
 
 ## fuzz-short: a short run of every fuzz target
 fuzz-short:
