@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -79,7 +80,7 @@ func TestCheckAttachmentsFindsEachProblem(t *testing.T) {
 			}, "complete but used by no attachment"},
 			{func(db *gorm.DB) error {
 				return db.Model(&AttachmentChunk{}).Where("blob_id = ? AND seq = 1", a.BlobID).Update("data", []byte("yy")).Error
-			}, "records 1048577 bytes but has 1048578 bytes"},
+			}, fmt.Sprintf("records %d bytes but has %d bytes", ChunkSize+1, ChunkSize+2)},
 			{func(db *gorm.DB) error {
 				return db.Create(&Attachment{BlobID: missing, Sha256: "x", CreateTime: 1}).Error
 			}, "points at a missing"},
@@ -118,11 +119,13 @@ func TestCheckAttachmentsFindsEachProblem(t *testing.T) {
 func TestUploadLimitAndSweep(t *testing.T) {
 	forEachStore(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
-		up, err := s.BeginUpload(ctx, ChunkSize+10)
+		// Enough for one write of chunks and a buffered rest.
+		const size = ChunkBatch*ChunkSize + 10
+		up, err := s.BeginUpload(ctx, size)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := up.Append(ctx, make([]byte, ChunkSize+10)); err != nil {
+		if err := up.Append(ctx, make([]byte, size)); err != nil {
 			t.Fatal(err)
 		}
 		if err := up.Append(ctx, []byte{1}); !errors.Is(err, ErrLimit) {
@@ -130,6 +133,9 @@ func TestUploadLimitAndSweep(t *testing.T) {
 		}
 
 		kept := storeFile(t, s, []byte("complete content is never swept"))
+		if r, _ := s.CheckAttachments(ctx); r.Chunks != ChunkBatch+1 {
+			t.Fatalf("%d chunks stored, want the upload's %d and the complete file's", r.Chunks, ChunkBatch)
+		}
 		if n, err := s.SweepAbandonedUploads(ctx, time.Hour); err != nil || n != 0 {
 			t.Fatalf("sweep of uploads idle for an hour: %d, %v; want 0 (the upload is fresh)", n, err)
 		}
