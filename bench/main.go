@@ -31,13 +31,14 @@ type benchmark struct {
 // benchmarks lists every benchmark by the name -run selects it with, in the
 // order they run.
 var benchmarks = map[string]benchmark{
-	"log":     {"LogInteraction calls/s at concurrency 1, 16, 64 vs raw single-row insert transactions", benchLog},
-	"list":    {"ListInteractionLogEntries first page vs a page after 100 000 rows, on the large table", benchList},
-	"summary": {"SummarizeInteractions of one month by template vs the hand-written GROUP BY, on the large table", benchSummary},
+	"log":         {"LogInteraction calls/s at concurrency 1, 16, 64 vs raw single-row insert transactions", benchLog},
+	"list":        {"ListInteractionLogEntries first page vs a page after 100 000 rows, on the large table", benchList},
+	"summary":     {"SummarizeInteractions of one month by template vs the hand-written GROUP BY, on the large table", benchSummary},
+	"attachments": {"upload and download MB/s of a 32 MiB file vs the same chunks through database/sql, and interlogd's peak memory", benchAttachments},
 }
 
 // order is the running order of the benchmarks.
-var order = []string{"log", "list", "summary"}
+var order = []string{"log", "list", "summary", "attachments"}
 
 func main() {
 	var cfg config
