@@ -55,7 +55,52 @@ func TestDatabaseKilledUnderLoad(t *testing.T) {
 		}
 	})
 	t.Logf("%d kills; NOT_SERVING after %v; SERVING again %v after restart", kills, outages, recoveries)
-	report(t, env.URL, tl, ld)
+	report(t, env.URL, tl, ld, codes.Internal, codes.Unknown, codes.DeadlineExceeded)
+}
+
+// TestDatabaseFrozenUnderLoad stops the database (SIGSTOP) for a few seconds,
+// twice, under load: a hung database is not a lost one, so calls end at their
+// deadline (DEADLINE_EXCEEDED), not later and never INTERNAL; health turns
+// NOT_SERVING while it hangs, and everything recovers when it resumes, with
+// nothing acknowledged lost or doubled.
+func TestDatabaseFrozenUnderLoad(t *testing.T) {
+	const freezes = 2
+	db := testdb.PrivateMariaDB(t)
+	env := ts.Start(t, "mysql", ts.Options{URL: db.URL("interlog"),
+		Server: server.Options{HealthInterval: 100 * time.Millisecond, Logger: internalErrors(t)}})
+	c := newClient(env.Conn)
+	contacts := fixture(t, c, 50)
+	tl, ld := underLoad(t, c, contacts, func() {
+		for range freezes {
+			time.Sleep(300*time.Millisecond + rand.N(600*time.Millisecond))
+			db.Freeze()
+			probeDeadline(t, c, contacts[0])
+			waitHealth(t, env.Conn, healthpb.HealthCheckResponse_NOT_SERVING)
+			db.Thaw()
+			waitHealth(t, env.Conn, healthpb.HealthCheckResponse_SERVING)
+		}
+	})
+	t.Logf("%d freezes", freezes)
+	report(t, env.URL, tl, ld, codes.Internal, codes.Unknown)
+}
+
+// probeDeadline checks that a call made while the database hangs ends with
+// DEADLINE_EXCEEDED at its deadline, not later.
+func probeDeadline(t *testing.T, c client, contact string) {
+	t.Helper()
+	const deadline = time.Second
+	ctx, cancel := context.WithTimeout(context.Background(), deadline)
+	defer cancel()
+	start := time.Now()
+	_, err := c.log.LogInteraction(ctx, &apiv1.LogInteractionRequest{
+		ContactNo: contact, InteractionTemplateCode: templateCode, RequestId: uuid.NewString()})
+	took := time.Since(start)
+	if status.Code(err) != codes.DeadlineExceeded {
+		t.Errorf("with the database hung: %v (after %v), want DEADLINE_EXCEEDED", err, took)
+	}
+	if took > 2*deadline {
+		t.Errorf("with the database hung the answer took %v of a %v deadline", took, deadline)
+	}
 }
 
 // TestDatabaseDropsConnectionsUnderLoad has the database end the server's
@@ -79,7 +124,7 @@ func TestDatabaseDropsConnectionsUnderLoad(t *testing.T) {
 		}
 	})
 	t.Logf("%d rounds ended %d connections or queries", rounds, killed)
-	report(t, env.URL, tl, ld)
+	report(t, env.URL, tl, ld, codes.Internal, codes.Unknown, codes.DeadlineExceeded)
 }
 
 // killConnections ends every connection to database db (or only its running
@@ -147,11 +192,11 @@ func underLoad(t *testing.T, c client, contacts []string, faults func()) (*tally
 	return tl, ld
 }
 
-// report fails the test on answers that hide a fault and on anything lost,
-// and logs the figures.
-func report(t *testing.T, url string, tl *tally, ld *ledger) {
+// report fails the test on answers that hide a fault (the bad codes) and on
+// anything lost, and logs the figures.
+func report(t *testing.T, url string, tl *tally, ld *ledger, bad ...codes.Code) {
 	t.Helper()
-	for _, bad := range []codes.Code{codes.Internal, codes.Unknown, codes.DeadlineExceeded} {
+	for _, bad := range bad {
 		if n := tl.count(bad); n > 0 {
 			t.Errorf("%d calls answered %v", n, bad)
 		}

@@ -239,6 +239,21 @@ func (s *Server) Kill() {
 	s.cmd = nil
 }
 
+// Freeze stops the server with SIGSTOP: it keeps its connections but answers
+// nothing, as a hung or overloaded database would, until Thaw.
+func (s *Server) Freeze() { s.signal(syscall.SIGSTOP) }
+
+// Thaw resumes a frozen server (SIGCONT).
+func (s *Server) Thaw() { s.signal(syscall.SIGCONT) }
+
+func (s *Server) signal(sig syscall.Signal) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.cmd != nil {
+		s.cmd.Process.Signal(sig)
+	}
+}
+
 // Start restarts a killed server on the same port and data, and waits until it answers.
 // It does nothing if the server is running.
 func (s *Server) Start() {
