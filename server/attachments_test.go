@@ -7,7 +7,6 @@ import (
 	"encoding/hex"
 	"math/rand/v2"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -526,14 +525,6 @@ func wantGone(t *testing.T, env *ts.Env, name string) {
 	ts.WantCode(t, err, codes.NotFound, "ATTACHMENT_NOT_FOUND")
 }
 
-// entryNo is the number of an entry's name.
-func entryNo(t *testing.T, e *apiv1.InteractionLogEntry) int64 {
-	t.Helper()
-	n, err := strconv.ParseInt(strings.TrimPrefix(e.GetName(), "interactionLogEntries/"), 10, 64)
-	ts.NoErr(t, err)
-	return n
-}
-
 // entryAttachment reads an entry back and returns its attachment's name.
 func entryAttachment(t *testing.T, env *ts.Env, e *apiv1.InteractionLogEntry) string {
 	t.Helper()
@@ -552,7 +543,6 @@ func setCallAttachment(t *testing.T, env *ts.Env, attachment string) {
 // entries: logging shares the template's attachment and makes it
 // read-only, a template switching files leaves the entries theirs, cancel
 // with release and delete-canceled release only what nothing else uses.
-// Cancel and delete-canceled are called on the store until their RPCs exist.
 func TestAttachmentReferencesThroughTheLog(t *testing.T) {
 	ts.ForEachEngineWith(t, attachmentOptions, func(t *testing.T, env *ts.Env) {
 		ctx := context.Background()
@@ -578,7 +568,9 @@ func TestAttachmentReferencesThroughTheLog(t *testing.T) {
 		wantStorage(t, env, 2, chunksOf(len(first))+1)
 
 		// Cancel with release: n is e1's alone and goes; m is the template's and stays.
-		_, err = env.Store.CancelEntries(ctx, []int64{entryNo(t, e1), entryNo(t, e2)}, true)
+		_, err = env.Log.CancelInteractionLogEntries(ctx, &apiv1.CancelInteractionLogEntriesRequest{
+			Names: []string{e1.GetName(), e2.GetName()}, ReleaseUniqueAttachments: true,
+		})
 		ts.NoErr(t, err)
 		wantGone(t, env, n.GetName())
 		if entryAttachment(t, env, e1) != "" || entryAttachment(t, env, e2) != m.GetName() {
@@ -588,13 +580,16 @@ func TestAttachmentReferencesThroughTheLog(t *testing.T) {
 
 		// The template lets go of m; e2 (canceled) and e3 still hold it.
 		setCallAttachment(t, env, "")
-		_, err = env.Store.DeleteCanceledEntries(ctx, store.DeleteCanceledFilter{})
-		ts.NoErr(t, err)
+		deleteCanceled := func() {
+			t.Helper()
+			_, err := env.Log.DeleteCanceledInteractionLogEntries(ctx, &apiv1.DeleteCanceledInteractionLogEntriesRequest{})
+			ts.NoErr(t, err)
+		}
+		deleteCanceled()
 		wantStorage(t, env, 1, 1)
-		_, err = env.Store.CancelEntries(ctx, []int64{entryNo(t, e3)}, false)
+		_, err = env.Log.CancelInteractionLogEntries(ctx, &apiv1.CancelInteractionLogEntriesRequest{Names: []string{e3.GetName()}})
 		ts.NoErr(t, err)
-		_, err = env.Store.DeleteCanceledEntries(ctx, store.DeleteCanceledFilter{})
-		ts.NoErr(t, err)
+		deleteCanceled()
 		wantGone(t, env, m.GetName())
 		wantNothingStored(t, env)
 	})
@@ -622,5 +617,71 @@ func TestLogInteractionRacesTemplateAttachmentChange(t *testing.T) {
 				t.Fatalf("round %d: the entry's attachment %s is not read-only", round, name)
 			}
 		}
+	})
+}
+
+// TestAttachmentReferencesThroughDrafts: a draft shares the template's
+// attachment without making it read-only, keeps it when the template
+// switches files, releases it when deleted, and resuming makes it read-only.
+func TestAttachmentReferencesThroughDrafts(t *testing.T) {
+	ts.ForEachEngineWith(t, attachmentOptions, func(t *testing.T, env *ts.Env) {
+		ctx := context.Background()
+		logFixture(t, env)
+		draft := func() *apiv1.InteractionLogEntry {
+			t.Helper()
+			resp, err := env.Log.LogInteraction(ctx, &apiv1.LogInteractionRequest{ContactNo: "ANN", InteractionTemplateCode: "CALL", Postpone: true})
+			ts.NoErr(t, err)
+			return resp.GetInteractionLogEntry()
+		}
+		a := upload(t, env, "a.pdf", content(mib, 41))
+		setCallAttachment(t, env, a.GetName())
+		d1 := draft()
+		if entryAttachment(t, env, d1) != a.GetName() || attachmentReadOnly(t, env, a.GetName()) {
+			t.Fatal("a draft must share the template's attachment without making it read-only")
+		}
+		b := upload(t, env, "b.pdf", content(10, 42))
+		setCallAttachment(t, env, b.GetName())
+		wantStorage(t, env, 2, chunksOf(mib)+1)
+		_, err := env.Log.DeletePostponedInteraction(ctx, &apiv1.DeletePostponedInteractionRequest{Name: d1.GetName()})
+		ts.NoErr(t, err)
+		wantGone(t, env, a.GetName())
+		wantStorage(t, env, 1, 1)
+
+		d2 := draft()
+		_, err = env.Log.ResumeInteraction(ctx, &apiv1.ResumeInteractionRequest{Name: d2.GetName()})
+		ts.NoErr(t, err)
+		if entryAttachment(t, env, d2) != b.GetName() || !attachmentReadOnly(t, env, b.GetName()) {
+			t.Fatal("a resumed draft must keep the template's attachment and make it read-only")
+		}
+		ts.WantAttachmentsConsistent(t, env)
+	})
+}
+
+// TestAttachmentReferencesThroughSegments: every entry LogSegment makes
+// shares the template's attachment, which becomes read-only and stays while
+// they exist.
+func TestAttachmentReferencesThroughSegments(t *testing.T) {
+	ts.ForEachEngineWith(t, attachmentOptions, func(t *testing.T, env *ts.Env) {
+		ctx := context.Background()
+		logFixture(t, env)
+		a := upload(t, env, "mailing.pdf", content(mib+1, 51))
+		setCallAttachment(t, env, a.GetName())
+		createSegment(t, env, "S1", "CALL")
+		for _, contact := range []string{"ANN", "ACME"} {
+			_, err := env.Segments.CreateSegmentLine(ctx, &apiv1.CreateSegmentLineRequest{
+				Parent: "segments/S1", SegmentLine: &apiv1.SegmentLine{ContactNo: contact},
+			})
+			ts.NoErr(t, err)
+		}
+		_, err := env.Segments.LogSegment(ctx, &apiv1.LogSegmentRequest{Name: "segments/S1"})
+		ts.NoErr(t, err)
+		id := strings.TrimPrefix(a.GetName(), "attachments/")
+		if n := countRows(t, env, "interaction_log_entries", "attachment_id = ?", id); n != 2 || !attachmentReadOnly(t, env, a.GetName()) {
+			t.Fatalf("%d entries share the attachment (want 2), read-only %v", n, attachmentReadOnly(t, env, a.GetName()))
+		}
+		setCallAttachment(t, env, "")
+		_, err = env.Attachments.DeleteAttachment(ctx, &apiv1.DeleteAttachmentRequest{Name: a.GetName()})
+		ts.WantCode(t, err, codes.FailedPrecondition, "ATTACHMENT_IN_USE")
+		wantStorage(t, env, 1, chunksOf(mib+1))
 	})
 }
