@@ -16,6 +16,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"runtime/pprof"
 	"slices"
 	"sort"
 	"strings"
@@ -49,7 +50,16 @@ func main() {
 	flag.BoolVar(&cfg.reload, "reload", false, "drop and reload the large table even when it is already loaded")
 	flag.DurationVar(&cfg.duration, "duration", 10*time.Second, "how long each rate measurement runs")
 	flag.IntVar(&cfg.repeat, "repeat", 30, "how often each latency measurement is repeated (the median is reported)")
+	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the whole run (server and clients) to this file")
 	flag.Parse()
+	if *cpuProfile != "" {
+		stop, err := startCPUProfile(*cpuProfile)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "bench:", err)
+			os.Exit(1)
+		}
+		defer stop()
+	}
 	if *list {
 		for _, name := range order {
 			fmt.Printf("%-8s %s\n", name, benchmarks[name].about)
@@ -60,6 +70,19 @@ func main() {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
+}
+
+// startCPUProfile profiles the process into path until stop is called.
+func startCPUProfile(path string) (stop func(), err error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }
 
 // config holds the flags.
