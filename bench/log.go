@@ -20,19 +20,9 @@ func benchLog(ctx context.Context, e *env) error {
 	}
 	fmt.Printf("| concurrency | LogInteraction calls/s | raw insert tx/s | ratio | |\n|---|---|---|---|---|\n")
 	for _, n := range []int{1, 16, 64} {
-		service, err := rate(ctx, n, e.cfg.duration, func(ctx context.Context) error {
-			company, person, tmpl := randomIndexes()
-			_, err := e.log.LogInteraction(ctx, &apiv1.LogInteractionRequest{
-				ContactNo: personNo(company, person), InteractionTemplateCode: templateCode(tmpl),
-			})
-			return err
-		})
+		service, raw, err := alternatingRates(ctx, n, e.cfg.duration, e.logOne, e.rawInsert)
 		if err != nil {
-			return fmt.Errorf("LogInteraction at concurrency %d: %w", n, err)
-		}
-		raw, err := rate(ctx, n, e.cfg.duration, e.rawInsert)
-		if err != nil {
-			return fmt.Errorf("raw insert at concurrency %d: %w", n, err)
+			return fmt.Errorf("concurrency %d: %w", n, err)
 		}
 		note := ""
 		if n == 64 {
@@ -41,6 +31,15 @@ func benchLog(ctx context.Context, e *env) error {
 		fmt.Printf("| %d | %.0f | %.0f | %.2f | %s |\n", n, service, raw, service/raw, note)
 	}
 	return nil
+}
+
+// logOne logs one interaction of a random person from a random template.
+func (e *env) logOne(ctx context.Context) error {
+	company, person, tmpl := randomIndexes()
+	_, err := e.log.LogInteraction(ctx, &apiv1.LogInteractionRequest{
+		ContactNo: personNo(company, person), InteractionTemplateCode: templateCode(tmpl),
+	})
+	return err
 }
 
 // randomIndexes picks a person and a template (math/rand/v2's top-level

@@ -37,6 +37,29 @@ func rate(ctx context.Context, n int, d time.Duration, op func(ctx context.Conte
 	return float64(done.Load()) / time.Since(start).Seconds(), firstErr
 }
 
+// rateSlices is how many alternating slices a rate comparison is cut into, so
+// that both sides see the same changes of load on a shared machine.
+const rateSlices = 5
+
+// alternatingRates measures two operations at concurrency n for d each, in
+// alternating slices, and returns their rates.
+func alternatingRates(ctx context.Context, n int, d time.Duration, a, b func(ctx context.Context) error) (rateA, rateB float64, err error) {
+	var doneA, doneB float64
+	slice := d / rateSlices
+	for range rateSlices {
+		r, err := rate(ctx, n, slice, a)
+		if err != nil {
+			return 0, 0, err
+		}
+		doneA += r
+		if r, err = rate(ctx, n, slice, b); err != nil {
+			return 0, 0, err
+		}
+		doneB += r
+	}
+	return doneA / rateSlices, doneB / rateSlices, nil
+}
+
 // latencies runs each op once per round, alternating them so that both see
 // the same database conditions, after one warm-up round, and returns each
 // op's median latency.

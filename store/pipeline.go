@@ -381,30 +381,41 @@ func shareContacts(tx *gorm.DB, nos []string) (map[string]Contact, error) {
 }
 
 // loadTemplateRows reads the given templates with their language rows, keyed
-// by template code. Missing templates are simply absent from the map.
+// by template code; missing templates are absent. One query per chunk (the
+// templates joined to their rows), as every LogInteraction pays for each
+// round trip.
 func loadTemplateRows(tx *gorm.DB, codes []string) (map[string]TemplateRows, error) {
 	out := make(map[string]TemplateRows, len(codes))
 	for chunk := range slices.Chunk(distinct(codes), inChunk) {
-		var templates []InteractionTemplate
-		if err := tx.Where("code IN ?", chunk).Find(&templates).Error; err != nil {
+		var rows []templateWithLanguage
+		if err := tx.Table("interaction_templates t").Select("t.*, " + languageColumns).
+			Joins("LEFT JOIN interaction_template_languages l ON l.template_code = t.code").
+			Where("t.code IN ?", chunk).Order("t.code, l.language_code").Scan(&rows).Error; err != nil {
 			return nil, err
 		}
-		var langs []InteractionTemplateLanguage
-		if err := tx.Where("template_code IN ?", chunk).Order("language_code").Find(&langs).Error; err != nil {
-			return nil, err
-		}
-		for _, t := range templates {
-			out[t.Code] = TemplateRows{Template: t}
-		}
-		for _, l := range langs {
-			if t, ok := out[l.TemplateCode]; ok {
-				t.Languages = append(t.Languages, l)
-				out[l.TemplateCode] = t
+		for _, r := range rows {
+			t := out[r.Code]
+			t.Template = r.InteractionTemplate
+			if r.Language.LanguageCode != "" {
+				t.Languages = append(t.Languages, r.Language)
 			}
+			out[r.Code] = t
 		}
 	}
 	return out, nil
 }
+
+// templateWithLanguage is a row of templates LEFT JOIN language rows.
+type templateWithLanguage struct {
+	InteractionTemplate
+	Language InteractionTemplateLanguage `gorm:"embedded;embeddedPrefix:l_"`
+}
+
+// languageColumns selects a language row under the l_ prefix; a template
+// without rows gives blanks (and no attachment).
+const languageColumns = "COALESCE(l.template_code, '') AS l_template_code, COALESCE(l.language_code, '') AS l_language_code, " +
+	"COALESCE(l.description, '') AS l_description, l.attachment_id AS l_attachment_id, " +
+	"COALESCE(l.user_id, '') AS l_user_id, COALESCE(l.create_time, 0) AS l_create_time, COALESCE(l.update_time, 0) AS l_update_time"
 
 // entryInsertBatch is how many entries one INSERT writes on MySQL;
 // insertBatch makes it fit SQLite.
