@@ -102,7 +102,9 @@ func TestSoak(t *testing.T) {
 	}
 	var stored int
 	must(t, raw.QueryRow("SELECT COUNT(*) FROM interaction_log_entries").Scan(&stored))
-	if acknowledged := len(pool.names); stored < acknowledged || (failed == 0 && stored != acknowledged) {
+	acknowledged := len(pool.names)
+	t.Logf("%d interactions acknowledged, %d stored", acknowledged, stored)
+	if stored < acknowledged || (failed == 0 && stored != acknowledged) {
 		t.Errorf("%d interactions acknowledged, %d stored", acknowledged, stored)
 	}
 	checkConsistency(t, raw)
