@@ -274,23 +274,8 @@ const (
 	sweepEvery      = 5 * time.Minute
 )
 
-// sweepUploads deletes abandoned uploads until the server closes.
-func (s *Server) sweepUploads() {
-	t := time.NewTicker(sweepEvery)
-	defer t.Stop()
-	for {
-		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-		n, err := s.store.SweepAbandonedUploads(ctx, uploadIdleLimit)
-		cancel()
-		if err != nil {
-			s.log.Warn("sweeping abandoned uploads failed", "error", err.Error())
-		} else if n > 0 {
-			s.log.Info("deleted abandoned uploads", "count", n)
-		}
-		select {
-		case <-s.stop:
-			return
-		case <-t.C:
-		}
-	}
+// sweepUploads deletes uploads that received nothing for uploadIdleLimit.
+func (s *Server) sweepUploads(ctx context.Context) (int64, error) {
+	n, err := s.store.SweepAbandonedUploads(ctx, uploadIdleLimit)
+	return int64(n), err
 }

@@ -116,11 +116,12 @@ func New(st *store.Store, opts Options) (*Server, error) {
 	s.register()
 	metrics.InitializeMetrics(s.GRPC)
 	go s.watchHealth(opts.HealthInterval)
-	go s.sweepUploads()
+	go s.repeat(sweepEvery, "abandoned uploads", s.sweepUploads)
+	go s.repeat(time.Hour, "expired request ids", s.purgeRequestIDs)
 	return s, nil
 }
 
-// register adds every service. Services not built yet answer UNIMPLEMENTED.
+// register adds every service.
 func (s *Server) register() {
 	apiv1.RegisterInteractionGroupServiceServer(s.GRPC, &groupService{store: s.store})
 	apiv1.RegisterInteractionTemplateServiceServer(s.GRPC, &templateService{store: s.store})
@@ -130,6 +131,37 @@ func (s *Server) register() {
 	apiv1.RegisterAttachmentServiceServer(s.GRPC, &attachmentService{store: s.store, idem: &idempotency{store: s.store}, maxBytes: s.opts.MaxAttachmentBytes, log: s.log})
 	healthpb.RegisterHealthServer(s.GRPC, s.health)
 	reflection.Register(s.GRPC)
+}
+
+// requestIDRetention is how long a request id is remembered: AIP-155 asks
+// for at least 24 hours.
+const requestIDRetention = 25 * time.Hour
+
+// purgeRequestIDs forgets request ids older than requestIDRetention.
+func (s *Server) purgeRequestIDs(ctx context.Context) (int64, error) {
+	return s.store.PurgeRequests(ctx, store.Micros(time.Now().Add(-requestIDRetention)))
+}
+
+// repeat runs a housekeeping job now and then every interval until the
+// server closes, logging what it removed.
+func (s *Server) repeat(every time.Duration, what string, job func(context.Context) (int64, error)) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		n, err := job(ctx)
+		cancel()
+		if err != nil {
+			s.log.Warn("housekeeping failed", "job", what, "error", err.Error())
+		} else if n > 0 {
+			s.log.Info("housekeeping", "job", what, "deleted", n)
+		}
+		select {
+		case <-s.stop:
+			return
+		case <-t.C:
+		}
+	}
 }
 
 // watchHealth reports SERVING while the database answers, NOT_SERVING otherwise.
