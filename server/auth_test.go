@@ -57,24 +57,9 @@ func authOptions(t *testing.T, logs io.Writer) (ts.Options, principals) {
 	return ts.Options{Server: server.Options{Tokens: tokens, Logger: slog.New(slog.NewJSONHandler(logs, nil))}}, p
 }
 
-// apiMethod is one RPC of the API, callable with an empty request.
-type apiMethod struct {
-	full string
-	desc protoreflect.MethodDescriptor
-}
-
-func allMethods(t *testing.T) []apiMethod {
-	var methods []apiMethod
-	protoregistry.GlobalFiles.RangeFilesByPackage("interlog.v1", func(fd protoreflect.FileDescriptor) bool {
-		for i := range fd.Services().Len() {
-			sd := fd.Services().Get(i)
-			for j := range sd.Methods().Len() {
-				md := sd.Methods().Get(j)
-				methods = append(methods, apiMethod{full: "/" + string(sd.FullName()) + "/" + string(md.Name()), desc: md})
-			}
-		}
-		return true
-	})
+// allMethods lists every RPC of the API.
+func allMethods(t *testing.T) []ts.Method {
+	methods := ts.Methods()
 	if len(methods) < 60 {
 		t.Fatalf("found only %d methods", len(methods))
 	}
@@ -89,13 +74,13 @@ func newMessage(t *testing.T, d protoreflect.MessageDescriptor) proto.Message {
 
 // callEmpty calls m with an empty request (one empty message for a
 // client stream) and returns the call's error.
-func callEmpty(ctx context.Context, t *testing.T, conn *grpc.ClientConn, m apiMethod) error {
-	req, resp := newMessage(t, m.desc.Input()), newMessage(t, m.desc.Output())
-	if !m.desc.IsStreamingClient() && !m.desc.IsStreamingServer() {
-		return conn.Invoke(ctx, m.full, req, resp)
+func callEmpty(ctx context.Context, t *testing.T, conn *grpc.ClientConn, m ts.Method) error {
+	req, resp := newMessage(t, m.Desc.Input()), newMessage(t, m.Desc.Output())
+	if !m.Desc.IsStreamingClient() && !m.Desc.IsStreamingServer() {
+		return conn.Invoke(ctx, m.FullName, req, resp)
 	}
-	desc := &grpc.StreamDesc{ClientStreams: m.desc.IsStreamingClient(), ServerStreams: m.desc.IsStreamingServer()}
-	stream, err := conn.NewStream(ctx, desc, m.full)
+	desc := &grpc.StreamDesc{ClientStreams: m.Desc.IsStreamingClient(), ServerStreams: m.Desc.IsStreamingServer()}
+	stream, err := conn.NewStream(ctx, desc, m.FullName)
 	if err != nil {
 		return err
 	}
@@ -134,9 +119,9 @@ func TestEveryMethodNeedsItsRole(t *testing.T) {
 	}
 	ts.ForEachEngineWith(t, opts, func(t *testing.T, env *ts.Env) {
 		for _, m := range allMethods(t) {
-			need, ok := server.RoleOf(m.full)
+			need, ok := server.RoleOf(m.FullName)
 			if !ok {
-				t.Errorf("%s has no role", m.full)
+				t.Errorf("%s has no role", m.FullName)
 				continue
 			}
 			for _, c := range callers {
@@ -145,12 +130,12 @@ func TestEveryMethodNeedsItsRole(t *testing.T) {
 				cancel()
 				switch {
 				case c.role == server.RoleNone:
-					wantCode(t, m.full+" "+c.name, err, c.code, c.reason)
+					wantCode(t, m.FullName+" "+c.name, err, c.code, c.reason)
 				case c.role < need:
-					wantCode(t, m.full+" "+c.name, err, codes.PermissionDenied, "ROLE_INSUFFICIENT")
+					wantCode(t, m.FullName+" "+c.name, err, codes.PermissionDenied, "ROLE_INSUFFICIENT")
 				default:
 					if code := status.Code(err); code == codes.Unauthenticated || code == codes.PermissionDenied {
-						t.Errorf("%s as %s (needs %s): refused: %v", m.full, c.name, need, err)
+						t.Errorf("%s as %s (needs %s): refused: %v", m.FullName, c.name, need, err)
 					}
 				}
 			}

@@ -12,7 +12,6 @@ import (
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
-	"google.golang.org/protobuf/reflect/protoregistry"
 	"google.golang.org/protobuf/types/known/durationpb"
 	"google.golang.org/protobuf/types/known/emptypb"
 	"google.golang.org/protobuf/types/known/fieldmaskpb"
@@ -104,7 +103,7 @@ func TestOutOfRangeNumbersAndEnums(t *testing.T) {
 			for _, mut := range mutations(base().ProtoReflect(), "", 3) {
 				req := base()
 				mut.apply(req.ProtoReflect())
-				resp := newOutput(t, m)
+				resp := newMessage(t, m.Desc.Output())
 				err := invoke(ctx, env, m, req, resp)
 				calls++
 				checkSweepAnswer(t, m, mut, err, resp)
@@ -230,14 +229,6 @@ func methodFor(t *testing.T, req proto.Message) ts.Method {
 	}
 	t.Fatalf("no method takes %T", req)
 	return ts.Method{}
-}
-
-func newOutput(t *testing.T, m ts.Method) proto.Message {
-	mt, err := protoregistry.GlobalTypes.FindMessageByName(m.Desc.Output().FullName())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return mt.New().Interface()
 }
 
 // invoke calls m with req; resp may be nil when the answer does not matter.
