@@ -315,9 +315,9 @@ func TestAttachmentUploadRequestID(t *testing.T) {
 
 		// The same id with other content or another file name is refused.
 		_, err = attachclient.Upload(ctx, env.Attachments, "r.bin", "", id, bytes.NewReader(data[1:]))
-		ts.WantInvalid(t, err, "request_id")
+		ts.WantRequestIDReused(t, err)
 		_, err = attachclient.Upload(ctx, env.Attachments, "other.bin", "", id, bytes.NewReader(data))
-		ts.WantInvalid(t, err, "request_id")
+		ts.WantRequestIDReused(t, err)
 		wantStorage(t, env, 1, chunksOf(len(data)))
 		list, err := env.Attachments.ListAttachments(ctx, &apiv1.ListAttachmentsRequest{})
 		ts.NoErr(t, err)

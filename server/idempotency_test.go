@@ -28,7 +28,7 @@ func TestRequestIDReplaysFirstResponse(t *testing.T) {
 		}
 		req2 := &apiv1.CreateInteractionGroupRequest{InteractionGroup: &apiv1.InteractionGroup{Code: "G", Description: "second"}, RequestId: id}
 		_, err = env.Groups.CreateInteractionGroup(ctx, req2)
-		ts.WantInvalid(t, err, "request_id")
+		ts.WantRequestIDReused(t, err)
 
 		// A failed request is not remembered: a retry after fixing the cause does the work.
 		failID := uuid.NewString()

@@ -451,7 +451,7 @@ func TestDeleteCanceledEntries(t *testing.T) {
 		getLogEntry(t, env, annKept.GetName())
 		filtered.ContactNo = "BOB"
 		_, err = env.Log.DeleteCanceledInteractionLogEntries(ctx, filtered)
-		ts.WantInvalid(t, err, "request_id")
+		ts.WantRequestIDReused(t, err)
 
 		if n := del(&apiv1.DeleteCanceledInteractionLogEntriesRequest{MinEntryNo: bob.GetEntryNo(), MaxEntryNo: bob.GetEntryNo()}); n != 1 {
 			t.Fatalf("deleted %d by entry no. range, want 1", n)

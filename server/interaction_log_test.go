@@ -508,7 +508,7 @@ func TestLogInteractionRetriedConcurrently(t *testing.T) {
 		other := proto.Clone(req).(*apiv1.LogInteractionRequest)
 		other.Comments = nil
 		_, err := env.Log.LogInteraction(context.Background(), other)
-		ts.WantInvalid(t, err, "request_id")
+		ts.WantRequestIDReused(t, err)
 	})
 }
 

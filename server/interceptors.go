@@ -285,7 +285,9 @@ func (i *idempotency) replay(ctx context.Context, method, id, hash string) (prot
 		return nil, false, err
 	}
 	if rec.RequestHash != hash {
-		return nil, true, invalidField("request_id", "was already used with a different request: use a new request id for a new request")
+		return nil, true, invalidArgumentBecause(apiv1.ErrorReason_ERROR_REASON_REQUEST_ID_REUSED, fieldViolation{
+			Field: "request_id", Description: "was already used with a different request: use a new request id for a new request",
+		})
 	}
 	resp, err := newResponse(method)
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 	"google.golang.org/protobuf/reflect/protoreflect"
 
 	tokenv1 "github.com/interlog/interlog/gen/interlog/token/v1"
+	apiv1 "github.com/interlog/interlog/gen/interlog/v1"
 	"github.com/interlog/interlog/store"
 )
 
@@ -43,7 +44,10 @@ func newPager(req proto.Message) (pager, error) {
 	}
 	tok, err := decodeToken(raw)
 	if err != nil || !bytes.Equal(tok.GetQueryHash(), p.hash) {
-		return p, invalidField("page_token", "is not a token of this query: pass next_page_token back with the same filter and order, or leave it empty for the first page")
+		return p, invalidArgumentBecause(apiv1.ErrorReason_ERROR_REASON_INVALID_PAGE_TOKEN, fieldViolation{
+			Field:       "page_token",
+			Description: "is not a token of this query: pass next_page_token back with the same filter and order, or leave it empty for the first page",
+		})
 	}
 	p.page.HasAfter = true
 	p.page.AfterCode = tok.GetLastCode()

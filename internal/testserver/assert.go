@@ -46,15 +46,31 @@ func WantCode(t testing.TB, err error, code codes.Code, reason string) {
 }
 
 // WantInvalid fails unless err is INVALID_ARGUMENT naming the field in a BadRequest violation.
+// A bad page_token carries the reason INVALID_PAGE_TOKEN, any other bad field
+// INVALID_FIELD.
 func WantInvalid(t testing.TB, err error, field string) {
 	t.Helper()
-	WantCode(t, err, codes.InvalidArgument, "INVALID_FIELD")
+	reason := "INVALID_FIELD"
+	if field == "page_token" {
+		reason = "INVALID_PAGE_TOKEN"
+	}
+	WantCode(t, err, codes.InvalidArgument, reason)
 	for _, f := range Violations(err) {
 		if f == field {
 			return
 		}
 	}
 	t.Fatalf("violations %v of %v do not name %q", Violations(err), err, field)
+}
+
+// WantRequestIDReused fails unless err refuses a request id that was used
+// with a different request.
+func WantRequestIDReused(t testing.TB, err error) {
+	t.Helper()
+	WantCode(t, err, codes.InvalidArgument, "REQUEST_ID_REUSED")
+	if v := Violations(err); len(v) != 1 || v[0] != "request_id" {
+		t.Fatalf("violations %v of %v, want request_id", v, err)
+	}
 }
 
 // NoErr fails the test on a non-nil error.
