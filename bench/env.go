@@ -14,6 +14,7 @@ import (
 	"github.com/go-sql-driver/mysql"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
+	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 
 	apiv1 "github.com/interlog/interlog/gen/interlog/v1"
 	"github.com/interlog/interlog/server"
@@ -35,6 +36,7 @@ type env struct {
 	templates apiv1.InteractionTemplateServiceClient
 	contacts  apiv1.ContactServiceClient
 	log       apiv1.InteractionLogServiceClient
+	health    healthpb.HealthClient
 }
 
 // maxConns is the connection pool of the store and of the raw handle alike,
@@ -81,6 +83,7 @@ func startEnv(ctx context.Context, cfg config) (*env, error) {
 	e.templates = apiv1.NewInteractionTemplateServiceClient(e.conn)
 	e.contacts = apiv1.NewContactServiceClient(e.conn)
 	e.log = apiv1.NewInteractionLogServiceClient(e.conn)
+	e.health = healthpb.NewHealthClient(e.conn)
 	return e, nil
 }
 

@@ -8,27 +8,35 @@ import (
 	"strings"
 	"time"
 
+	healthpb "google.golang.org/grpc/health/grpc_health_v1"
+
 	apiv1 "github.com/interlog/interlog/gen/interlog/v1"
+	"github.com/interlog/interlog/store"
 )
 
 // benchLog compares LogInteraction calls per second with the raw rate of the
 // transaction at its core: one single-row INSERT of an entry, committed,
-// through database/sql, at the same concurrency and pool size.
+// through database/sql, at the same concurrency and pool size. Three more
+// columns place the gap: the store method alone (no gRPC), the statements
+// LogInteraction sends, written by hand through database/sql, and a gRPC call
+// that does no database work.
 func benchLog(ctx context.Context, e *env) error {
 	if err := e.ensureMasterData(ctx); err != nil {
 		return err
 	}
-	fmt.Printf("| concurrency | LogInteraction calls/s | raw insert tx/s | ratio | |\n|---|---|---|---|---|\n")
-	for _, n := range []int{1, 16, 64} {
-		service, raw, err := alternatingRates(ctx, n, e.cfg.duration, e.logOne, e.rawInsert)
+	fmt.Print("| concurrency | LogInteraction calls/s | raw insert tx/s | ratio | | store.LogInteraction calls/s | its statements by hand tx/s | gRPC alone calls/s |\n" +
+		"|---|---|---|---|---|---|---|---|\n")
+	for _, n := range e.cfg.concurrency {
+		r, err := alternatingRates(ctx, n, e.cfg.duration, e.logOne, e.rawInsert, e.storeLogOne, e.rawLogStatements, e.grpcAlone)
 		if err != nil {
 			return fmt.Errorf("concurrency %d: %w", n, err)
 		}
+		service, raw := r[0], r[1]
 		note := ""
 		if n == 64 {
 			note = verdict(service/raw, 0.5, true)
 		}
-		fmt.Printf("| %d | %.0f | %.0f | %.2f | %s |\n", n, service, raw, service/raw, note)
+		fmt.Printf("| %d | %.0f | %.0f | %.2f | %s | %.0f | %.0f | %.0f |\n", n, service, raw, service/raw, note, r[2], r[3], r[4])
 	}
 	return nil
 }
@@ -39,6 +47,22 @@ func (e *env) logOne(ctx context.Context) error {
 	_, err := e.log.LogInteraction(ctx, &apiv1.LogInteractionRequest{
 		ContactNo: personNo(company, person), InteractionTemplateCode: templateCode(tmpl),
 	})
+	return err
+}
+
+// storeLogOne is logOne without gRPC: the store method the handler calls.
+func (e *env) storeLogOne(ctx context.Context) error {
+	company, person, tmpl := randomIndexes()
+	_, err := e.store.LogInteraction(store.WithUserID(ctx, "bench-store"), store.LogRequest{
+		ContactNo: personNo(company, person), TemplateCode: templateCode(tmpl),
+	})
+	return err
+}
+
+// grpcAlone is a call through the same server and interceptors that does no
+// database work (the health check), to show what gRPC itself costs here.
+func (e *env) grpcAlone(ctx context.Context) error {
+	_, err := e.health.Check(ctx, &healthpb.HealthCheckRequest{})
 	return err
 }
 
@@ -65,22 +89,55 @@ var rawInsertSQL = "INSERT INTO interaction_log_entries (" + strings.Join(entryC
 // rawInsert is one READ COMMITTED transaction inserting one entry like the
 // ones LogInteraction makes.
 func (e *env) rawInsert(ctx context.Context) error {
+	return e.rawTx(ctx, func(tx *sql.Tx, company, person, tmpl int) error {
+		return insertRawEntry(ctx, tx, company, person, tmpl)
+	})
+}
+
+// rawLogStatements sends what LogInteraction sends, by hand: one query for
+// the contact (share-locked) with the template and its language rows, then
+// the insert.
+func (e *env) rawLogStatements(ctx context.Context) error {
+	return e.rawTx(ctx, func(tx *sql.Tx, company, person, tmpl int) error {
+		rows, err := tx.QueryContext(ctx, `SELECT c.*, t.*, l.* FROM contacts c
+			LEFT JOIN interaction_templates t ON t.code = ?
+			LEFT JOIN interaction_template_languages l ON l.template_code = t.code
+			WHERE c.no = ? LOCK IN SHARE MODE`, templateCode(tmpl), personNo(company, person))
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+		}
+		if err := rows.Close(); err != nil {
+			return err
+		}
+		return insertRawEntry(ctx, tx, company, person, tmpl)
+	})
+}
+
+// rawTx runs fn for a random person and template in one READ COMMITTED
+// transaction through database/sql.
+func (e *env) rawTx(ctx context.Context, fn func(tx *sql.Tx, company, person, tmpl int) error) error {
 	company, person, tmpl := randomIndexes()
-	now := time.Now().UnixMicro()
 	tx, err := e.raw.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelReadCommitted})
 	if err != nil {
 		return err
 	}
-	_, err = tx.ExecContext(ctx, rawInsertSQL,
+	if err := fn(tx, company, person, tmpl); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}
+
+func insertRawEntry(ctx context.Context, tx *sql.Tx, company, person, tmpl int) error {
+	now := time.Now().UnixMicro()
+	_, err := tx.ExecContext(ctx, rawInsertSQL,
 		personNo(company, person), companyNo(company), now, "", "bench "+templateCode(tmpl), "",
 		1, 1, nil, 1_250_000, 300, "bench-raw",
 		groupCode(tmpl), templateCode(tmpl), "", "", false, false,
 		"", nil, 0, false, "", salesperson(company+person),
 		0, false, false, 2, "", 0,
 		"", 0, 0, "", 0, now, now)
-	if err != nil {
-		_ = tx.Rollback()
-		return err
-	}
-	return tx.Commit()
+	return err
 }

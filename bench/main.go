@@ -19,6 +19,7 @@ import (
 	"runtime/pprof"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -49,9 +50,18 @@ func main() {
 	flag.IntVar(&cfg.rows, "rows", 1_000_000, "entries in the large table (list, summary)")
 	flag.BoolVar(&cfg.reload, "reload", false, "drop and reload the large table even when it is already loaded")
 	flag.DurationVar(&cfg.duration, "duration", 10*time.Second, "how long each rate measurement runs")
+	concurrency := flag.String("concurrency", "1,16,64", "concurrency levels of the rate benchmarks (log)")
 	flag.IntVar(&cfg.repeat, "repeat", 30, "how often each latency measurement is repeated (the median is reported)")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the whole run (server and clients) to this file")
 	flag.Parse()
+	for _, c := range strings.Split(*concurrency, ",") {
+		n, err := strconv.Atoi(c)
+		if err != nil || n < 1 {
+			fmt.Fprintf(os.Stderr, "bench: -concurrency %q: want positive numbers separated by commas\n", *concurrency)
+			os.Exit(2)
+		}
+		cfg.concurrency = append(cfg.concurrency, n)
+	}
 	if *cpuProfile != "" {
 		stop, err := startCPUProfile(*cpuProfile)
 		if err != nil {
@@ -87,11 +97,12 @@ func startCPUProfile(path string) (stop func(), err error) {
 
 // config holds the flags.
 type config struct {
-	mysqlURL string
-	rows     int
-	reload   bool
-	duration time.Duration
-	repeat   int
+	mysqlURL    string
+	rows        int
+	reload      bool
+	duration    time.Duration
+	repeat      int
+	concurrency []int
 }
 
 func runBenchmarks(cfg config, names []string) error {

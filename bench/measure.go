@@ -41,23 +41,20 @@ func rate(ctx context.Context, n int, d time.Duration, op func(ctx context.Conte
 // that both sides see the same changes of load on a shared machine.
 const rateSlices = 5
 
-// alternatingRates measures two operations at concurrency n for d each, in
-// alternating slices, and returns their rates.
-func alternatingRates(ctx context.Context, n int, d time.Duration, a, b func(ctx context.Context) error) (rateA, rateB float64, err error) {
-	var doneA, doneB float64
-	slice := d / rateSlices
+// alternatingRates measures operations at concurrency n for d each, in
+// alternating slices, and returns their rates in calls per second.
+func alternatingRates(ctx context.Context, n int, d time.Duration, ops ...func(ctx context.Context) error) ([]float64, error) {
+	rates := make([]float64, len(ops))
 	for range rateSlices {
-		r, err := rate(ctx, n, slice, a)
-		if err != nil {
-			return 0, 0, err
+		for i, op := range ops {
+			r, err := rate(ctx, n, d/rateSlices, op)
+			if err != nil {
+				return nil, err
+			}
+			rates[i] += r / rateSlices
 		}
-		doneA += r
-		if r, err = rate(ctx, n, slice, b); err != nil {
-			return 0, 0, err
-		}
-		doneB += r
 	}
-	return doneA / rateSlices, doneB / rateSlices, nil
+	return rates, nil
 }
 
 // latencies runs each op once per round, alternating them so that both see

@@ -3,8 +3,11 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"strings"
+	"sync"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/schema"
 )
 
 // LogRequest is one LogInteraction call.
@@ -60,29 +63,66 @@ func insertEntry(tx *gorm.DB, e InteractionLogEntry) (InteractionLogEntry, error
 
 // loadInput fetches what BuildEntry needs for one interaction: the contact
 // (share-locked) and the template with its language rows. A draft tolerates
-// a missing template.
+// a missing template. One query does it all (see loadContactAndTemplate).
 func loadInput(ctx context.Context, tx *gorm.DB, contactNo, templateCode string, draft bool) (InteractionInput, error) {
-	contacts, err := shareContacts(tx, []string{contactNo})
+	c, t, err := loadContactAndTemplate(tx, contactNo, templateCode)
 	if err != nil {
 		return InteractionInput{}, err
 	}
-	c, ok := contacts[contactNo]
-	if !ok {
+	if c.No == "" {
 		return InteractionInput{}, newError(ErrNotFound, ReasonContactNotFound, "contact %q not found", contactNo)
 	}
-	templates, err := loadTemplateRows(tx, []string{templateCode})
-	if err != nil {
-		return InteractionInput{}, err
-	}
-	t, ok := templates[templateCode]
-	if !ok && !draft {
+	if t.Template.Code == "" && !draft {
 		return InteractionInput{}, templateNotFound(templateCode)
 	}
-	if !ok {
-		t.Template.Code = templateCode
-	}
+	t.Template.Code = templateCode
 	return InteractionInput{Contact: c, Template: t, Postponed: draft, UserID: userID(ctx), Now: nowMicros()}, nil
 }
+
+// loadContactAndTemplate reads a contact, share-locked, with a template and
+// its language rows in one query: logging one interaction pays for every
+// round trip. The share lock covers the template and its rows too, which
+// keeps them from changing until the entry is logged. A missing contact or
+// template comes back blank.
+func loadContactAndTemplate(tx *gorm.DB, contactNo, templateCode string) (Contact, TemplateRows, error) {
+	var rows []contactTemplateRow
+	err := tx.Table("contacts c").Select("c.*, "+templateColumns()+", "+languageColumns).
+		Joins("LEFT JOIN interaction_templates t ON t.code = ?", templateCode).
+		Joins("LEFT JOIN interaction_template_languages l ON l.template_code = t.code").
+		Where("c.no = ?", contactNo).Clauses(lockingShare).Scan(&rows).Error
+	if err != nil || len(rows) == 0 {
+		return Contact{}, TemplateRows{}, err
+	}
+	t := TemplateRows{Template: rows[0].Template}
+	for _, r := range rows {
+		if r.Language.LanguageCode != "" {
+			t.Languages = append(t.Languages, r.Language)
+		}
+	}
+	sortLanguages(t.Languages)
+	return rows[0].Contact, t, nil
+}
+
+// contactTemplateRow is a row of contacts joined to a template and its rows.
+type contactTemplateRow struct {
+	Contact
+	Template InteractionTemplate         `gorm:"embedded;embeddedPrefix:t_"`
+	Language InteractionTemplateLanguage `gorm:"embedded;embeddedPrefix:l_"`
+}
+
+// templateColumns selects every column of interaction_templates t under the
+// t_ prefix.
+var templateColumns = sync.OnceValue(func() string {
+	sch, err := schema.Parse(&InteractionTemplate{}, &schemaCache, schema.NamingStrategy{})
+	if err != nil {
+		panic(err) // the model is static: this fails in every test or never
+	}
+	parts := make([]string, len(sch.DBNames))
+	for i, col := range sch.DBNames {
+		parts[i] = "t." + col + " AS t_" + col
+	}
+	return strings.Join(parts, ", ")
+})
 
 func templateNotFound(code string) error {
 	return newError(ErrNotFound, ReasonTemplateNotFound, "interaction template %q not found", code)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"reflect"
 	"slices"
+	"strings"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
@@ -390,7 +391,7 @@ func loadTemplateRows(tx *gorm.DB, codes []string) (map[string]TemplateRows, err
 		var rows []templateWithLanguage
 		if err := tx.Table("interaction_templates t").Select("t.*, "+languageColumns).
 			Joins("LEFT JOIN interaction_template_languages l ON l.template_code = t.code").
-			Where("t.code IN ?", chunk).Order("t.code, l.language_code").Scan(&rows).Error; err != nil {
+			Where("t.code IN ?", chunk).Scan(&rows).Error; err != nil {
 			return nil, err
 		}
 		for _, r := range rows {
@@ -402,7 +403,16 @@ func loadTemplateRows(tx *gorm.DB, codes []string) (map[string]TemplateRows, err
 			out[r.Code] = t
 		}
 	}
+	for _, t := range out {
+		sortLanguages(t.Languages)
+	}
 	return out, nil
+}
+
+// sortLanguages orders language rows by code. Sorted here, not by the query:
+// an ORDER BY made MariaDB build a temporary table on every call.
+func sortLanguages(rows []InteractionTemplateLanguage) {
+	slices.SortFunc(rows, func(a, b InteractionTemplateLanguage) int { return strings.Compare(a.LanguageCode, b.LanguageCode) })
 }
 
 // templateWithLanguage is a row of templates LEFT JOIN language rows.
