@@ -168,11 +168,19 @@ func (l *segmentLogger) logLines() error {
 		if err := l.copyToFollowUp(lines); err != nil {
 			return err
 		}
-		if err := l.tx.Where("segment_no = ? AND line_no <= ?", l.seg.No, after).Delete(&SegmentLine{}).Error; err != nil {
+		if err := l.deleteLines(lines[0].LineNo, after); err != nil {
 			return err
 		}
 		l.count += int64(len(lines))
 	}
+}
+
+// deleteLines deletes the segment's lines first..last. The range is bounded
+// below too: the lines of earlier batches are gone for this transaction but
+// their index records stay (delete-marked) until it ends, and a scan from
+// the segment's first line would step over all of them again each batch.
+func (l *segmentLogger) deleteLines(first, last int64) error {
+	return l.tx.Where("segment_no = ? AND line_no BETWEEN ? AND ?", l.seg.No, first, last).Delete(&SegmentLine{}).Error
 }
 
 // buildEntries fetches what a batch of lines needs and builds its entries.
