@@ -427,6 +427,11 @@ func TestCancelAndRestoreLoggedSegment(t *testing.T) {
 		assertEntriesCanceled(t, env, "S2", 2, false)
 		// Statistics count only S2's entries now (1.5 each, the template's cost).
 		assertTemplateTotals(t, env, "MAIL", 2, "3")
+		// One entry of a canceled logged segment cannot be restored alone.
+		entry := fmt.Sprintf("interactionLogEntries/%d", segmentEntries(t, env, "S1")[7].EntryNo)
+		_, err = env.Log.RestoreInteractionLogEntries(ctx, &apiv1.RestoreInteractionLogEntriesRequest{Names: []string{entry}})
+		ts.WantCode(t, err, codes.FailedPrecondition, "LOGGED_SEGMENT_CANCELED")
+		assertEntriesCanceled(t, env, "S1", 1500, true)
 		// Cancel states the target: doing it again changes nothing.
 		_, err = env.Segments.CancelLoggedSegment(ctx, &apiv1.CancelLoggedSegmentRequest{Name: ls.GetName()})
 		ts.NoErr(t, err)
@@ -449,6 +454,11 @@ func TestCancelAndRestoreLoggedSegment(t *testing.T) {
 		}
 		assertEntriesCanceled(t, env, "S1", 1500, false)
 		assertTemplateTotals(t, env, "MAIL", 1502, "2253")
+		// Once restored, its entries can be canceled and restored one by one again.
+		_, err = env.Log.CancelInteractionLogEntries(ctx, &apiv1.CancelInteractionLogEntriesRequest{Names: []string{entry}})
+		ts.NoErr(t, err)
+		_, err = env.Log.RestoreInteractionLogEntries(ctx, &apiv1.RestoreInteractionLogEntriesRequest{Names: []string{entry}})
+		ts.NoErr(t, err)
 
 		_, err = env.Segments.CancelLoggedSegment(ctx, &apiv1.CancelLoggedSegmentRequest{Name: "loggedSegments/999999"})
 		ts.WantCode(t, err, codes.NotFound, "LOGGED_SEGMENT_NOT_FOUND")
