@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/rand"
 	"database/sql"
@@ -263,8 +264,9 @@ func timed(fn func() error) (time.Duration, error) {
 	return time.Since(start), err
 }
 
-func median(ds []time.Duration) time.Duration {
-	s := slices.Clone(ds)
+// median returns the middle value (the upper one of an even count).
+func median[T cmp.Ordered](xs []T) T {
+	s := slices.Clone(xs)
 	slices.Sort(s)
 	return s[len(s)/2]
 }

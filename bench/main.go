@@ -37,10 +37,11 @@ var benchmarks = map[string]benchmark{
 	"list":        {"ListInteractionLogEntries first page vs a page after 100 000 rows, on the large table", benchList},
 	"summary":     {"SummarizeInteractions of one month by template vs the hand-written GROUP BY, on the large table", benchSummary},
 	"attachments": {"upload and download MB/s of a 32 MiB file vs the same chunks through database/sql, and interlogd's peak memory", benchAttachments},
+	"segment":     {"LogSegment entries/s for 10 000 and 100 000 lines vs raw multi-row INSERTs of the same rows, and interlogd's peak memory", benchSegment},
 }
 
 // order is the running order of the benchmarks.
-var order = []string{"log", "list", "summary", "attachments"}
+var order = []string{"log", "list", "summary", "attachments", "segment"}
 
 func main() {
 	var cfg config

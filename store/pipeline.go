@@ -429,7 +429,7 @@ const languageColumns = "COALESCE(l.template_code, '') AS l_template_code, COALE
 
 // entryInsertBatch is how many entries one INSERT writes on MySQL;
 // insertBatch makes it fit SQLite.
-const entryInsertBatch = 500
+const entryInsertBatch = 1000
 
 // insertEntries writes entries with multi-row INSERTs, fills their EntryNo
 // (GORM reads the ids the database assigned) and share-locks their
