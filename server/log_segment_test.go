@@ -5,11 +5,13 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/google/uuid"
 	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/types/known/durationpb"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
@@ -544,5 +546,65 @@ func TestDeleteCanceledLoggedSegments(t *testing.T) {
 		assertEntriesCanceled(t, env, "B", 3, false)
 		_, err = env.Segments.DeleteCanceledLoggedSegments(ctx, &apiv1.DeleteCanceledLoggedSegmentsRequest{SegmentNo: "B!"})
 		ts.WantInvalid(t, err, "segment_no")
+	})
+}
+
+// TestLogSegmentConcurrentCalls logs one segment twice at the same time
+// while lines are being added to it: one call logs it, the other is told it
+// was logged, and every line whose creation succeeded has its entry.
+func TestLogSegmentConcurrentCalls(t *testing.T) {
+	ts.ForEachEngine(t, func(t *testing.T, env *ts.Env) {
+		ctx := context.Background()
+		mailTemplate(t, env)
+		nos := contactNos(t, env, "C", 1300)
+		createSegment(t, env, "S1", "MAIL")
+		addLines(t, env, "S1", nos[:1200])
+
+		var wg sync.WaitGroup
+		added := make(chan bool, 100)
+		adding := make(chan struct{})
+		wg.Go(func() {
+			for i, no := range nos[1200:] {
+				if i == 20 {
+					close(adding) // the calls start while lines keep coming
+				}
+				_, err := env.Segments.CreateSegmentLine(ctx, &apiv1.CreateSegmentLineRequest{Parent: "segments/S1", SegmentLine: &apiv1.SegmentLine{ContactNo: no}})
+				if err != nil && status.Code(err) != codes.NotFound {
+					t.Errorf("adding a line: %v, want success or NOT_FOUND once the segment is logged", err)
+				}
+				added <- err == nil
+			}
+		})
+		<-adding
+		results := make([]error, 2)
+		logged := make([]*apiv1.LogSegmentResponse, 2)
+		for i := range results {
+			wg.Go(func() { logged[i], results[i] = logSegment(env, "S1") })
+		}
+		wg.Wait()
+		close(added)
+
+		succeeded := 0
+		for i, err := range results {
+			if err == nil {
+				succeeded++
+				continue
+			}
+			ts.WantCode(t, results[i], codes.FailedPrecondition, "SEGMENT_ALREADY_LOGGED")
+		}
+		if succeeded != 1 {
+			t.Fatalf("%d of 2 concurrent LogSegment calls succeeded (%v), want exactly 1", succeeded, results)
+		}
+		lines := int64(1200)
+		for ok := range added {
+			if ok {
+				lines++
+			}
+		}
+		entries := len(segmentEntries(t, env, "S1"))
+		count := max(logged[0].GetLoggedSegment().GetInteractionCount(), logged[1].GetLoggedSegment().GetInteractionCount())
+		if int64(entries) != lines || count != lines {
+			t.Fatalf("%d lines were added, %d entries written, interaction count %d: want all equal", lines, entries, count)
+		}
 	})
 }
