@@ -10,8 +10,8 @@ import (
 
 const contactCollection = "contacts"
 
-// contactService implements apiv1.ContactServiceServer. GetContactStatistics
-// belongs to the statistics work and answers UNIMPLEMENTED until it lands.
+// contactService implements apiv1.ContactServiceServer; GetContactStatistics
+// is in statistics.go with the other statistics.
 type contactService struct {
 	apiv1.UnimplementedContactServiceServer
 	store *store.Store

@@ -15,8 +15,7 @@ const entryCollection = "interactionLogEntries"
 // logService implements apiv1.InteractionLogServiceServer. Its methods are
 // spread over files by topic: logging, reading and listing here; the
 // operations on logged entries (cancel, restore, evaluate, update, comments,
-// delete canceled) and statistics in files of their own. Methods not built
-// yet answer UNIMPLEMENTED.
+// delete canceled) and statistics in files of their own.
 type logService struct {
 	apiv1.UnimplementedInteractionLogServiceServer
 	store *store.Store
