@@ -81,14 +81,15 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	if err := checkListenSafety(cfg); err != nil {
 		return err
 	}
-	grpcOpts, err := grpcOptions(cfg)
+	certs, err := loadTLSFiles(cfg)
 	if err != nil {
 		return err
 	}
-	tokens, err := loadTokens(ctx, cfg, log)
+	tokens, err := loadTokens(cfg)
 	if err != nil {
 		return err
 	}
+	reloadOnSIGHUP(ctx, reloaders(tokens, certs, log))
 	st, err := openStore(ctx, cfg)
 	if err != nil {
 		return err
@@ -97,7 +98,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	srv, err := server.New(st, server.Options{
-		Logger: log, Tokens: tokens, Metrics: reg, HealthInterval: cfg.healthInterval, ServerOptions: grpcOpts,
+		Logger: log, Tokens: tokens, Metrics: reg, HealthInterval: cfg.healthInterval, ServerOptions: grpcOptions(cfg, certs),
 		MaxAttachmentBytes: cfg.maxAttachmentBytes,
 	})
 	if err != nil {
@@ -182,16 +183,32 @@ func serveMetrics(addr string, reg *prometheus.Registry, log *slog.Logger) (stop
 	return func() { _ = hs.Close() }, nil
 }
 
-// loadTokens reads the token file, if one is configured, and reloads it on
-// every SIGHUP until ctx ends. A file that fails to reload leaves the tokens
-// loaded before in force.
-func loadTokens(ctx context.Context, cfg config, log *slog.Logger) (*server.TokenFile, error) {
+// loadTokens reads the token file, if one is configured.
+func loadTokens(cfg config) (*server.TokenFile, error) {
 	if cfg.tokenFile == "" {
 		return nil, nil
 	}
-	tokens, err := server.LoadTokenFile(cfg.tokenFile)
-	if err != nil {
-		return nil, err
+	return server.LoadTokenFile(cfg.tokenFile)
+}
+
+// reloaders are what a SIGHUP rereads: the token file and the TLS files,
+// those that are configured.
+func reloaders(tokens *server.TokenFile, certs *tlsFiles, log *slog.Logger) []func() {
+	var reload []func()
+	if tokens != nil {
+		reload = append(reload, func() { reloadTokens(tokens, log) })
+	}
+	if certs != nil {
+		reload = append(reload, func() { certs.reloadAndLog(log) })
+	}
+	return reload
+}
+
+// reloadOnSIGHUP calls every reload on each SIGHUP until ctx ends. With
+// nothing to reload SIGHUP keeps its default action.
+func reloadOnSIGHUP(ctx context.Context, reload []func()) {
+	if len(reload) == 0 {
+		return
 	}
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
@@ -202,16 +219,23 @@ func loadTokens(ctx context.Context, cfg config, log *slog.Logger) (*server.Toke
 			case <-ctx.Done():
 				return
 			case <-hup:
-				if err := tokens.Reload(); err != nil {
-					log.Error("token file not reloaded; the tokens loaded before stay in force", "error", err.Error())
-					continue
+				for _, r := range reload {
+					r()
 				}
-				n, c := tokens.Counts()
-				log.Info("token file reloaded", "path", tokens.Path(), "tokens", n, "certificates", c)
 			}
 		}
 	}()
-	return tokens, nil
+}
+
+// reloadTokens rereads the token file. A file that fails to reload leaves
+// the tokens loaded before in force.
+func reloadTokens(tokens *server.TokenFile, log *slog.Logger) {
+	if err := tokens.Reload(); err != nil {
+		log.Error("token file not reloaded; the tokens loaded before stay in force", "error", err.Error())
+		return
+	}
+	n, c := tokens.Counts()
+	log.Info("token file reloaded", "path", tokens.Path(), "tokens", n, "certificates", c)
 }
 
 // checkListenSafety refuses a non-loopback address without authentication

@@ -13,6 +13,8 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -20,6 +22,7 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/credentials"
 	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/grpc/peer"
 
 	apiv1 "github.com/interlog/interlog/gen/interlog/v1"
 	ts "github.com/interlog/interlog/internal/testserver"
@@ -89,13 +92,19 @@ func writePEM(t *testing.T, path, kind string, der []byte) {
 // tlsServer serves a fresh SQLite database with the TLS settings of cfg.
 func tlsServer(t *testing.T, cfg config, tokens *server.TokenFile) *ts.Env {
 	t.Helper()
-	opts, err := grpcOptions(cfg)
+	certs, err := loadTLSFiles(cfg)
 	ts.NoErr(t, err)
-	return ts.Start(t, "sqlite", ts.Options{Server: server.Options{ServerOptions: opts, Tokens: tokens}})
+	return ts.Start(t, "sqlite", ts.Options{Server: server.Options{ServerOptions: grpcOptions(cfg, certs), Tokens: tokens}})
 }
 
 // tlsClient dials addr trusting ca, presenting the client certificate if given.
 func tlsClient(t *testing.T, addr string, ca *testCA, certFile, keyFile string) apiv1.InteractionGroupServiceClient {
+	t.Helper()
+	return apiv1.NewInteractionGroupServiceClient(tlsConn(t, addr, ca, certFile, keyFile))
+}
+
+// tlsConn is the connection of tlsClient.
+func tlsConn(t *testing.T, addr string, ca *testCA, certFile, keyFile string) *grpc.ClientConn {
 	t.Helper()
 	pool := x509.NewCertPool()
 	pool.AddCert(ca.cert)
@@ -105,15 +114,20 @@ func tlsClient(t *testing.T, addr string, ca *testCA, certFile, keyFile string) 
 		ts.NoErr(t, err)
 		tc.Certificates = []tls.Certificate{cert}
 	}
-	return dialGroups(t, addr, grpc.WithTransportCredentials(credentials.NewTLS(tc)))
+	return dial(t, addr, grpc.WithTransportCredentials(credentials.NewTLS(tc)))
 }
 
 func dialGroups(t *testing.T, addr string, opt grpc.DialOption) apiv1.InteractionGroupServiceClient {
 	t.Helper()
+	return apiv1.NewInteractionGroupServiceClient(dial(t, addr, opt))
+}
+
+func dial(t *testing.T, addr string, opt grpc.DialOption) *grpc.ClientConn {
+	t.Helper()
 	conn, err := grpc.NewClient(addr, opt)
 	ts.NoErr(t, err)
 	t.Cleanup(func() { _ = conn.Close() })
-	return apiv1.NewInteractionGroupServiceClient(conn)
+	return conn
 }
 
 // callContext bounds a call and carries the token, if any.
@@ -227,8 +241,107 @@ func TestTLSConfigErrors(t *testing.T) {
 		"CA file not PEM":    {tlsCert: cert, tlsKey: key, tlsClientCA: filepath.Join(t.TempDir())},
 		"key of another":     {tlsCert: cert, tlsKey: filepath.Join(ca.dir, "nope.key")},
 	} {
-		if _, err := serverTLS(cfg); err == nil {
+		if _, err := loadTLSFiles(cfg); err == nil {
 			t.Errorf("%s: accepted", name)
 		}
 	}
+}
+
+// servedBy makes a call on conn and returns the subject CN of the
+// certificate the server presented on it.
+func servedBy(t *testing.T, conn *grpc.ClientConn) string {
+	t.Helper()
+	ctx, cancel := callContext("")
+	defer cancel()
+	var p peer.Peer
+	_, err := apiv1.NewInteractionGroupServiceClient(conn).ListInteractionGroups(ctx, &apiv1.ListInteractionGroupsRequest{}, grpc.Peer(&p))
+	ts.NoErr(t, err)
+	return p.AuthInfo.(credentials.TLSInfo).State.PeerCertificates[0].Subject.CommonName
+}
+
+func copyFile(t *testing.T, from, to string) {
+	t.Helper()
+	b, err := os.ReadFile(from)
+	ts.NoErr(t, err)
+	ts.NoErr(t, os.WriteFile(to, b, 0o600))
+}
+
+func TestDaemonReloadsTLSCertificateOnSIGHUP(t *testing.T) {
+	ca := newCA(t, "test CA")
+	certA, keyA := ca.leaf(t, "server-a", x509.ExtKeyUsageServerAuth)
+	certB, keyB := ca.leaf(t, "server-b", x509.ExtKeyUsageServerAuth)
+	dir := t.TempDir()
+	cert, key := filepath.Join(dir, "server.crt"), filepath.Join(dir, "server.key")
+	copyFile(t, certA, cert)
+	copyFile(t, keyA, key)
+	d := ts.StartDaemon(t, "--tls-cert", cert, "--tls-key", key)
+	newConn := func() *grpc.ClientConn { return tlsConn(t, d.Addr, ca, "", "") }
+	before := newConn()
+	wantServedBy(t, before, "server-a")
+
+	// A key that is not the certificate's is not taken: A stays in use.
+	copyFile(t, certB, cert)
+	d.Signal(t, syscall.SIGHUP)
+	rec := d.Logs.Wait(t, "TLS files not reloaded; the certificate loaded before stays in use")
+	if msg := rec["error"].(string); !strings.Contains(msg, "private key does not match") || !strings.Contains(msg, cert) {
+		t.Errorf("reload error %q: want the mismatch and the file named", msg)
+	}
+	wantServedBy(t, newConn(), "server-a")
+
+	copyFile(t, keyB, key)
+	d.Signal(t, syscall.SIGHUP)
+	rec = d.Logs.Wait(t, "TLS files reloaded")
+	if subject := rec["subject"].(string); subject != "CN=server-b" {
+		t.Errorf("reloaded subject %q, want CN=server-b", subject)
+	}
+	wantServedBy(t, newConn(), "server-b")
+	// The connection made before the reload was not dropped: it still has A.
+	wantServedBy(t, before, "server-a")
+
+	// An unreadable file is not taken either: B stays in use.
+	ts.NoErr(t, os.Remove(key))
+	d.Signal(t, syscall.SIGHUP)
+	rec = d.Logs.WaitNth(t, "TLS files not reloaded; the certificate loaded before stays in use", 2)
+	if msg := rec["error"].(string); !strings.Contains(msg, key) {
+		t.Errorf("reload error %q: want the missing file named", msg)
+	}
+	wantServedBy(t, newConn(), "server-b")
+}
+
+func wantServedBy(t *testing.T, conn *grpc.ClientConn, cn string) {
+	t.Helper()
+	if got := servedBy(t, conn); got != cn {
+		t.Fatalf("server presented %q, want %q", got, cn)
+	}
+}
+
+func TestDaemonReloadsClientCAOnSIGHUP(t *testing.T) {
+	ca := newCA(t, "server CA")
+	cert, key := ca.leaf(t, "interlog.internal", x509.ExtKeyUsageServerAuth)
+	ca1, ca2 := newCA(t, "client CA 1"), newCA(t, "client CA 2")
+	cert1, key1 := ca1.leaf(t, "billing-1", x509.ExtKeyUsageClientAuth)
+	cert2, key2 := ca2.leaf(t, "billing-2", x509.ExtKeyUsageClientAuth)
+	clientCA := filepath.Join(t.TempDir(), "clients.crt")
+	copyFile(t, ca1.certFile(t), clientCA)
+	d := ts.StartDaemon(t, "--tls-cert", cert, "--tls-key", key, "--tls-client-ca", clientCA)
+	list := func(certFile, keyFile string) error {
+		return listGroups(tlsClient(t, d.Addr, ca, certFile, keyFile), "")
+	}
+	ts.NoErr(t, list(cert1, key1))
+	ts.WantCode(t, list(cert2, key2), codes.Unavailable, "")
+
+	copyFile(t, ca2.certFile(t), clientCA)
+	d.Signal(t, syscall.SIGHUP)
+	d.Logs.Wait(t, "TLS files reloaded")
+	ts.NoErr(t, list(cert2, key2))
+	ts.WantCode(t, list(cert1, key1), codes.Unavailable, "")
+
+	// A file without a certificate is not taken: CA 2 stays in use.
+	ts.NoErr(t, os.WriteFile(clientCA, []byte("not a certificate\n"), 0o600))
+	d.Signal(t, syscall.SIGHUP)
+	rec := d.Logs.Wait(t, "TLS files not reloaded; the certificate loaded before stays in use")
+	if msg := rec["error"].(string); !strings.Contains(msg, "no PEM certificate") {
+		t.Errorf("reload error %q: want the CA file's fault", msg)
+	}
+	ts.NoErr(t, list(cert2, key2))
 }

@@ -84,27 +84,36 @@ func (l *LogLines) add(rec map[string]any) {
 // Wait returns the first record whose msg is msg, waiting up to 30 seconds.
 func (l *LogLines) Wait(t testing.TB, msg string) map[string]any {
 	t.Helper()
+	return l.WaitNth(t, msg, 1)
+}
+
+// WaitNth returns the nth record (counting from 1) whose msg is msg,
+// waiting up to 30 seconds: the record of the nth time something happened.
+func (l *LogLines) WaitNth(t testing.TB, msg string, n int) map[string]any {
+	t.Helper()
 	deadline := time.After(30 * time.Second)
 	for {
-		if rec := l.Find(msg); rec != nil {
+		if rec := l.find(msg, n); rec != nil {
 			return rec
 		}
 		select {
 		case <-l.added:
 		case <-time.After(100 * time.Millisecond):
 		case <-deadline:
-			t.Fatalf("no log record %q in 30s", msg)
+			t.Fatalf("no log record %q (#%d) in 30s", msg, n)
 		}
 	}
 }
 
-// Find returns the first record whose msg is msg, or nil.
-func (l *LogLines) Find(msg string) map[string]any {
+// find returns the nth record whose msg is msg, or nil.
+func (l *LogLines) find(msg string, n int) map[string]any {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	for _, rec := range l.lines {
 		if rec["msg"] == msg {
-			return rec
+			if n--; n == 0 {
+				return rec
+			}
 		}
 	}
 	return nil
