@@ -172,6 +172,30 @@ func FuzzFormatMoney(f *testing.F) {
 	})
 }
 
+// FuzzFormatBigMoney: sums beyond int64 micros (high·2^64 + low) are
+// written as the shortest exact decimal too, and as formatMoney writes those
+// within int64.
+func FuzzFormatBigMoney(f *testing.F) {
+	for _, c := range [][2]int64{{0, 0}, {1, 0}, {0, -1}, {30, 5_000_000}, {-2, 999_999}, {1 << 40, 1}} {
+		f.Add(c[0], c[1])
+	}
+	f.Fuzz(func(t *testing.T, high, low int64) {
+		micros := new(big.Int).Lsh(big.NewInt(high), 64)
+		micros.Add(micros, big.NewInt(low))
+		s := formatBigMoney(micros)
+		exact, ok := new(big.Rat).SetString(s)
+		if !ok || exact.Cmp(new(big.Rat).SetFrac(micros, big.NewInt(1_000_000))) != 0 {
+			t.Fatalf("%v micros formatted as %q, not exact", micros, s)
+		}
+		if strings.Contains(s, ".") && strings.HasSuffix(s, "0") || strings.HasPrefix(strings.TrimPrefix(s, "-"), "00") {
+			t.Fatalf("%v micros formatted as %q: not the shortest", micros, s)
+		}
+		if micros.IsInt64() && s != formatMoney(micros.Int64()) {
+			t.Fatalf("%v micros: formatBigMoney %q, formatMoney %q", micros, s, formatMoney(micros.Int64()))
+		}
+	})
+}
+
 func roundTrip(t *testing.T, micros int64) {
 	t.Helper()
 	s := formatMoney(micros)

@@ -90,7 +90,7 @@ func parseTimeRangeAt(prefix string, start, end *timestamppb.Timestamp) (store.T
 func totalsToAPI(t store.Totals) *apiv1.InteractionTotals {
 	return &apiv1.InteractionTotals{
 		InteractionCount: t.Count,
-		TotalCost:        formatMoney(t.CostMicros),
+		TotalCost:        formatBigMoney(t.CostMicros.Big()),
 		TotalDuration:    seconds(t.DurationSeconds),
 	}
 }

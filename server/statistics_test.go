@@ -4,9 +4,9 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"math/big"
 	"math/rand/v2"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -146,22 +146,24 @@ func listAllEntries(t *testing.T, env *ts.Env) []*apiv1.InteractionLogEntry {
 	}
 }
 
-// micros reads a decimal amount ("12.5") as micros.
-func micros(t *testing.T, amount string) int64 {
+// micros reads a decimal amount ("12.5") exactly as micros, however large.
+func micros(t *testing.T, amount string) *big.Int {
 	t.Helper()
 	whole, frac, _ := strings.Cut(amount, ".")
-	w, err1 := strconv.ParseInt(whole, 10, 64)
-	f, err2 := strconv.ParseInt((frac + "000000")[:6], 10, 64)
-	if err1 != nil || err2 != nil {
+	n, ok := new(big.Int).SetString(whole+(frac + "000000")[:6], 10)
+	if !ok || whole == "" || len(frac) > 6 {
 		t.Fatalf("amount %q is not a decimal", amount)
 	}
-	return w*1_000_000 + f
+	return n
 }
 
-// summaryKey is a summary row's group and totals in comparable form.
+// summaryKey is a summary row's group and totals in comparable form; the cost
+// is in micros, written in decimal.
 type summaryKey struct {
 	template, group, contact, company, salesperson, campaign, period string
-	count, costMicros, seconds                                       int64
+	count                                                            int64
+	costMicros                                                       string
+	seconds                                                          int64
 }
 
 // recomputeSummary groups the counted entries matching keep in Go.
@@ -169,6 +171,7 @@ func recomputeSummary(t *testing.T, entries []*apiv1.InteractionLogEntry, keep f
 	t.Helper()
 	index := map[summaryKey]int{}
 	var rows []summaryKey
+	var costs []*big.Int
 	for _, e := range entries {
 		if e.GetCanceled() || e.GetPostponed() || !keep(e) {
 			continue
@@ -198,10 +201,14 @@ func recomputeSummary(t *testing.T, entries []*apiv1.InteractionLogEntry, keep f
 		if !ok {
 			i, index[k] = len(rows), len(rows)
 			rows = append(rows, k)
+			costs = append(costs, new(big.Int))
 		}
 		rows[i].count++
-		rows[i].costMicros += micros(t, e.GetCost())
-		rows[i].seconds += int64(e.GetDuration().AsDuration().Seconds())
+		costs[i].Add(costs[i], micros(t, e.GetCost()))
+		rows[i].seconds += e.GetDuration().GetSeconds()
+	}
+	for i := range rows {
+		rows[i].costMicros = costs[i].String()
 	}
 	return rows
 }
@@ -212,7 +219,7 @@ func summaryKeys(t *testing.T, rows []*apiv1.InteractionSummaryRow) []summaryKey
 		out[i] = summaryKey{
 			r.GetInteractionTemplateCode(), r.GetInteractionGroupCode(), r.GetContactNo(), r.GetContactCompanyNo(),
 			r.GetSalespersonCode(), r.GetCampaignNo(), r.GetPeriod(),
-			r.GetTotals().GetInteractionCount(), micros(t, r.GetTotals().GetTotalCost()), int64(r.GetTotals().GetTotalDuration().AsDuration().Seconds()),
+			r.GetTotals().GetInteractionCount(), micros(t, r.GetTotals().GetTotalCost()).String(), r.GetTotals().GetTotalDuration().GetSeconds(),
 		}
 	}
 	return out
@@ -249,7 +256,7 @@ func TestSummaryEqualsRecomputationFromListedEntries(t *testing.T) {
 					got := summaryKeys(t, resp.GetRows())
 					want := recomputeSummary(t, entries, f.keep, dims, loc)
 					if len(dims) == 0 && len(want) == 0 {
-						want = []summaryKey{{}}
+						want = []summaryKey{{costMicros: "0"}}
 					}
 					if !sameSummary(got, want) {
 						t.Fatalf("zone %q, group by %v, filter %d:\n got %v\nwant %v", zone, dims, fi, got, want)
@@ -304,12 +311,12 @@ func TestStatisticsEqualRecomputationFromListedEntries(t *testing.T) {
 		wantTotals := func(keep func(*apiv1.InteractionLogEntry) bool) summaryKey {
 			rows := recomputeSummary(t, entries, keep, nil, time.UTC)
 			if len(rows) == 0 {
-				return summaryKey{}
+				return summaryKey{costMicros: "0"}
 			}
 			return rows[0]
 		}
 		gotTotals := func(tot *apiv1.InteractionTotals) summaryKey {
-			return summaryKey{count: tot.GetInteractionCount(), costMicros: micros(t, tot.GetTotalCost()), seconds: int64(tot.GetTotalDuration().AsDuration().Seconds())}
+			return summaryKey{count: tot.GetInteractionCount(), costMicros: micros(t, tot.GetTotalCost()).String(), seconds: tot.GetTotalDuration().GetSeconds()}
 		}
 		for _, c := range []struct {
 			contact string
@@ -385,6 +392,109 @@ func TestSummarizeRefusals(t *testing.T) {
 		} {
 			_, err := env.Log.SummarizeInteractions(ctx, c.req)
 			ts.WantInvalid(t, err, c.field)
+		}
+	})
+}
+
+// TestStatisticsSumCostsBeyondInt64 logs 30 entries at the largest cost and
+// duration an entry may have (10^12, 10 years): every total below is more
+// than int64 micros (about 9.2 * 10^12) and, where 30 entries add up, more
+// seconds than time.Duration holds. Each answers the exact decimal string.
+func TestStatisticsSumCostsBeyondInt64(t *testing.T) {
+	ts.ForEachEngine(t, func(t *testing.T, env *ts.Env) {
+		ctx := context.Background()
+		logFixture(t, env)
+		createContact(t, env, &apiv1.Contact{No: "ANDY", Type: person, CompanyNo: "ACME"})
+		const maxCost, tenYears = "1000000000000", 315_360_000
+		day1, day2 := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC), time.Date(2026, 3, 3, 10, 0, 0, 0, time.UTC)
+		logMax := func(contact string, at time.Time, cost string) *apiv1.InteractionLogEntry {
+			return logCall(t, env, contact, &apiv1.InteractionOverrides{
+				Cost: proto.String(cost), Duration: durationpb.New(tenYears * time.Second),
+				InteractionTime: timestamppb.New(at), SalespersonCode: proto.String("SP9"),
+			})
+		}
+		// ANN: 8 on day 1 (one a millionth short of the maximum), 7 on day 2;
+		// ANDY: 7 on day 1, 8 on day 2.
+		for i := range 30 {
+			contact, day, cost := "ANN", day1, maxCost
+			if i >= 15 {
+				contact = "ANDY"
+			}
+			if i%15 >= 8-i/15 {
+				day = day2
+			}
+			if i == 0 {
+				cost = "999999999999.999999"
+			}
+			logMax(contact, day.Add(time.Duration(i)*time.Minute), cost)
+		}
+		cancelEntries(t, env, logMax("ANN", day1, maxCost))
+		_, err := env.Log.LogInteraction(ctx, &apiv1.LogInteractionRequest{ContactNo: "ANN", InteractionTemplateCode: "CALL", Postpone: true,
+			Overrides: &apiv1.InteractionOverrides{Cost: proto.String(maxCost), InteractionTime: timestamppb.New(day1)}})
+		ts.NoErr(t, err)
+
+		type totals struct {
+			count   int64
+			cost    string
+			seconds int64
+		}
+		all := totals{30, "29999999999999.999999", 30 * tenYears}
+		withShort := totals{15, "14999999999999.999999", 15 * tenYears}
+		full := totals{15, "15000000000000", 15 * tenYears}
+		check := func(what string, got *apiv1.InteractionTotals, want totals) {
+			t.Helper()
+			d := got.GetTotalDuration()
+			if g := (totals{got.GetInteractionCount(), got.GetTotalCost(), d.GetSeconds()}); g != want || d.GetNanos() != 0 {
+				t.Fatalf("%s: %v, want %+v", what, got, want)
+			}
+		}
+
+		for contact, want := range map[string]totals{"ACME": all, "ANN": withShort, "ANDY": full} {
+			st, err := env.Contacts.GetContactStatistics(ctx, &apiv1.GetContactStatisticsRequest{Name: "contacts/" + contact})
+			ts.NoErr(t, err)
+			check("contact "+contact, &apiv1.InteractionTotals{InteractionCount: st.GetInteractionCount(), TotalCost: st.GetTotalCost(), TotalDuration: st.GetTotalDuration()}, want)
+		}
+		g, err := env.Groups.GetInteractionGroupStatistics(ctx, &apiv1.GetInteractionGroupStatisticsRequest{Name: "interactionGroups/CALLS"})
+		ts.NoErr(t, err)
+		check("group", g.GetTotals(), all)
+		tm, err := env.Templates.GetInteractionTemplateStatistics(ctx, &apiv1.GetInteractionTemplateStatisticsRequest{Name: "interactionTemplates/CALL"})
+		ts.NoErr(t, err)
+		check("template", tm.GetTotals(), all)
+		tm, err = env.Templates.GetInteractionTemplateStatistics(ctx, &apiv1.GetInteractionTemplateStatisticsRequest{
+			Name: "interactionTemplates/CALL", StartTime: timestamppb.New(day2), EndTime: timestamppb.New(day2.Add(24 * time.Hour)),
+		})
+		ts.NoErr(t, err)
+		check("template on day 2", tm.GetTotals(), full)
+
+		type D = apiv1.SummaryDimension
+		for _, c := range []struct {
+			groupBy []D
+			want    map[string]totals // by the row's dimension values, joined with "/"
+		}{
+			{nil, map[string]totals{"": all}},
+			{[]D{apiv1.SummaryDimension_SUMMARY_DIMENSION_TEMPLATE}, map[string]totals{"CALL": all}},
+			{[]D{apiv1.SummaryDimension_SUMMARY_DIMENSION_GROUP}, map[string]totals{"CALLS": all}},
+			{[]D{apiv1.SummaryDimension_SUMMARY_DIMENSION_CONTACT}, map[string]totals{"ANN": withShort, "ANDY": full}},
+			{[]D{apiv1.SummaryDimension_SUMMARY_DIMENSION_CONTACT_COMPANY}, map[string]totals{"ACME": all}},
+			{[]D{apiv1.SummaryDimension_SUMMARY_DIMENSION_SALESPERSON}, map[string]totals{"SP9": all}},
+			{[]D{apiv1.SummaryDimension_SUMMARY_DIMENSION_CAMPAIGN}, map[string]totals{"CAMP": all}},
+			{[]D{apiv1.SummaryDimension_SUMMARY_DIMENSION_DAY}, map[string]totals{"2026-03-02": withShort, "2026-03-03": full}},
+			{[]D{apiv1.SummaryDimension_SUMMARY_DIMENSION_MONTH}, map[string]totals{"2026-03": all}},
+			{[]D{apiv1.SummaryDimension_SUMMARY_DIMENSION_TEMPLATE, apiv1.SummaryDimension_SUMMARY_DIMENSION_GROUP,
+				apiv1.SummaryDimension_SUMMARY_DIMENSION_CONTACT_COMPANY, apiv1.SummaryDimension_SUMMARY_DIMENSION_SALESPERSON,
+				apiv1.SummaryDimension_SUMMARY_DIMENSION_CAMPAIGN, apiv1.SummaryDimension_SUMMARY_DIMENSION_MONTH},
+				map[string]totals{"CALL/CALLS/ACME/SP9/CAMP/2026-03": all}},
+		} {
+			resp, err := env.Log.SummarizeInteractions(ctx, &apiv1.SummarizeInteractionsRequest{GroupBy: c.groupBy})
+			ts.NoErr(t, err)
+			if len(resp.GetRows()) != len(c.want) {
+				t.Fatalf("group by %v: %d rows, want %d: %v", c.groupBy, len(resp.GetRows()), len(c.want), resp.GetRows())
+			}
+			for _, r := range resp.GetRows() {
+				label := strings.Join(slices.DeleteFunc([]string{r.GetInteractionTemplateCode(), r.GetInteractionGroupCode(), r.GetContactNo(),
+					r.GetContactCompanyNo(), r.GetSalespersonCode(), r.GetCampaignNo(), r.GetPeriod()}, func(s string) bool { return s == "" }), "/")
+				check(fmt.Sprintf("group by %v, row %q", c.groupBy, label), r.GetTotals(), c.want[label])
+			}
 		}
 	})
 }

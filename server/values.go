@@ -1,10 +1,9 @@
 package server
 
 import (
-	"fmt"
 	"math/big"
+	"strconv"
 	"strings"
-	"time"
 
 	"google.golang.org/protobuf/types/known/durationpb"
 	"google.golang.org/protobuf/types/known/timestamppb"
@@ -43,13 +42,26 @@ func allDigits(s string) bool {
 }
 
 // formatMoney writes micros as the shortest exact decimal string ("12.5", "0").
-func formatMoney(micros int64) string {
-	sign := ""
-	if micros < 0 {
-		sign, micros = "-", -micros
+func formatMoney(micros int64) string { return microsToDecimal(strconv.FormatInt(micros, 10)) }
+
+// formatBigMoney is formatMoney for sums beyond int64 micros.
+func formatBigMoney(micros *big.Int) string { return microsToDecimal(micros.String()) }
+
+// microsToDecimal places the decimal point in an integer number of micros
+// written in decimal ("-12500000" → "-12.5"), trimming trailing zeros.
+func microsToDecimal(micros string) string {
+	sign, digits := "", micros
+	if rest, negative := strings.CutPrefix(micros, "-"); negative {
+		sign, digits = "-", rest
 	}
-	s := fmt.Sprintf("%s%d.%06d", sign, micros/1_000_000, micros%1_000_000)
-	return strings.TrimSuffix(strings.TrimRight(s, "0"), ".")
+	if len(digits) < 7 {
+		digits = strings.Repeat("0", 7-len(digits)) + digits
+	}
+	whole, frac := digits[:len(digits)-6], strings.TrimRight(digits[len(digits)-6:], "0")
+	if frac == "" {
+		return sign + whole
+	}
+	return sign + whole + "." + frac
 }
 
 // parseDuration reads whole non-negative seconds; nil is 0.
@@ -63,8 +75,9 @@ func parseDuration(field string, d *durationpb.Duration) (int64, error) {
 	return d.Seconds, nil
 }
 
-// seconds converts stored seconds to a Duration.
-func seconds(s int64) *durationpb.Duration { return durationpb.New(time.Duration(s) * time.Second) }
+// seconds converts stored seconds to a Duration. Not through time.Duration,
+// which overflows past 292 years: a total of long entries can exceed that.
+func seconds(s int64) *durationpb.Duration { return &durationpb.Duration{Seconds: s} }
 
 // timestamp converts stored microseconds to a Timestamp; 0 stays unset.
 func timestamp(us int64) *timestamppb.Timestamp {

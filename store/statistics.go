@@ -8,13 +8,27 @@ import (
 )
 
 // Statistics count and sum logged entries: canceled and postponed entries
-// never count. Sums are exact int64 arithmetic in the database.
+// never count. Sums are exact: costs add up as a Sum (see Sum).
 
 // Totals are the count and sums of a set of entries.
 type Totals struct {
-	Count           int64
-	CostMicros      int64
+	Count      int64
+	CostMicros Sum `gorm:"embedded;embeddedPrefix:cost_micros_"`
+	// DurationSeconds needs no Sum: an entry lasts at most 10 years (under
+	// 2^29 seconds), so the sum holds in int64 for more than 2^34 entries,
+	// more than a Sum's parts allow.
 	DurationSeconds int64
+}
+
+// Add returns the totals of both sets.
+func (t Totals) Add(o Totals) Totals {
+	return Totals{Count: t.Count + o.Count, CostMicros: t.CostMicros.Add(o.CostMicros), DurationSeconds: t.DurationSeconds + o.DurationSeconds}
+}
+
+// normalized normalizes the Sum of totals scanned from totalsColumns.
+func (t Totals) normalized() Totals {
+	t.CostMicros = t.CostMicros.normalized()
+	return t
 }
 
 // TimeRange bounds interaction_time: [Start, End), each bound optional.
@@ -39,15 +53,18 @@ func counted(q *gorm.DB) *gorm.DB {
 	return q.Where("canceled = ? AND postponed = ?", false, false)
 }
 
-// totalsColumns selects Totals' columns; the sums are 0, not NULL, over no rows.
-const totalsColumns = "COUNT(*) AS count, COALESCE(SUM(cost_micros), 0) AS cost_micros, " +
-	"COALESCE(SUM(duration_seconds), 0) AS duration_seconds"
+// totalsColumns selects Totals' columns; the sums are 0, not NULL, over no
+// rows. What they scan into must be normalized.
+func (s *Store) totalsColumns() string {
+	return "COUNT(*) AS count, " + s.exactSumColumns("cost_micros") +
+		", COALESCE(SUM(duration_seconds), 0) AS duration_seconds"
+}
 
 // totalsOf computes the totals of the counted entries a query selects.
-func totalsOf(q *gorm.DB) (Totals, error) {
+func (s *Store) totalsOf(q *gorm.DB) (Totals, error) {
 	var t Totals
-	err := counted(q.Model(&InteractionLogEntry{})).Select(totalsColumns).Scan(&t).Error
-	return t, classify(err)
+	err := counted(q.Model(&InteractionLogEntry{})).Select(s.totalsColumns()).Scan(&t).Error
+	return t.normalized(), classify(err)
 }
 
 // GroupTotals returns the totals of an interaction group's entries in a time range.
@@ -55,7 +72,7 @@ func (s *Store) GroupTotals(ctx context.Context, groupCode string, r TimeRange) 
 	if _, err := s.GetGroup(ctx, groupCode); err != nil {
 		return Totals{}, withReason(err, ReasonGroupNotFound)
 	}
-	return totalsOf(r.apply(s.read(ctx).Where("group_code = ?", groupCode)))
+	return s.totalsOf(r.apply(s.read(ctx).Where("group_code = ?", groupCode)))
 }
 
 // TemplateTotals returns the totals of an interaction template's entries in a time range.
@@ -63,7 +80,7 @@ func (s *Store) TemplateTotals(ctx context.Context, templateCode string, r TimeR
 	if _, err := s.GetTemplate(ctx, templateCode); err != nil {
 		return Totals{}, err
 	}
-	return totalsOf(r.apply(s.read(ctx).Where("template_code = ?", templateCode)))
+	return s.totalsOf(r.apply(s.read(ctx).Where("template_code = ?", templateCode)))
 }
 
 // ContactStats are a contact's interaction statistics (Business Central's
@@ -91,10 +108,11 @@ func (s *Store) ContactStatistics(ctx context.Context, contactNo string) (Contac
 		q = q.Where("contact_no = ?", c.No)
 	}
 	var st ContactStats
-	err := counted(q).Select(totalsColumns+
+	err := counted(q).Select(s.totalsColumns()+
 		", MAX(CASE WHEN attempt_failed = ? THEN interaction_time END) AS last_interaction_time"+
 		", MAX(CASE WHEN initiated_by = ? THEN interaction_time END) AS last_attempt_time",
 		false, InitiatedByUs).Scan(&st).Error
+	st.Totals = st.Totals.normalized()
 	return st, classify(err)
 }
 

@@ -51,12 +51,12 @@ func TestSummaryDaysFollowDaylightSavingTime(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(months) != 3 || months[0].Period != "2026-03" || months[0].Count != 4 || months[0].CostMicros != 6_000_000 ||
+		if len(months) != 3 || months[0].Period != "2026-03" || months[0].Count != 4 || months[0].CostMicros != SumOf(6_000_000) ||
 			months[1].Period != "2026-10" || months[2].Period != "2026-11" || months[2].DurationSeconds != 60 {
 			t.Fatalf("months: %+v", months)
 		}
 		total, err := s.Summarize(ctx, EntryFilter{}, nil, time.UTC)
-		if err != nil || len(total) != 1 || total[0].Count != 6 || total[0].CostMicros != 9_000_000 {
+		if err != nil || len(total) != 1 || total[0].Count != 6 || total[0].CostMicros != SumOf(9_000_000) {
 			t.Fatalf("total: %v %+v", err, total)
 		}
 		none, err := s.Summarize(ctx, EntryFilter{ContactNo: "NOBODY"}, []Dimension{DimDay}, ny)
@@ -88,7 +88,7 @@ func TestSummaryEqualsRecomputation(t *testing.T) {
 				TemplateCode: pick("T1", "T2", "T3"), GroupCode: pick("G1", "G2"),
 				SalespersonCode: pick("", "S1", "S2"), CampaignNo: pick("", "K1"),
 				InteractionTime: lo + rng.Int64N(hi-lo),
-				CostMicros:      rng.Int64N(10_000_000_000), DurationSeconds: rng.Int64N(10_000),
+				CostMicros:      rng.Int64N(1_000_000_000_000_000_000 + 1), DurationSeconds: rng.Int64N(315_360_000 + 1), // up to the API's maxima: sums far beyond int64 micros
 				Canceled: rng.IntN(5) == 0, Postponed: rng.IntN(7) == 0,
 			}
 			if rng.IntN(4) == 0 { // crowd some entries around midnights and DST changes
@@ -129,7 +129,7 @@ func recompute(entries []InteractionLogEntry, f EntryFilter, dims []Dimension, l
 		if e.Canceled || e.Postponed || !matchesForTest(e, f) {
 			continue
 		}
-		r := SummaryRow{Totals: Totals{Count: 1, CostMicros: e.CostMicros, DurationSeconds: e.DurationSeconds}}
+		r := SummaryRow{Totals: Totals{Count: 1, CostMicros: SumOf(e.CostMicros), DurationSeconds: e.DurationSeconds}}
 		for _, d := range dims {
 			switch d {
 			case DimTemplate:
@@ -189,12 +189,12 @@ func TestContactStatisticsIncludeACompanysPersons(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if company.Totals != (Totals{Count: 3, CostMicros: 7, DurationSeconds: 70}) ||
+		if company.Totals != (Totals{Count: 3, CostMicros: SumOf(7), DurationSeconds: 70}) ||
 			deref(company.LastInteractionTime) != 200 || deref(company.LastAttemptTime) != 300 {
 			t.Fatalf("company: %+v last %v %v", company.Totals, deref(company.LastInteractionTime), deref(company.LastAttemptTime))
 		}
 		person, err := s.ContactStatistics(ctx, "P2")
-		if err != nil || person.Count != 1 || person.CostMicros != 16 || deref(person.LastInteractionTime) != 500 || person.LastAttemptTime != nil {
+		if err != nil || person.Count != 1 || person.CostMicros != SumOf(16) || deref(person.LastInteractionTime) != 500 || person.LastAttemptTime != nil {
 			t.Fatalf("person: %v %+v", err, person)
 		}
 		_, err = s.ContactStatistics(ctx, "NOBODY")
@@ -202,16 +202,23 @@ func TestContactStatisticsIncludeACompanysPersons(t *testing.T) {
 	})
 }
 
+// seedGroupT seeds contact C1, group G and its template T.
+func seedGroupT(t *testing.T, s *Store) {
+	t.Helper()
+	ctx := context.Background()
+	seedContact(t, s, "C1", ContactTypePerson, "")
+	if _, err := s.CreateGroup(ctx, InteractionGroup{Code: "G"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.CreateTemplate(ctx, InteractionTemplate{Code: "T", GroupCode: "G"}); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func TestGroupAndTemplateTotals(t *testing.T) {
 	forEachStore(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
-		seedContact(t, s, "C1", ContactTypePerson, "")
-		if _, err := s.CreateGroup(ctx, InteractionGroup{Code: "G"}); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := s.CreateTemplate(ctx, InteractionTemplate{Code: "T", GroupCode: "G"}); err != nil {
-			t.Fatal(err)
-		}
+		seedGroupT(t, s)
 		for i, tmpl := range []string{"T", "T", "OLD", "T"} {
 			seedEntry(t, s, InteractionLogEntry{GroupCode: "G", TemplateCode: tmpl, InteractionTime: int64(i+1) * 100, CostMicros: 1 << i, DurationSeconds: 1})
 		}
@@ -222,9 +229,9 @@ func TestGroupAndTemplateTotals(t *testing.T) {
 			get  func() (Totals, error)
 			want Totals
 		}{
-			{"group all", func() (Totals, error) { return s.GroupTotals(ctx, "G", TimeRange{}) }, Totals{4, 15, 4}},
-			{"group range", func() (Totals, error) { return s.GroupTotals(ctx, "G", r) }, Totals{2, 6, 2}},
-			{"template range", func() (Totals, error) { return s.TemplateTotals(ctx, "T", r) }, Totals{1, 2, 1}},
+			{"group all", func() (Totals, error) { return s.GroupTotals(ctx, "G", TimeRange{}) }, Totals{4, SumOf(15), 4}},
+			{"group range", func() (Totals, error) { return s.GroupTotals(ctx, "G", r) }, Totals{2, SumOf(6), 2}},
+			{"template range", func() (Totals, error) { return s.TemplateTotals(ctx, "T", r) }, Totals{1, SumOf(2), 1}},
 			{"template none", func() (Totals, error) {
 				return s.TemplateTotals(ctx, "T", TimeRange{Start: 5000, HasStart: true})
 			}, Totals{}},

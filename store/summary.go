@@ -69,7 +69,7 @@ func (r SummaryRow) key(d Dimension) string {
 func (s *Store) Summarize(ctx context.Context, f EntryFilter, dims []Dimension, loc *time.Location) ([]SummaryRow, error) {
 	filtered := func() *gorm.DB { return counted(f.apply(s.read(ctx).Model(&InteractionLogEntry{}))) }
 	if len(dims) == 0 {
-		t, err := totalsOf(f.apply(s.read(ctx)))
+		t, err := s.totalsOf(f.apply(s.read(ctx)))
 		return []SummaryRow{{Totals: t}}, err
 	}
 	var groupBy []string
@@ -78,7 +78,7 @@ func (s *Store) Summarize(ctx context.Context, f EntryFilter, dims []Dimension, 
 			groupBy = append(groupBy, col)
 		}
 	}
-	selects := append(slices.Clone(groupBy), totalsColumns)
+	selects := append(slices.Clone(groupBy), s.totalsColumns())
 	period := periodDimension(dims)
 	if period != 0 {
 		day, ok, err := s.localDayExpr(filtered(), loc)
@@ -98,6 +98,7 @@ func (s *Store) Summarize(ctx context.Context, f EntryFilter, dims []Dimension, 
 	rows := make([]SummaryRow, len(scanned))
 	for i, r := range scanned {
 		rows[i] = r.SummaryRow
+		rows[i].Totals = r.Totals.normalized()
 		if period != 0 {
 			rows[i].Period = periodOf(r.LocalDay-dayNumberBias, period)
 		}
@@ -159,11 +160,7 @@ func (s *Store) localDayExpr(filtered *gorm.DB, loc *time.Location) (expr string
 		fmt.Fprintf(&b, " ELSE %s END", offset)
 		offset = b.String()
 	}
-	div := "/"
-	if s.dialect == MySQL {
-		div = "DIV"
-	}
-	return fmt.Sprintf("((interaction_time + %s + %d) %s %d)", offset, dayNumberBias*microsPerDay, div, microsPerDay), true, nil
+	return fmt.Sprintf("((interaction_time + %s + %d) %s %d)", offset, dayNumberBias*microsPerDay, s.intDiv(), microsPerDay), true, nil
 }
 
 // offsetSpan is a stretch of time with one UTC offset (micros), ending
@@ -208,9 +205,7 @@ func mergeSameGroups(rows []SummaryRow, dims []Dimension) []SummaryRow {
 	for _, r := range rows {
 		k := groupKey(r, dims)
 		if i, ok := index[k]; ok {
-			out[i].Count += r.Count
-			out[i].CostMicros += r.CostMicros
-			out[i].DurationSeconds += r.DurationSeconds
+			out[i].Totals = out[i].Totals.Add(r.Totals)
 			continue
 		}
 		index[k] = len(out)

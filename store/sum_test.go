@@ -1,0 +1,78 @@
+package store
+
+import (
+	"context"
+	"math"
+	"math/big"
+	"testing"
+	"time"
+)
+
+// extremes are values whose parts (quotient and remainder by 2^30) take
+// every sign and their largest magnitudes.
+var extremes = []int64{
+	math.MaxInt64, math.MaxInt64, math.MinInt64 + 1, 1_000_000_000_000_000_000, 1_000_000_000_000_000_000,
+	1<<30 - 1, 1 << 30, -(1 << 30), -(1<<30 - 1), -1, 1, 0, -123_456_789_012_345,
+}
+
+func bigSum(values []int64) *big.Int {
+	sum := new(big.Int)
+	for _, v := range values {
+		sum.Add(sum, big.NewInt(v))
+	}
+	return sum
+}
+
+func TestSumIsExactAndNormalized(t *testing.T) {
+	var s Sum
+	for i, v := range extremes {
+		s = s.Add(SumOf(v))
+		if s.Low < 0 || s.Low >= 1<<sumSplitBits {
+			t.Fatalf("after %d values: %+v is not normalized", i+1, s)
+		}
+		if want := bigSum(extremes[:i+1]); s.Big().Cmp(want) != 0 {
+			t.Fatalf("after %d values: %v, want %v", i+1, s.Big(), want)
+		}
+	}
+	if SumOf(5).Add(SumOf(-7)) != SumOf(-2) || SumOf(1<<40).Add(SumOf(1<<40)) != SumOf(1<<41) {
+		t.Fatal("equal sums do not compare equal")
+	}
+}
+
+// TestDatabaseSumsAreExactBeyondInt64 sums values at the ends of int64, of
+// both signs, in the database: every statistic's cost, in one group and
+// split over days and months.
+func TestDatabaseSumsAreExactBeyondInt64(t *testing.T) {
+	forEachStore(t, func(t *testing.T, s *Store) {
+		ctx := context.Background()
+		seedGroupT(t, s)
+		start := at("2026-01-31T12:00:00Z")
+		for i, v := range extremes {
+			seedEntry(t, s, InteractionLogEntry{GroupCode: "G", TemplateCode: "T", CostMicros: v, InteractionTime: start + int64(i)*int64(6*time.Hour/time.Microsecond)})
+		}
+		want := bigSum(extremes)
+		check := func(what string, got Totals, err error) {
+			t.Helper()
+			if err != nil || got.Count != int64(len(extremes)) || got.CostMicros.Big().Cmp(want) != 0 {
+				t.Fatalf("%s: %+v (%v) %v, want cost %v", what, got, got.CostMicros.Big(), err, want)
+			}
+		}
+		g, err := s.GroupTotals(ctx, "G", TimeRange{})
+		check("group", g, err)
+		tm, err := s.TemplateTotals(ctx, "T", TimeRange{})
+		check("template", tm, err)
+		c, err := s.ContactStatistics(ctx, "C1")
+		check("contact", c.Totals, err)
+		for _, dims := range [][]Dimension{nil, {DimDay}, {DimMonth}} {
+			rows, err := s.Summarize(ctx, EntryFilter{}, dims, time.UTC)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var total Totals
+			for _, r := range rows {
+				total = total.Add(r.Totals)
+			}
+			check("summary by "+map[int]string{0: "nothing", 1: "day or month"}[len(dims)], total, nil)
+		}
+	})
+}
