@@ -31,6 +31,12 @@ func invalidArgument(violations ...fieldViolation) error {
 // invalidArgumentBecause is invalidArgument with a more specific reason
 // (such as SALESPERSON_REQUIRED) than INVALID_FIELD.
 func invalidArgumentBecause(reason apiv1.ErrorReason, violations ...fieldViolation) error {
+	msg, br := badRequest(violations)
+	return withDetails(codes.InvalidArgument, msg, reason, br)
+}
+
+// badRequest is the message and the BadRequest detail of violations.
+func badRequest(violations []fieldViolation) (string, *errdetails.BadRequest) {
 	msgs := make([]string, 0, len(violations))
 	br := &errdetails.BadRequest{}
 	for _, v := range violations {
@@ -39,7 +45,7 @@ func invalidArgumentBecause(reason apiv1.ErrorReason, violations ...fieldViolati
 			Field: v.Field, Description: v.Description,
 		})
 	}
-	return withDetails(codes.InvalidArgument, strings.Join(msgs, "; "), reason, br)
+	return strings.Join(msgs, "; "), br
 }
 
 // invalidField is invalidArgument for a single field.
@@ -49,8 +55,12 @@ func invalidField(field, description string) error {
 
 // withDetails builds a status with ErrorInfo(reason) and any extra details.
 func withDetails(code codes.Code, msg string, reason apiv1.ErrorReason, extra ...*errdetails.BadRequest) error {
+	return withInfo(code, msg, &errdetails.ErrorInfo{Reason: reasonName(reason), Domain: errorDomain}, extra...)
+}
+
+// withInfo builds a status with the ErrorInfo info and any extra details.
+func withInfo(code codes.Code, msg string, info *errdetails.ErrorInfo, extra ...*errdetails.BadRequest) error {
 	st := status.New(code, msg)
-	info := &errdetails.ErrorInfo{Reason: reasonName(reason), Domain: errorDomain}
 	var err error
 	if len(extra) > 0 && extra[0] != nil {
 		st, err = st.WithDetails(info, extra[0])
@@ -111,11 +121,7 @@ func toStatus(err error) error {
 	if errors.As(err, &se) {
 		for _, m := range storeCodes {
 			if errors.Is(se.Kind, m.kind) {
-				if m.code == codes.InvalidArgument && se.Field != "" {
-					reason := reasonFromStore(cmp.Or(se.Reason, store.ReasonInvalidField))
-					return invalidArgumentBecause(reason, fieldViolation{Field: se.Field, Description: se.Message})
-				}
-				return withDetails(m.code, se.Message, reasonFromStore(se.Reason))
+				return storeStatus(se, m.code)
 			}
 		}
 	}
@@ -123,6 +129,28 @@ func toStatus(err error) error {
 		return withDetails(codes.Unavailable, "database unavailable", apiv1.ErrorReason_ERROR_REASON_DATABASE_UNAVAILABLE)
 	}
 	return withDetails(codes.Internal, "internal error; the server log has details under this request's id", apiv1.ErrorReason_ERROR_REASON_INTERNAL)
+}
+
+// segmentLineKey is the google.rpc.ErrorInfo metadata key that names the
+// segment line a LogSegment failed on.
+const segmentLineKey = "segmentLine"
+
+// storeStatus is the status of a store error of the given code: invalid
+// input names its field in a BadRequest; an error about a segment line names
+// the line first in the message and under segmentLineKey in the ErrorInfo.
+func storeStatus(se *store.Error, code codes.Code) error {
+	msg, reason := se.Message, se.Reason
+	var br *errdetails.BadRequest
+	if code == codes.InvalidArgument && se.Field != "" {
+		reason = cmp.Or(reason, store.ReasonInvalidField)
+		msg, br = badRequest([]fieldViolation{{Field: se.Field, Description: se.Message}})
+	}
+	info := &errdetails.ErrorInfo{Reason: reasonName(reasonFromStore(reason)), Domain: errorDomain}
+	if se.Line != "" {
+		msg = se.Line + ": " + msg
+		info.Metadata = map[string]string{segmentLineKey: se.Line}
+	}
+	return withInfo(code, msg, info, br)
 }
 
 // isInternal reports whether err will reach the client as INTERNAL, which

@@ -1,9 +1,11 @@
 package server_test
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -290,9 +292,9 @@ func TestLogSegmentInvalidLastLineRollsBackEverything(t *testing.T) {
 		lastLine := lines[len(lines)-1].GetLineNo()
 
 		_, err := env.Segments.LogSegment(ctx, &apiv1.LogSegmentRequest{Name: "segments/S1", CreateFollowUpSegment: true, FollowUpSegmentNo: "F1"})
-		ts.WantCode(t, err, codes.FailedPrecondition, "CONTACT_PRIVACY_BLOCKED")
-		if !strings.Contains(err.Error(), fmt.Sprintf("segments/S1/lines/%d:", lastLine)) || !strings.Contains(err.Error(), "BLOCKED") {
-			t.Fatalf("%v does not name line %d and its contact", err, lastLine)
+		wantLineError(t, err, fmt.Sprintf("segments/S1/lines/%d", lastLine), codes.FailedPrecondition, "CONTACT_PRIVACY_BLOCKED", "")
+		if !strings.Contains(err.Error(), `"BLOCKED"`) {
+			t.Fatalf("%v does not name the contact", err)
 		}
 		assertNothingLogged(t, env, "S1", 1500)
 		_, err = env.Segments.GetSegment(ctx, &apiv1.GetSegmentRequest{Name: "segments/F1"})
@@ -300,30 +302,43 @@ func TestLogSegmentInvalidLastLineRollsBackEverything(t *testing.T) {
 	})
 }
 
+// TestLogSegmentInvalidLineKinds fails a segment on one invalid line per
+// cause: LogSegment answers the code, reason and field that LogInteraction
+// answers for the same contact, template and overrides, and names the line
+// first in the message and in the ErrorInfo metadata "segmentLine".
 func TestLogSegmentInvalidLineKinds(t *testing.T) {
 	ts.ForEachEngine(t, func(t *testing.T, env *ts.Env) {
 		ctx := context.Background()
 		mailTemplate(t, env)
 		createTemplate(t, env, "GONE", "G")
-		seedContacts(t, env, ts.SeedContact{No: "OK", SalespersonCode: "SP"}, ts.SeedContact{No: "NOSP"})
+		seedContacts(t, env, ts.SeedContact{No: "OK", SalespersonCode: "SP"}, ts.SeedContact{No: "NOSP"},
+			ts.SeedContact{No: "BLOCKED", SalespersonCode: "SP", PrivacyBlocked: true})
 		cases := []struct {
-			name           string
-			header         string
-			line           *apiv1.SegmentLine
-			code           codes.Code
-			reason         string
-			messageContain string
+			name   string
+			header string // the segment's template; "" leaves every line without one
+			line   *apiv1.SegmentLine
+			code   codes.Code
+			reason string
+			field  string // the BadRequest field; "" for none
 		}{
-			{"no salesperson anywhere", "MAIL", &apiv1.SegmentLine{ContactNo: "NOSP"}, codes.FailedPrecondition, "SALESPERSON_REQUIRED", "salesperson"},
-			{"no template anywhere", "", &apiv1.SegmentLine{ContactNo: "OK"}, codes.FailedPrecondition, "TEMPLATE_NOT_FOUND", "no interaction template"},
-			{"template deleted since", "MAIL", &apiv1.SegmentLine{ContactNo: "OK", InteractionTemplateCode: new("GONE")}, codes.NotFound, "TEMPLATE_NOT_FOUND", `"GONE"`},
-			{"language override not a row", "MAIL", &apiv1.SegmentLine{ContactNo: "OK", Overrides: &apiv1.InteractionOverrides{LanguageCode: new("FR")}}, codes.FailedPrecondition, "INVALID_FIELD", `"FR"`},
+			{"no salesperson anywhere", "MAIL", &apiv1.SegmentLine{ContactNo: "NOSP"},
+				codes.InvalidArgument, "SALESPERSON_REQUIRED", "overrides.salesperson_code"},
+			{"language override not a row", "MAIL", &apiv1.SegmentLine{ContactNo: "OK", Overrides: &apiv1.InteractionOverrides{LanguageCode: new("FR")}},
+				codes.InvalidArgument, "INVALID_FIELD", "overrides.language_code"},
+			{"no template anywhere", "", &apiv1.SegmentLine{ContactNo: "OK"},
+				codes.InvalidArgument, "INVALID_FIELD", "interaction_template_code"},
+			{"template deleted since", "MAIL", &apiv1.SegmentLine{ContactNo: "OK", InteractionTemplateCode: new("GONE")},
+				codes.NotFound, "TEMPLATE_NOT_FOUND", ""},
+			{"privacy-blocked contact", "MAIL", &apiv1.SegmentLine{ContactNo: "BLOCKED"},
+				codes.FailedPrecondition, "CONTACT_PRIVACY_BLOCKED", ""},
 		}
 		for i, c := range cases {
 			t.Run(c.name, func(t *testing.T) {
 				no := fmt.Sprintf("S%d", i)
 				createSegment(t, env, no, c.header)
-				addLines(t, env, no, []string{"OK"})
+				if c.header != "" {
+					addLines(t, env, no, []string{"OK"}) // a valid line before the invalid one
+				}
 				resp, err := env.Segments.CreateSegmentLine(ctx, &apiv1.CreateSegmentLineRequest{Parent: "segments/" + no, SegmentLine: c.line})
 				ts.NoErr(t, err)
 				if c.line.GetInteractionTemplateCode() == "GONE" {
@@ -331,14 +346,35 @@ func TestLogSegmentInvalidLineKinds(t *testing.T) {
 					ts.NoErr(t, err)
 				}
 				_, err = logSegment(env, no)
-				ts.WantCode(t, err, c.code, c.reason)
-				if c.header != "" && !strings.Contains(err.Error(), resp.GetSegmentLine().GetName()+": ") || !strings.Contains(err.Error(), c.messageContain) {
-					t.Fatalf("%v: want the line %s and %s named", err, resp.GetSegmentLine().GetName(), c.messageContain)
+				wantLineError(t, err, resp.GetSegmentLine().GetName(), c.code, c.reason, c.field)
+				assertNothingLogged(t, env, no, int64(len(listLines(t, env, "segments/"+no))))
+
+				// LogInteraction with the same values answers the same.
+				_, logErr := env.Log.LogInteraction(ctx, &apiv1.LogInteractionRequest{ContactNo: c.line.GetContactNo(),
+					InteractionTemplateCode: cmp.Or(c.line.GetInteractionTemplateCode(), c.header), Overrides: c.line.GetOverrides()})
+				ts.WantCode(t, logErr, c.code, c.reason)
+				if got, want := ts.Violations(logErr), ts.Violations(err); !slices.Equal(got, want) {
+					t.Fatalf("LogInteraction names %v, LogSegment %v", got, want)
 				}
-				assertNothingLogged(t, env, no, 2)
 			})
 		}
 	})
+}
+
+// wantLineError fails unless err has the code, reason and BadRequest field
+// (none when field is "") and names the segment line.
+func wantLineError(t *testing.T, err error, line string, code codes.Code, reason, field string) {
+	t.Helper()
+	ts.WantCode(t, err, code, reason)
+	if v := ts.Violations(err); field == "" && len(v) != 0 || field != "" && !slices.Equal(v, []string{field}) {
+		t.Fatalf("violations %v of %v, want %q", v, err, field)
+	}
+	if got := ts.Info(err).GetMetadata()["segmentLine"]; got != line {
+		t.Fatalf("ErrorInfo metadata segmentLine %q, want %q", got, line)
+	}
+	if msg := status.Convert(err).Message(); !strings.HasPrefix(msg, line+": ") {
+		t.Fatalf("message %q does not start with the line %s", msg, line)
+	}
 }
 
 func TestLogSegmentFollowUp(t *testing.T) {

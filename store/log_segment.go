@@ -26,7 +26,8 @@ type LogSegmentResult struct {
 // defaults and the line's as overrides, deletes the segment and its lines
 // and, when followUpNo is set, creates that segment with the same contacts
 // and campaign. Lines are streamed in batches, so memory does not grow with
-// the segment. An invalid line fails the whole call with an error naming it.
+// the segment. An invalid line fails the whole call with the error that
+// LogInteraction gives for the same values, naming the line (Error.Line).
 func (s *Store) LogSegment(ctx context.Context, segmentNo, followUpNo string) (LogSegmentResult, error) {
 	var res LogSegmentResult
 	err := s.inTx(ctx, func(tx *gorm.DB) error {
@@ -210,7 +211,7 @@ func (l *segmentLogger) buildEntries(lines []SegmentLine, entries []InteractionL
 func (l *segmentLogger) buildEntry(line SegmentLine, contacts map[string]Contact) (InteractionLogEntry, error) {
 	code := l.templateCode(line)
 	if code == "" {
-		return InteractionLogEntry{}, newError(ErrPrecondition, ReasonTemplateNotFound,
+		return InteractionLogEntry{}, invalidField("interaction_template_code", ReasonInvalidField,
 			"no interaction template: set one on the segment or on the line")
 	}
 	t := l.templates[code]
@@ -221,7 +222,7 @@ func (l *segmentLogger) buildEntry(line SegmentLine, contacts map[string]Contact
 	if !ok {
 		return InteractionLogEntry{}, newError(ErrNotFound, ReasonContactNotFound, "contact %q not found", line.ContactNo)
 	}
-	return BuildEntry(InteractionInput{
+	e, err := BuildEntry(InteractionInput{
 		Contact:               c,
 		Template:              *t,
 		Overrides:             l.header.Merge(line.Overrides),
@@ -232,6 +233,9 @@ func (l *segmentLogger) buildEntry(line SegmentLine, contacts map[string]Contact
 		UserID:                l.user,
 		Now:                   l.now,
 	})
+	// The values come from the line's overrides (or the header or contact
+	// behind them), named as LogInteraction names its overrides.
+	return e, PrefixField(err, "overrides.")
 }
 
 // templateCode is the line's template, else the header's.
@@ -275,19 +279,16 @@ func (l *segmentLogger) correspondenceDefault(t InteractionTemplate) *Correspond
 	return nil
 }
 
-// lineError names the line in an error of the pipeline. What is wrong is
-// stored data, not the request, so invalid values become FAILED_PRECONDITION
-// (keeping their reason).
+// lineError names the line in an error of the pipeline. Kind, reason and
+// field stay what they are, so that a line fails as LogInteraction would
+// with the same values: a client handles both alike and learns which line.
 func (l *segmentLogger) lineError(line SegmentLine, err error) error {
 	var se *Error
 	if !errors.As(err, &se) {
 		return err
 	}
 	out := *se
-	out.Message = fmt.Sprintf("segments/%s/lines/%d: %s", l.seg.No, line.LineNo, se.Message)
-	if out.Kind == ErrInvalid {
-		out.Kind, out.Field = ErrPrecondition, ""
-	}
+	out.Line = fmt.Sprintf("segments/%s/lines/%d", l.seg.No, line.LineNo)
 	return &out
 }
 

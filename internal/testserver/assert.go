@@ -13,12 +13,17 @@ import (
 
 // Reason returns the google.rpc.ErrorInfo reason of an error, or "".
 func Reason(err error) string {
+	return Info(err).GetReason()
+}
+
+// Info returns the google.rpc.ErrorInfo of an error, or nil.
+func Info(err error) *errdetails.ErrorInfo {
 	for _, d := range status.Convert(err).Details() {
 		if info, ok := d.(*errdetails.ErrorInfo); ok {
-			return info.GetReason()
+			return info
 		}
 	}
-	return ""
+	return nil
 }
 
 // Violations returns the fields named by google.rpc.BadRequest of an error.

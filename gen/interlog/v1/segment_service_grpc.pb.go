@@ -68,6 +68,10 @@ type SegmentServiceClient interface {
 	// Deletes a line.
 	DeleteSegmentLine(ctx context.Context, in *DeleteSegmentLineRequest, opts ...grpc.CallOption) (*DeleteSegmentLineResponse, error)
 	// Logs one interaction per line, all or nothing, records a logged segment and deletes the segment.
+	// A line that cannot be logged fails the whole call with what LogInteraction answers for the same
+	// contact, template and overrides: the same code, ErrorInfo reason and BadRequest field (a field
+	// of the line, e.g. "overrides.language_code" or "interaction_template_code"). The line is named
+	// at the start of the message and in ErrorInfo metadata "segmentLine" ("segments/{no}/lines/{line_no}").
 	LogSegment(ctx context.Context, in *LogSegmentRequest, opts ...grpc.CallOption) (*LogSegmentResponse, error)
 	// Returns one logged segment.
 	GetLoggedSegment(ctx context.Context, in *GetLoggedSegmentRequest, opts ...grpc.CallOption) (*GetLoggedSegmentResponse, error)
@@ -289,6 +293,10 @@ type SegmentServiceServer interface {
 	// Deletes a line.
 	DeleteSegmentLine(context.Context, *DeleteSegmentLineRequest) (*DeleteSegmentLineResponse, error)
 	// Logs one interaction per line, all or nothing, records a logged segment and deletes the segment.
+	// A line that cannot be logged fails the whole call with what LogInteraction answers for the same
+	// contact, template and overrides: the same code, ErrorInfo reason and BadRequest field (a field
+	// of the line, e.g. "overrides.language_code" or "interaction_template_code"). The line is named
+	// at the start of the message and in ErrorInfo metadata "segmentLine" ("segments/{no}/lines/{line_no}").
 	LogSegment(context.Context, *LogSegmentRequest) (*LogSegmentResponse, error)
 	// Returns one logged segment.
 	GetLoggedSegment(context.Context, *GetLoggedSegmentRequest) (*GetLoggedSegmentResponse, error)
