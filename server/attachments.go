@@ -99,20 +99,19 @@ func receiveMetadata(stream grpc.ClientStreamingServer[apiv1.UploadAttachmentReq
 	return first, store.Attachment{FileName: meta.GetFileName(), ContentType: contentType}, nil
 }
 
-// receiveContent appends every chunk the client sends until it closes the stream.
+// receiveContent appends every chunk the client sends until it closes the
+// stream, receiving them into one reused uploadChunk.
 func receiveContent(ctx context.Context, stream grpc.ClientStreamingServer[apiv1.UploadAttachmentRequest, apiv1.UploadAttachmentResponse], up *store.Upload) error {
+	var msg uploadChunk
 	for {
-		msg, err := stream.Recv()
+		err := stream.RecvMsg(&msg)
 		if errors.Is(err, io.EOF) {
 			return up.Close(ctx)
 		}
 		if err != nil {
 			return err
 		}
-		if msg.GetMetadata() != nil {
-			return invalidField("metadata", "only the first message carries metadata; later messages carry chunks")
-		}
-		if err := up.Append(ctx, msg.GetChunk()); err != nil {
+		if err := up.Append(ctx, msg.data); err != nil {
 			return err
 		}
 	}

@@ -13,6 +13,8 @@ import (
 
 	"github.com/google/uuid"
 	"google.golang.org/grpc/codes"
+	"google.golang.org/protobuf/encoding/protowire"
+	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/fieldmaskpb"
 
 	apiv1 "github.com/interlog/interlog/gen/interlog/v1"
@@ -208,6 +210,79 @@ func TestAttachmentUploadRefusals(t *testing.T) {
 			wantNothingStored(t, env)
 		}
 	})
+}
+
+// TestAttachmentLaterMessagesOnTheWire sends the messages after the first as
+// wire bytes, which the server decodes itself (uploadChunk): what protobuf
+// allows is read as protobuf reads it, what it refuses is INVALID_ARGUMENT
+// naming the field, and nothing of a refused upload stays.
+func TestAttachmentLaterMessagesOnTheWire(t *testing.T) {
+	ts.ForEachEngineWith(t, attachmentOptions, func(t *testing.T, env *ts.Env) {
+		ctx := context.Background()
+		const method = apiv1.AttachmentService_UploadAttachment_FullMethodName
+		first := wire(t, metadataMessage("wire.bin", ""))
+		chunk := func(b []byte) []byte { return wire(t, chunkMessage(b)) }
+		tag := func(num protowire.Number, typ protowire.Type) []byte { return protowire.AppendTag(nil, num, typ) }
+
+		accepted := []struct {
+			name  string
+			later [][]byte
+			want  []byte
+		}{
+			{"chunks in parts", [][]byte{chunk([]byte("ab")), chunk(nil), chunk([]byte("c"))}, []byte("abc")},
+			{"two chunk fields in one message: the last wins",
+				[][]byte{slices.Concat(chunk([]byte("lost")), chunk([]byte("kept")))}, []byte("kept")},
+			{"request id on a later message is ignored",
+				[][]byte{wire(t, &apiv1.UploadAttachmentRequest{Part: chunkMessage([]byte("x")).Part, RequestId: "not read here"})}, []byte("x")},
+			{"unknown field skipped",
+				[][]byte{slices.Concat(protowire.AppendVarint(tag(99, protowire.VarintType), 7), chunk([]byte("y")))}, []byte("y")},
+			{"chunk field of another wire type is an unknown field",
+				[][]byte{slices.Concat(protowire.AppendVarint(tag(2, protowire.VarintType), 1), chunk([]byte("z")))}, []byte("z")},
+		}
+		for _, c := range accepted {
+			resp, err := env.StreamRaw(ctx, method, append([][]byte{first}, c.later...)...)
+			ts.NoErr(t, err)
+			var up apiv1.UploadAttachmentResponse
+			ts.NoErr(t, proto.Unmarshal(resp, &up))
+			var got bytes.Buffer
+			_, err = attachclient.Download(ctx, env.Attachments, up.GetAttachment().GetName(), &got)
+			ts.NoErr(t, err)
+			if !bytes.Equal(got.Bytes(), c.want) {
+				t.Fatalf("%s: stored %q, want %q", c.name, got.Bytes(), c.want)
+			}
+			_, err = env.Attachments.DeleteAttachment(ctx, &apiv1.DeleteAttachmentRequest{Name: up.GetAttachment().GetName()})
+			ts.NoErr(t, err)
+		}
+
+		refused := []struct {
+			name  string
+			later []byte
+			field string
+		}{
+			{"chunk cut short", chunk([]byte("abcdef"))[:4], "chunk"},
+			{"broken tag", []byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff}, ""},
+			{"metadata", wire(t, metadataMessage("again.bin", "")), "metadata"},
+			{"chunk over 1 MiB", chunk(make([]byte, mib+1)), "chunk"},
+		}
+		for _, c := range refused {
+			_, err := env.StreamRaw(ctx, method, first, chunk([]byte("before")), c.later)
+			t.Logf("%s: %v", c.name, err)
+			if c.field == "" {
+				ts.WantCode(t, err, codes.InvalidArgument, "")
+			} else {
+				ts.WantInvalid(t, err, c.field)
+			}
+			wantNothingStored(t, env)
+		}
+	})
+}
+
+// wire is m's wire bytes.
+func wire(t *testing.T, m proto.Message) []byte {
+	t.Helper()
+	b, err := proto.Marshal(m)
+	ts.NoErr(t, err)
+	return b
 }
 
 // TestAttachmentCancelledUploadLeavesNothing cancels an upload after the

@@ -42,6 +42,12 @@ func (c *requestCodec) Name() string { return c.base.Name() }
 func (c *requestCodec) Marshal(v any) (mem.BufferSlice, error) { return c.base.Marshal(v) }
 
 func (c *requestCodec) Unmarshal(data mem.BufferSlice, v any) error {
+	if d, ok := v.(wireDecoder); ok {
+		if err := decodeWith(d, data); err != nil {
+			c.failed.Store(v, err)
+		}
+		return nil
+	}
 	err := c.base.Unmarshal(data, v)
 	m, isProto := v.(proto.Message)
 	if err == nil || !isProto {
@@ -50,6 +56,23 @@ func (c *requestCodec) Unmarshal(data mem.BufferSlice, v any) error {
 	proto.Reset(m)
 	c.failed.Store(m, undecodable(m.ProtoReflect().Descriptor(), data.Materialize()))
 	return nil
+}
+
+// wireDecoder is a request type that decodes its own wire bytes, for a hot
+// path where the generic decoder's allocations matter (uploadChunk).
+type wireDecoder interface {
+	decodeWire(b []byte) error
+}
+
+// decodeWith hands d the message's bytes, contiguous: as they are when they
+// arrived in one buffer, else copied into a pooled one.
+func decodeWith(d wireDecoder, data mem.BufferSlice) error {
+	if len(data) == 1 {
+		return d.decodeWire(data[0].ReadOnlyData())
+	}
+	buf := data.MaterializeToBuffer(mem.DefaultBufferPool())
+	defer buf.Free()
+	return d.decodeWire(buf.ReadOnlyData())
 }
 
 // take returns (and forgets) why the message m could not be decoded, or nil.
