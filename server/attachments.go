@@ -136,11 +136,11 @@ func uploadHash(first *apiv1.UploadAttachmentRequest, up *store.Upload) string {
 
 // DownloadAttachment sends the metadata, then the content in messages of
 // store.ChunkBatch chunks (about 1 MiB), reading the next batch from the
-// database while the previous one is being sent (at most three batches in
-// memory: one read, one queued, one sent). It counts what it
-// sent, so that an attachment deleted during the download ends in an error,
-// not a short file. (Clients can check the content against the SHA-256 of
-// the metadata; the server does not hash it again.)
+// database while the previous one is being sent, into a few reused buffers
+// that gRPC sends without copying (downloadBuffers). It counts what it sent,
+// so that an attachment deleted during the download ends in an error, not a
+// short file. (Clients can check the content against the SHA-256 of the
+// metadata; the server does not hash it again.)
 func (s *attachmentService) DownloadAttachment(req *apiv1.DownloadAttachmentRequest, stream grpc.ServerStreamingServer[apiv1.DownloadAttachmentResponse]) error {
 	ctx, cancel := context.WithCancel(stream.Context())
 	defer cancel() // stops the reader when sending fails
@@ -155,11 +155,11 @@ func (s *attachmentService) DownloadAttachment(req *apiv1.DownloadAttachmentRequ
 	if err := stream.Send(&apiv1.DownloadAttachmentResponse{Metadata: attachmentToAPI(a)}); err != nil {
 		return err
 	}
-	chunks, readErr := s.readAhead(ctx, a.BlobID)
+	batches, readErr := s.readAhead(ctx, a.BlobID)
 	size := int64(0)
-	for data := range chunks {
-		size += int64(len(data))
-		if err := stream.Send(&apiv1.DownloadAttachmentResponse{Chunk: data}); err != nil {
+	for batch := range batches {
+		size += int64(batch.size)
+		if err := stream.SendMsg(batch.message); err != nil {
 			return err
 		}
 	}
@@ -176,28 +176,39 @@ func (s *attachmentService) DownloadAttachment(req *apiv1.DownloadAttachmentRequ
 	return nil
 }
 
-// readAhead reads a blob's chunks in order on its own goroutine, a batch of
-// chunks (one message) ahead of the consumer, until the blob ends, reading fails or ctx ends. The
-// returned function waits for the reader and returns its error. The batches
-// share three buffers: the reader fills a buffer again three batches later,
-// after handing over the two batches in between, which it can only do once
-// the consumer has received the first of them (the channel holds one). So a
-// batch's bytes stay valid until the consumer receives the next batch.
-func (s *attachmentService) readAhead(ctx context.Context, blobID int64) (<-chan []byte, func() error) {
-	out := make(chan []byte, 1)
+// downloadBatch is one message of a download and how much content it carries.
+type downloadBatch struct {
+	message encodedMessage
+	size    int
+}
+
+// readAhead reads a blob's chunks in order on its own goroutine, into
+// whichever of the download's buffers gRPC has given back, until the blob
+// ends, reading fails or ctx ends. The returned function waits for the reader
+// and returns its error.
+func (s *attachmentService) readAhead(ctx context.Context, blobID int64) (<-chan downloadBatch, func() error) {
+	out := make(chan downloadBatch, 1)
 	done := make(chan struct{})
 	var err error
 	go func() {
 		defer close(done)
 		defer close(out)
-		var buffers [3][]byte
-		for i, seq := 0, int32(-1); ; i = (i + 1) % len(buffers) {
+		buffers := newDownloadBuffers()
+		for seq := int32(-1); ; {
+			var i int
+			select {
+			case i = <-buffers.free:
+			case <-ctx.Done():
+				err = ctx.Err()
+				return
+			}
+			var data []byte
 			var ok bool
-			if buffers[i], seq, ok, err = s.store.ReadChunks(ctx, blobID, seq, buffers[i]); err != nil || !ok {
+			if data, seq, ok, err = s.store.AppendChunks(ctx, buffers.room(i), blobID, seq); err != nil || !ok {
 				return
 			}
 			select {
-			case out <- buffers[i]:
+			case out <- downloadBatch{message: buffers.message(i, data), size: len(data) - headerRoom}:
 			case <-ctx.Done():
 				err = ctx.Err()
 				return

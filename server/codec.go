@@ -39,7 +39,12 @@ func newRequestCodec() *requestCodec {
 
 func (c *requestCodec) Name() string { return c.base.Name() }
 
-func (c *requestCodec) Marshal(v any) (mem.BufferSlice, error) { return c.base.Marshal(v) }
+func (c *requestCodec) Marshal(v any) (mem.BufferSlice, error) {
+	if m, ok := v.(encodedMessage); ok {
+		return mem.BufferSlice{m.wire}, nil
+	}
+	return c.base.Marshal(v)
+}
 
 func (c *requestCodec) Unmarshal(data mem.BufferSlice, v any) error {
 	if d, ok := v.(wireDecoder); ok {

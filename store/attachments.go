@@ -261,18 +261,18 @@ func (s *Store) DeleteAttachment(ctx context.Context, id int64) error {
 	})
 }
 
-// ReadChunks reads up to ChunkBatch chunks of a blob that follow sequence
-// number after (-1 for the first) into buf, reusing its memory, and returns
-// their bytes and the last one's number; ok is false when there are none.
-// Each call is one short query, so a download never holds a transaction open.
-func (s *Store) ReadChunks(ctx context.Context, blobID int64, after int32, buf []byte) (data []byte, last int32, ok bool, err error) {
+// AppendChunks appends to buf up to ChunkBatch chunks of a blob that follow
+// sequence number after (-1 for the first) and returns buf, the last chunk's
+// number, and ok false when there were none. Each call is one short query, so
+// a download never holds a transaction open.
+func (s *Store) AppendChunks(ctx context.Context, buf []byte, blobID int64, after int32) (data []byte, last int32, ok bool, err error) {
 	rows, err := s.read(ctx).Raw("SELECT seq, data FROM attachment_chunks WHERE blob_id = ? AND seq > ? ORDER BY seq LIMIT ?",
 		blobID, after, ChunkBatch).Rows()
 	if err != nil {
 		return nil, 0, false, classify(err)
 	}
 	defer rows.Close()
-	data = buf[:0]
+	data = buf
 	for rows.Next() {
 		// RawBytes points into the driver's buffer: copied once, into buf.
 		var raw sql.RawBytes
