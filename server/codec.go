@@ -18,7 +18,7 @@ import (
 	apiv1 "github.com/interlog/interlog/gen/interlog/v1"
 )
 
-// requestCodec is grpc's proto codec, except that a request that does not
+// serverCodec is grpc's proto codec, except that a request that does not
 // decode is INVALID_ARGUMENT naming the field at fault, not INTERNAL.
 //
 // grpc-go turns every error of a codec's Unmarshal into INTERNAL ("grpc:
@@ -28,25 +28,29 @@ import (
 // Unmarshal never fails on a request message: it leaves the message empty and
 // remembers why, and the interceptors (unary, stream) reject the call with that
 // error before validation or any handler sees it.
-type requestCodec struct {
+//
+// Two messages of attachments bypass the generic codec, to move their bytes
+// without its copies: the chunks of an upload (wireDecoder, uploadChunk) and
+// of a download (encodedMessage).
+type serverCodec struct {
 	base   encoding.CodecV2
 	failed sync.Map // request message (a pointer) -> its INVALID_ARGUMENT error
 }
 
-func newRequestCodec() *requestCodec {
-	return &requestCodec{base: encoding.GetCodecV2(protocodec.Name)}
+func newServerCodec() *serverCodec {
+	return &serverCodec{base: encoding.GetCodecV2(protocodec.Name)}
 }
 
-func (c *requestCodec) Name() string { return c.base.Name() }
+func (c *serverCodec) Name() string { return c.base.Name() }
 
-func (c *requestCodec) Marshal(v any) (mem.BufferSlice, error) {
+func (c *serverCodec) Marshal(v any) (mem.BufferSlice, error) {
 	if m, ok := v.(encodedMessage); ok {
 		return mem.BufferSlice{m.wire}, nil
 	}
 	return c.base.Marshal(v)
 }
 
-func (c *requestCodec) Unmarshal(data mem.BufferSlice, v any) error {
+func (c *serverCodec) Unmarshal(data mem.BufferSlice, v any) error {
 	if d, ok := v.(wireDecoder); ok {
 		if err := decodeWith(d, data); err != nil {
 			c.failed.Store(v, err)
@@ -81,7 +85,7 @@ func decodeWith(d wireDecoder, data mem.BufferSlice) error {
 }
 
 // take returns (and forgets) why the message m could not be decoded, or nil.
-func (c *requestCodec) take(m any) error {
+func (c *serverCodec) take(m any) error {
 	if err, ok := c.failed.LoadAndDelete(m); ok {
 		return err.(error)
 	}
@@ -91,14 +95,14 @@ func (c *requestCodec) take(m any) error {
 // unary rejects requests that did not decode. It must run before any
 // interceptor that may end a call early, so that every remembered failure is
 // taken (and forgotten) again.
-func (c *requestCodec) unary(ctx context.Context, req any, _ *grpc.UnaryServerInfo, h grpc.UnaryHandler) (any, error) {
+func (c *serverCodec) unary(ctx context.Context, req any, _ *grpc.UnaryServerInfo, h grpc.UnaryHandler) (any, error) {
 	if err := c.take(req); err != nil {
 		return nil, err
 	}
 	return h(ctx, req)
 }
 
-func (c *requestCodec) stream(srv any, ss grpc.ServerStream, _ *grpc.StreamServerInfo, h grpc.StreamHandler) error {
+func (c *serverCodec) stream(srv any, ss grpc.ServerStream, _ *grpc.StreamServerInfo, h grpc.StreamHandler) error {
 	return h(srv, &checkedStream{ServerStream: ss, check: c.take})
 }
 

@@ -17,7 +17,7 @@ func field(num protowire.Number, value []byte) []byte {
 // A request that does not decode is left empty, its error is handed out once
 // and then forgotten, so that the codec keeps nothing per call.
 func TestRequestCodecRemembersFailureOnce(t *testing.T) {
-	c := newRequestCodec()
+	c := newServerCodec()
 	good := field(2, field(3, []byte("FIRST")))
 	bad := field(2, field(3, []byte("second \xff")))
 	wire := append(append(field(1, []byte("segments/S")), good...), bad...)

@@ -75,7 +75,7 @@ func New(st *store.Store, opts Options) (*Server, error) {
 	}
 	idem := &idempotency{store: st}
 	auth := &authenticator{tokens: opts.Tokens}
-	codec := newRequestCodec()
+	codec := newServerCodec()
 	logOpts := []logging.Option{
 		logging.WithLogOnEvents(logging.FinishCall),
 		logging.WithFieldsFromContext(accessLogFields),

@@ -11,7 +11,7 @@ import (
 // generic protobuf decoder gives every message a new slice for its chunk, so
 // that a 32 MiB upload made 32 MiB of garbage, and the collector let the heap
 // grow by several MiB to absorb it. uploadChunk decodes the wire bytes itself
-// (requestCodec.Unmarshal calls decodeWire) into a buffer it reuses for every
+// (serverCodec.Unmarshal calls decodeWire) into a buffer it reuses for every
 // message: the upload copies each chunk on into its own buffer before it
 // receives the next.
 //
