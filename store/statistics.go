@@ -8,27 +8,21 @@ import (
 )
 
 // Statistics count and sum logged entries: canceled and postponed entries
-// never count. Sums are exact: costs add up as a Sum (see Sum).
+// never count. Sums are exact: costs add up to a Sum.
 
 // Totals are the count and sums of a set of entries.
 type Totals struct {
 	Count      int64
-	CostMicros Sum `gorm:"embedded;embeddedPrefix:cost_micros_"`
+	CostMicros Sum
 	// DurationSeconds needs no Sum: an entry lasts at most 10 years (under
 	// 2^29 seconds), so the sum holds in int64 for more than 2^34 entries,
-	// more than a Sum's parts allow.
+	// more than SQLite's parts of a Sum allow.
 	DurationSeconds int64
 }
 
 // Add returns the totals of both sets.
 func (t Totals) Add(o Totals) Totals {
 	return Totals{Count: t.Count + o.Count, CostMicros: t.CostMicros.Add(o.CostMicros), DurationSeconds: t.DurationSeconds + o.DurationSeconds}
-}
-
-// normalized normalizes the Sum of totals scanned from totalsColumns.
-func (t Totals) normalized() Totals {
-	t.CostMicros = t.CostMicros.normalized()
-	return t
 }
 
 // TimeRange bounds interaction_time: [Start, End), each bound optional.
@@ -53,10 +47,9 @@ func counted(q *gorm.DB) *gorm.DB {
 	return q.Where("canceled = ? AND postponed = ?", false, false)
 }
 
-// totalsColumns selects Totals' columns; the sums are 0, not NULL, over no
-// rows. What they scan into must be normalized.
+// totalsColumns selects Totals' columns; the sums are 0, not NULL, over no rows.
 func (s *Store) totalsColumns() string {
-	return "COUNT(*) AS count, " + s.exactSumColumns("cost_micros") +
+	return "COUNT(*) AS count, " + s.exactSumColumn("cost_micros") +
 		", COALESCE(SUM(duration_seconds), 0) AS duration_seconds"
 }
 
@@ -64,7 +57,7 @@ func (s *Store) totalsColumns() string {
 func (s *Store) totalsOf(q *gorm.DB) (Totals, error) {
 	var t Totals
 	err := counted(q.Model(&InteractionLogEntry{})).Select(s.totalsColumns()).Scan(&t).Error
-	return t.normalized(), classify(err)
+	return t, classify(err)
 }
 
 // GroupTotals returns the totals of an interaction group's entries in a time range.
@@ -112,7 +105,6 @@ func (s *Store) ContactStatistics(ctx context.Context, contactNo string) (Contac
 		", MAX(CASE WHEN attempt_failed = ? THEN interaction_time END) AS last_interaction_time"+
 		", MAX(CASE WHEN initiated_by = ? THEN interaction_time END) AS last_attempt_time",
 		false, InitiatedByUs).Scan(&st).Error
-	st.Totals = st.Totals.normalized()
 	return st, classify(err)
 }
 

@@ -98,7 +98,6 @@ func (s *Store) Summarize(ctx context.Context, f EntryFilter, dims []Dimension, 
 	rows := make([]SummaryRow, len(scanned))
 	for i, r := range scanned {
 		rows[i] = r.SummaryRow
-		rows[i].Totals = r.Totals.normalized()
 		if period != 0 {
 			rows[i].Period = periodOf(r.LocalDay-dayNumberBias, period)
 		}
@@ -160,7 +159,11 @@ func (s *Store) localDayExpr(filtered *gorm.DB, loc *time.Location) (expr string
 		fmt.Fprintf(&b, " ELSE %s END", offset)
 		offset = b.String()
 	}
-	return fmt.Sprintf("((interaction_time + %s + %d) %s %d)", offset, dayNumberBias*microsPerDay, s.intDiv(), microsPerDay), true, nil
+	div := "/"
+	if s.dialect == MySQL {
+		div = "DIV"
+	}
+	return fmt.Sprintf("((interaction_time + %s + %d) %s %d)", offset, dayNumberBias*microsPerDay, div, microsPerDay), true, nil
 }
 
 // offsetSpan is a stretch of time with one UTC offset (micros), ending
