@@ -68,6 +68,19 @@ func TestDaemonReloadsTokensOnSIGHUP(t *testing.T) {
 	}
 }
 
+// TestDaemonSurvivesSIGHUPWithNothingToReload: with no token file and no TLS
+// a SIGHUP is logged, and the server goes on answering.
+func TestDaemonSurvivesSIGHUPWithNothingToReload(t *testing.T) {
+	d := ts.StartDaemon(t)
+	groups := apiv1.NewInteractionGroupServiceClient(d.Dial(t))
+	d.Signal(t, syscall.SIGHUP)
+	d.Logs.Wait(t, "SIGHUP: nothing to reload (no token file, no TLS files)")
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	_, err := groups.ListInteractionGroups(ctx, &apiv1.ListInteractionGroupsRequest{})
+	ts.NoErr(t, err)
+}
+
 // TestDaemonFinishesInFlightCallOnSIGTERM blocks a write behind a lock held
 // from the test, sends SIGTERM while the call is in flight, then releases
 // the lock: the call must complete, and interlogd exit cleanly.

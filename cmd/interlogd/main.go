@@ -89,7 +89,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	reloadOnSIGHUP(ctx, reloaders(tokens, certs, log))
+	reloadOnSIGHUP(ctx, reloaders(tokens, certs, log), log)
 	st, err := openStore(ctx, cfg)
 	if err != nil {
 		return err
@@ -205,11 +205,9 @@ func reloaders(tokens *server.TokenFile, certs *tlsFiles, log *slog.Logger) []fu
 }
 
 // reloadOnSIGHUP calls every reload on each SIGHUP until ctx ends. With
-// nothing to reload SIGHUP keeps its default action.
-func reloadOnSIGHUP(ctx context.Context, reload []func()) {
-	if len(reload) == 0 {
-		return
-	}
+// nothing to reload, SIGHUP is logged and otherwise ignored: a reload sent by
+// habit (systemctl reload, a rotation script) must not stop the server.
+func reloadOnSIGHUP(ctx context.Context, reload []func(), log *slog.Logger) {
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
 	go func() {
@@ -219,6 +217,9 @@ func reloadOnSIGHUP(ctx context.Context, reload []func()) {
 			case <-ctx.Done():
 				return
 			case <-hup:
+				if len(reload) == 0 {
+					log.Info("SIGHUP: nothing to reload (no token file, no TLS files)")
+				}
 				for _, r := range reload {
 					r()
 				}
