@@ -73,12 +73,9 @@ type wireDecoder interface {
 	decodeWire(b []byte) error
 }
 
-// decodeWith hands d the message's bytes, contiguous: as they are when they
-// arrived in one buffer, else copied into a pooled one.
+// decodeWith hands d the message's bytes, contiguous (MaterializeToBuffer
+// copies only what arrived in more than one buffer, into a pooled one).
 func decodeWith(d wireDecoder, data mem.BufferSlice) error {
-	if len(data) == 1 {
-		return d.decodeWire(data[0].ReadOnlyData())
-	}
 	buf := data.MaterializeToBuffer(mem.DefaultBufferPool())
 	defer buf.Free()
 	return d.decodeWire(buf.ReadOnlyData())

@@ -1,19 +1,18 @@
 package server
 
 import (
+	"errors"
+
 	"google.golang.org/protobuf/encoding/protowire"
-	"google.golang.org/protobuf/reflect/protoreflect"
 
 	apiv1 "github.com/interlog/interlog/gen/interlog/v1"
+	"github.com/interlog/interlog/internal/chunkwire"
 )
 
-// uploadChunk receives the messages of an upload after the first one. The
-// generic protobuf decoder gives every message a new slice for its chunk, so
-// that a 32 MiB upload made 32 MiB of garbage, and the collector let the heap
-// grow by several MiB to absorb it. uploadChunk decodes the wire bytes itself
-// (serverCodec.Unmarshal calls decodeWire) into a buffer it reuses for every
-// message: the upload copies each chunk on into its own buffer before it
-// receives the next.
+// uploadChunk receives the messages of an upload after the first one, with
+// chunkwire into a buffer it reuses for every message (requestCodec.Unmarshal
+// calls decodeWire): the upload copies each chunk on into its own buffer
+// before it receives the next.
 //
 // It holds what such a message may carry, as the proto declares: a chunk. A
 // metadata field is refused, a request_id is ignored (it is read from the
@@ -26,8 +25,8 @@ type uploadChunk struct {
 
 var (
 	uploadRequestDescriptor = (&apiv1.UploadAttachmentRequest{}).ProtoReflect().Descriptor()
-	uploadChunkField        = uploadRequestDescriptor.Fields().ByName("chunk")
-	uploadMetadataField     = uploadRequestDescriptor.Fields().ByName("metadata")
+	uploadChunkField        = uploadRequestDescriptor.Fields().ByName("chunk").Number()
+	uploadMetadataField     = uploadRequestDescriptor.Fields().ByName("metadata").Number()
 )
 
 // maxUploadChunk is the chunk field's max_len in the proto.
@@ -36,34 +35,20 @@ const maxUploadChunk = 1 << 20
 // decodeWire reads the message's wire bytes b; the chunk is copied, b is
 // not kept.
 func (c *uploadChunk) decodeWire(b []byte) error {
-	c.data = c.data[:0]
-	for rest := b; len(rest) > 0; {
-		num, typ, n := protowire.ConsumeTag(rest)
-		if n < 0 {
-			return undecodable(uploadRequestDescriptor, b)
-		}
-		rest = rest[n:]
-		n = protowire.ConsumeFieldValue(num, typ, rest)
-		if n < 0 {
-			return undecodable(uploadRequestDescriptor, b)
-		}
-		switch {
-		case isField(uploadChunkField, num, typ):
-			chunk, _ := protowire.ConsumeBytes(rest)
-			if len(chunk) > maxUploadChunk {
-				return invalidField("chunk", "must be at most 1 MiB (1048576 bytes)")
-			}
-			c.data = append(c.data[:0], chunk...) // the last one wins, as in protobuf
-		case isField(uploadMetadataField, num, typ):
+	var err error
+	c.data, err = chunkwire.Decode(b, uploadChunkField, c.data, func(num protowire.Number, _ []byte) error {
+		if num == uploadMetadataField {
 			return invalidField("metadata", "only the first message carries metadata; later messages carry chunks")
 		}
-		rest = rest[n:]
+		return nil
+	})
+	switch {
+	case errors.Is(err, chunkwire.ErrMalformed):
+		return undecodable(uploadRequestDescriptor, b)
+	case err != nil:
+		return err
+	case len(c.data) > maxUploadChunk:
+		return invalidField("chunk", "must be at most 1 MiB (1048576 bytes)")
 	}
 	return nil
-}
-
-// isField reports whether a tag is field fd's, with the wire type of its
-// kind (a field of another wire type is an unknown field to protobuf).
-func isField(fd protoreflect.FieldDescriptor, num protowire.Number, typ protowire.Type) bool {
-	return num == fd.Number() && typ == protowire.BytesType
 }

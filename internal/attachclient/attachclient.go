@@ -9,7 +9,15 @@ import (
 	"fmt"
 	"io"
 
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/encoding"
+	protocodec "google.golang.org/grpc/encoding/proto"
+	"google.golang.org/grpc/mem"
+	"google.golang.org/protobuf/encoding/protowire"
+	"google.golang.org/protobuf/proto"
+
 	apiv1 "github.com/interlog/interlog/gen/interlog/v1"
+	"github.com/interlog/interlog/internal/chunkwire"
 )
 
 // ChunkSize is how much of a file Upload sends per message. The service
@@ -73,28 +81,72 @@ func closeAndRecv(stream apiv1.AttachmentService_UploadAttachmentClient, sendErr
 
 // Download writes the content of the named attachment ("attachments/{id}")
 // to w and returns its metadata. On an error w may hold part of the content.
+// It receives every message into one reused buffer (downloadMessage), so
+// that a download makes no garbage per chunk.
 func Download(ctx context.Context, c apiv1.AttachmentServiceClient, name string, w io.Writer) (*apiv1.Attachment, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	stream, err := c.DownloadAttachment(ctx, &apiv1.DownloadAttachmentRequest{Name: name})
+	stream, err := c.DownloadAttachment(ctx, &apiv1.DownloadAttachmentRequest{Name: name}, grpc.ForceCodecV2(downloadCodec{}))
 	if err != nil {
 		return nil, err
 	}
-	first, err := stream.Recv()
-	if err != nil {
+	var msg downloadMessage
+	if err := stream.RecvMsg(&msg); err != nil {
 		return nil, err
 	}
-	meta := first.GetMetadata()
+	meta := msg.metadata
 	for {
-		msg, err := stream.Recv()
+		err := stream.RecvMsg(&msg)
 		if errors.Is(err, io.EOF) {
 			return meta, nil
 		}
 		if err != nil {
 			return meta, err
 		}
-		if _, err := w.Write(msg.GetChunk()); err != nil {
+		if _, err := w.Write(msg.chunk); err != nil {
 			return meta, fmt.Errorf("write: %w", err)
 		}
 	}
+}
+
+// downloadMessage is a DownloadAttachmentResponse received by downloadCodec:
+// the chunk is valid until the next message is received into it.
+type downloadMessage struct {
+	metadata *apiv1.Attachment
+	chunk    []byte
+}
+
+var (
+	downloadDescriptor    = (&apiv1.DownloadAttachmentResponse{}).ProtoReflect().Descriptor()
+	downloadChunkField    = downloadDescriptor.Fields().ByName("chunk").Number()
+	downloadMetadataField = downloadDescriptor.Fields().ByName("metadata").Number()
+)
+
+// downloadCodec is gRPC's proto codec, except that it decodes responses into
+// a downloadMessage with chunkwire.
+type downloadCodec struct{}
+
+func (downloadCodec) Name() string { return protocodec.Name }
+
+func (downloadCodec) Marshal(v any) (mem.BufferSlice, error) {
+	return encoding.GetCodecV2(protocodec.Name).Marshal(v)
+}
+
+func (downloadCodec) Unmarshal(data mem.BufferSlice, v any) error {
+	m, ok := v.(*downloadMessage)
+	if !ok {
+		return encoding.GetCodecV2(protocodec.Name).Unmarshal(data, v)
+	}
+	b := data.MaterializeToBuffer(mem.DefaultBufferPool())
+	defer b.Free()
+	m.metadata = nil
+	var err error
+	m.chunk, err = chunkwire.Decode(b.ReadOnlyData(), downloadChunkField, m.chunk, func(num protowire.Number, value []byte) error {
+		if num != downloadMetadataField {
+			return nil
+		}
+		m.metadata = &apiv1.Attachment{}
+		return proto.Unmarshal(value, m.metadata)
+	})
+	return err
 }
