@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"io"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -283,6 +284,71 @@ func wire(t *testing.T, m proto.Message) []byte {
 	b, err := proto.Marshal(m)
 	ts.NoErr(t, err)
 	return b
+}
+
+// TestAttachmentDownloadInterrupted: downloads abandoned by the client half
+// way, and a download whose attachment is deleted under it. The server goes on
+// serving whole, correct downloads, and a download never ends in success with
+// content that is not the attachment's.
+func TestAttachmentDownloadInterrupted(t *testing.T) {
+	const size = 6*mib + 123 // six messages and a bit: more than a download buffers
+	opts := ts.Options{Server: server.Options{MaxAttachmentBytes: size}}
+	ts.ForEachEngineWith(t, opts, func(t *testing.T, env *ts.Env) {
+		ctx := context.Background()
+		data := content(size, 11)
+		upload := func() string {
+			a, err := attachclient.Upload(ctx, env.Attachments, "big.bin", "", "", bytes.NewReader(data))
+			ts.NoErr(t, err)
+			return a.GetName()
+		}
+		// startDownload receives the metadata and the first chunk.
+		startDownload := func(ctx context.Context, name string) (apiv1.AttachmentService_DownloadAttachmentClient, []byte) {
+			stream, err := env.Attachments.DownloadAttachment(ctx, &apiv1.DownloadAttachmentRequest{Name: name})
+			ts.NoErr(t, err)
+			for _, want := range []string{"metadata", "chunk"} {
+				msg, err := stream.Recv()
+				ts.NoErr(t, err)
+				if want == "chunk" {
+					return stream, msg.GetChunk()
+				}
+			}
+			panic("unreachable")
+		}
+
+		name := upload()
+		for range 5 {
+			abandoned, cancel := context.WithCancel(ctx)
+			startDownload(abandoned, name)
+			cancel()
+		}
+		var whole bytes.Buffer
+		_, err := attachclient.Download(ctx, env.Attachments, name, &whole)
+		ts.NoErr(t, err)
+		if !bytes.Equal(whole.Bytes(), data) {
+			t.Fatalf("download after abandoned ones: %d bytes, not the %d uploaded", whole.Len(), len(data))
+		}
+
+		stream, got := startDownload(ctx, name)
+		_, err = env.Attachments.DeleteAttachment(ctx, &apiv1.DeleteAttachmentRequest{Name: name})
+		ts.NoErr(t, err)
+		for {
+			msg, err := stream.Recv()
+			if err == io.EOF {
+				t.Logf("the download had read everything before the delete")
+				if !bytes.Equal(got, data) {
+					t.Fatalf("download ended in success with %d bytes, not the %d uploaded", len(got), len(data))
+				}
+				break
+			}
+			if err != nil {
+				t.Logf("the delete cut the download short after %d bytes: %v", len(got), err)
+				ts.WantCode(t, err, codes.NotFound, "ATTACHMENT_NOT_FOUND")
+				break
+			}
+			got = append(got, msg.GetChunk()...)
+		}
+		wantNothingStored(t, env)
+	})
 }
 
 // TestAttachmentCancelledUploadLeavesNothing cancels an upload after the
