@@ -1,6 +1,8 @@
 package server
 
 import (
+	"encoding/binary"
+
 	"google.golang.org/grpc/mem"
 	"google.golang.org/protobuf/encoding/protowire"
 
@@ -23,8 +25,10 @@ const downloadBufferCount = 3
 
 var downloadChunkField = (&apiv1.DownloadAttachmentResponse{}).ProtoReflect().Descriptor().Fields().ByName("chunk").Number()
 
-// headerRoom is the space left in front of a batch for the largest header.
-var headerRoom = protowire.SizeTag(downloadChunkField) + protowire.SizeVarint(store.ChunkSize*store.ChunkBatch)
+// headerRoom is the space left in front of a batch for its header: room for
+// a length of any size, so that no batch can outgrow it (a batch is one
+// message's worth of chunks, but the bytes come from the database).
+var headerRoom = protowire.SizeTag(downloadChunkField) + binary.MaxVarintLen64
 
 // downloadBuffers are one download's message buffers; a mem.BufferPool of
 // them receives them back from gRPC.
