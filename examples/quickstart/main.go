@@ -1,6 +1,7 @@
 // Command quickstart shows how an internal service calls interlog with the
 // generated Go client: it creates an interaction group and a template, then
-// reads them back.
+// reads them back. A group or template that already exists (say, from the
+// README's grpcurl walk-through, or an earlier run) is kept and read back.
 //
 //	go run ./examples/quickstart -addr 127.0.0.1:50051
 package main
@@ -16,6 +17,7 @@ import (
 
 	"github.com/google/uuid"
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
@@ -47,11 +49,12 @@ func run(addr, token string, out io.Writer) error {
 	templates := apiv1.NewInteractionTemplateServiceClient(conn)
 
 	// A request id makes the create safe to retry: a retry returns the first response.
+	// ALREADY_EXISTS means someone created it before: fine, it is read back below.
 	_, err = groups.CreateInteractionGroup(ctx, &apiv1.CreateInteractionGroupRequest{
 		InteractionGroup: &apiv1.InteractionGroup{Code: "MEETING", Description: "Meetings"},
 		RequestId:        uuid.NewString(),
 	})
-	if err != nil {
+	if err != nil && status.Code(err) != codes.AlreadyExists {
 		return fmt.Errorf("create group: %s", status.Convert(err).Message())
 	}
 	_, err = templates.CreateInteractionTemplate(ctx, &apiv1.CreateInteractionTemplateRequest{
@@ -62,7 +65,7 @@ func run(addr, token string, out io.Writer) error {
 		},
 		RequestId: uuid.NewString(),
 	})
-	if err != nil {
+	if err != nil && status.Code(err) != codes.AlreadyExists {
 		return fmt.Errorf("create template: %s", status.Convert(err).Message())
 	}
 
