@@ -11,7 +11,6 @@ import (
 
 	"buf.build/go/protovalidate"
 	"github.com/google/uuid"
-	"github.com/grpc-ecosystem/go-grpc-middleware/v2/interceptors/logging"
 	"github.com/grpc-ecosystem/go-grpc-middleware/v2/interceptors/recovery"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
@@ -105,18 +104,6 @@ func recoveryOption(log *slog.Logger) recovery.Option {
 		log.ErrorContext(ctx, "panic", "request_id", requestIDFrom(ctx), "panic", p, "stack", string(debug.Stack()))
 		return withDetails(codes.Internal, "internal error; the server log has details under this request's id", apiv1.ErrorReason_ERROR_REASON_INTERNAL)
 	})
-}
-
-// accessLogger adapts slog to go-grpc-middleware's logging interceptor.
-func accessLogger(log *slog.Logger) logging.Logger {
-	return logging.LoggerFunc(func(ctx context.Context, lvl logging.Level, msg string, fields ...any) {
-		log.Log(ctx, slog.Level(lvl), msg, fields...)
-	})
-}
-
-// accessLogFields adds the request id and principal to every access log line.
-func accessLogFields(ctx context.Context) logging.Fields {
-	return logging.Fields{"request_id", requestIDFrom(ctx), "principal", principalFrom(ctx)}
 }
 
 // validator checks requests against the protovalidate rules in the protos.

@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/grpc-ecosystem/go-grpc-middleware/v2/interceptors/logging"
 	"github.com/grpc-ecosystem/go-grpc-middleware/v2/interceptors/recovery"
 	"github.com/prometheus/client_golang/prometheus"
 	"google.golang.org/grpc"
@@ -76,16 +75,13 @@ func New(st *store.Store, opts Options) (*Server, error) {
 	idem := &idempotency{store: st}
 	auth := &authenticator{tokens: opts.Tokens}
 	codec := newServerCodec()
-	logOpts := []logging.Option{
-		logging.WithLogOnEvents(logging.FinishCall),
-		logging.WithFieldsFromContext(accessLogFields),
-	}
+	access := accessLog{log: opts.Logger}
 	grpcOpts := append([]grpc.ServerOption{
 		grpc.ForceServerCodecV2(codec),
 		grpc.ChainUnaryInterceptor(
 			recovery.UnaryServerInterceptor(recoveryOption(opts.Logger)),
 			requestIDUnary,
-			logging.UnaryServerInterceptor(accessLogger(opts.Logger), logOpts...),
+			access.unary,
 			metrics.UnaryServerInterceptor(),
 			statusUnary(opts.Logger),
 			codec.unary, // before any interceptor that may end a call early (auth)
@@ -96,7 +92,7 @@ func New(st *store.Store, opts Options) (*Server, error) {
 		grpc.ChainStreamInterceptor(
 			recovery.StreamServerInterceptor(recoveryOption(opts.Logger)),
 			requestIDStream,
-			logging.StreamServerInterceptor(accessLogger(opts.Logger), logOpts...),
+			access.stream,
 			metrics.StreamServerInterceptor(),
 			statusStream(opts.Logger),
 			codec.stream,
