@@ -86,10 +86,10 @@ func loadInput(ctx context.Context, tx *gorm.DB, contactNo, templateCode string,
 // template comes back blank.
 func loadContactAndTemplate(tx *gorm.DB, contactNo, templateCode string) (Contact, TemplateRows, error) {
 	var rows []contactTemplateRow
-	err := tx.Table("contacts c").Select("c.*, "+templateColumns()+", "+languageColumns).
+	err := scanRows(tx.Table("contacts c").Select("c.*, "+templateColumns()+", "+languageColumns).
 		Joins("LEFT JOIN interaction_templates t ON t.code = ?", templateCode).
 		Joins("LEFT JOIN interaction_template_languages l ON l.template_code = t.code").
-		Where("c.no = ?", contactNo).Clauses(lockingShare).Scan(&rows).Error
+		Where("c.no = ?", contactNo).Clauses(lockingShare), &rows)
 	if err != nil || len(rows) == 0 {
 		return Contact{}, TemplateRows{}, err
 	}

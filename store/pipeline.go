@@ -389,9 +389,9 @@ func loadTemplateRows(tx *gorm.DB, codes []string) (map[string]TemplateRows, err
 	out := make(map[string]TemplateRows, len(codes))
 	for chunk := range slices.Chunk(distinct(codes), inChunk) {
 		var rows []templateWithLanguage
-		if err := tx.Table("interaction_templates t").Select("t.*, "+languageColumns).
+		if err := scanRows(tx.Table("interaction_templates t").Select("t.*, "+languageColumns).
 			Joins("LEFT JOIN interaction_template_languages l ON l.template_code = t.code").
-			Where("t.code IN ?", chunk).Scan(&rows).Error; err != nil {
+			Where("t.code IN ?", chunk), &rows); err != nil {
 			return nil, err
 		}
 		for _, r := range rows {

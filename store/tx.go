@@ -74,3 +74,24 @@ func backoff(ctx context.Context, attempt int) {
 	case <-t.C:
 	}
 }
+
+// scanRows runs q and scans its rows into dest as GORM's Scan does, without
+// the trace recorder Scan installs: that one formats every query with its
+// values (logger.ExplainSQL) whether or not anything is logged, which a CPU
+// profile of LogInteraction showed. For the queries every logged entry runs.
+func scanRows(q *gorm.DB, dest any) error {
+	rows, err := q.Rows()
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	if rows.Next() {
+		if err := q.ScanRows(rows, dest); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	return rows.Close()
+}
