@@ -47,7 +47,8 @@ func (a accessLog) write(ctx context.Context, call interceptors.CallMeta, start 
 	}
 	code := status.Code(err)
 	level := slog.Level(logging.DefaultServerCodeToLevel(code))
-	if !a.log.Enabled(ctx, level) {
+	h := a.log.Handler()
+	if !h.Enabled(ctx, level) {
 		return
 	}
 	var buf [accessLogAttrs]slog.Attr
@@ -72,7 +73,12 @@ func (a accessLog) write(ctx context.Context, call interceptors.CallMeta, start 
 		attrs = append(attrs, slog.String("grpc.error", err.Error()))
 	}
 	attrs = append(attrs, slog.String("grpc.time_ms", millis(elapsed)))
-	a.log.LogAttrs(ctx, level, "finished call", attrs...)
+	// A record of our own rather than Logger.LogAttrs, which walks the
+	// stack for the caller's source position on every line; the source
+	// would be this function anyway.
+	r := slog.NewRecord(time.Now(), level, "finished call", 0)
+	r.AddAttrs(attrs...)
+	_ = h.Handle(ctx, r)
 }
 
 // millis writes d in milliseconds to the microsecond, as a float32 in
