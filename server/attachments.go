@@ -243,12 +243,8 @@ func (s *attachmentService) ListAttachments(ctx context.Context, req *apiv1.List
 		return nil, err
 	}
 	resp := &apiv1.ListAttachmentsResponse{}
-	for _, a := range rows {
-		resp.Attachments = append(resp.Attachments, attachmentToAPI(a))
-	}
-	if more {
-		resp.NextPageToken = p.next(more, store.Page{AfterNumber: rows[len(rows)-1].ID})
-	}
+	resp.Attachments, resp.NextPageToken = listPage(p, rows, more, attachmentToAPI,
+		func(a store.Attachment) store.Page { return store.Page{AfterNumber: a.ID} })
 	return resp, nil
 }
 

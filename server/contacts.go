@@ -74,12 +74,8 @@ func (s *contactService) ListContacts(ctx context.Context, req *apiv1.ListContac
 		return nil, err
 	}
 	resp := &apiv1.ListContactsResponse{}
-	for _, c := range rows {
-		resp.Contacts = append(resp.Contacts, contactToAPI(c))
-	}
-	if more {
-		resp.NextPageToken = p.next(more, store.Page{AfterCode: rows[len(rows)-1].No})
-	}
+	resp.Contacts, resp.NextPageToken = listPage(p, rows, more, contactToAPI,
+		func(c store.Contact) store.Page { return store.Page{AfterCode: c.No} })
 	return resp, nil
 }
 

@@ -59,7 +59,13 @@ func FuzzPageToken(f *testing.F) {
 		}
 
 		last := store.Page{AfterCode: lastCode, AfterNumber: lastNumber, AfterTime: lastTime}
-		next := p.next(true, last)
+		rows := []store.Page{{AfterCode: "first"}, last}
+		key := func(r store.Page) store.Page { return r }
+		toAPI := func(r store.Page) *store.Page { return &r }
+		if _, none := listPage(p, rows, false, toAPI, key); none != "" {
+			t.Fatalf("token %q for the last page", none)
+		}
+		_, next := listPage(p, rows, true, toAPI, key)
 		if next == "" {
 			t.Fatal("no token for a page with more rows")
 		}

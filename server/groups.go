@@ -53,12 +53,8 @@ func (s *groupService) ListInteractionGroups(ctx context.Context, req *apiv1.Lis
 		return nil, err
 	}
 	resp := &apiv1.ListInteractionGroupsResponse{}
-	for _, g := range rows {
-		resp.InteractionGroups = append(resp.InteractionGroups, groupToAPI(g))
-	}
-	if more {
-		resp.NextPageToken = p.next(more, store.Page{AfterCode: rows[len(rows)-1].Code})
-	}
+	resp.InteractionGroups, resp.NextPageToken = listPage(p, rows, more, groupToAPI,
+		func(g store.InteractionGroup) store.Page { return store.Page{AfterCode: g.Code} })
 	return resp, nil
 }
 

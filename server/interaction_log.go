@@ -151,14 +151,11 @@ func (s *logService) ListInteractionLogEntries(ctx context.Context, req *apiv1.L
 	if err != nil {
 		return nil, err
 	}
-	resp := &apiv1.ListInteractionLogEntriesResponse{InteractionLogEntries: make([]*apiv1.InteractionLogEntry, len(rows))}
-	for i, e := range rows {
-		resp.InteractionLogEntries[i] = entryToAPI(e)
-	}
-	if more {
-		last := rows[len(rows)-1]
-		resp.NextPageToken = p.next(more, store.Page{AfterNumber: last.EntryNo, AfterTime: last.InteractionTime})
-	}
+	resp := &apiv1.ListInteractionLogEntriesResponse{}
+	resp.InteractionLogEntries, resp.NextPageToken = listPage(p, rows, more, entryToAPI,
+		func(e store.InteractionLogEntry) store.Page {
+			return store.Page{AfterNumber: e.EntryNo, AfterTime: e.InteractionTime}
+		})
 	return resp, nil
 }
 

@@ -271,12 +271,8 @@ func (s *logService) ListInteractionLogComments(ctx context.Context, req *apiv1.
 		return nil, err
 	}
 	resp := &apiv1.ListInteractionLogCommentsResponse{}
-	for _, c := range rows {
-		resp.InteractionLogComments = append(resp.InteractionLogComments, commentToAPI(c))
-	}
-	if more {
-		resp.NextPageToken = p.next(more, store.Page{AfterNumber: rows[len(rows)-1].ID})
-	}
+	resp.InteractionLogComments, resp.NextPageToken = listPage(p, rows, more, commentToAPI,
+		func(c store.InteractionLogComment) store.Page { return store.Page{AfterNumber: c.ID} })
 	return resp, nil
 }
 

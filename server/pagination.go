@@ -56,12 +56,8 @@ func newPager(req proto.Message) (pager, error) {
 	return p, nil
 }
 
-// next returns the token of the page after the one whose last key is given,
-// or "" when there is no more.
-func (p pager) next(more bool, last store.Page) string {
-	if !more {
-		return ""
-	}
+// next returns the token of the page after the one whose last key is given.
+func (p pager) next(last store.Page) string {
 	b, _ := proto.Marshal(&tokenv1.PageToken{
 		QueryHash:         p.hash,
 		LastCode:          last.AfterCode,
@@ -90,4 +86,18 @@ func queryHash(req proto.Message) []byte {
 	b, _ := proto.MarshalOptions{Deterministic: true}.Marshal(c)
 	sum := sha256.Sum256(append([]byte(m.Descriptor().FullName()+"\x00"), b...))
 	return sum[:16]
+}
+
+// listPage converts a page of store rows for a list response and returns
+// them with the next page's token: made from the last row's key, or "" when
+// more says there is no more.
+func listPage[R, A any](p pager, rows []R, more bool, toAPI func(R) *A, key func(R) store.Page) ([]*A, string) {
+	out := make([]*A, len(rows))
+	for i, r := range rows {
+		out[i] = toAPI(r)
+	}
+	if !more || len(rows) == 0 {
+		return out, ""
+	}
+	return out, p.next(key(rows[len(rows)-1]))
 }

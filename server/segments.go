@@ -78,12 +78,8 @@ func (s *segmentService) ListSegments(ctx context.Context, req *apiv1.ListSegmen
 		return nil, err
 	}
 	resp := &apiv1.ListSegmentsResponse{}
-	for _, seg := range rows {
-		resp.Segments = append(resp.Segments, segmentToAPI(seg))
-	}
-	if more {
-		resp.NextPageToken = p.next(more, store.Page{AfterCode: rows[len(rows)-1].No})
-	}
+	resp.Segments, resp.NextPageToken = listPage(p, rows, more, segmentToAPI,
+		func(seg store.SegmentWithCount) store.Page { return store.Page{AfterCode: seg.No} })
 	return resp, nil
 }
 
@@ -230,12 +226,8 @@ func (s *segmentService) ListLoggedSegments(ctx context.Context, req *apiv1.List
 		return nil, err
 	}
 	resp := &apiv1.ListLoggedSegmentsResponse{}
-	for _, ls := range rows {
-		resp.LoggedSegments = append(resp.LoggedSegments, loggedSegmentToAPI(ls))
-	}
-	if more {
-		resp.NextPageToken = p.next(more, store.Page{AfterNumber: rows[len(rows)-1].EntryNo})
-	}
+	resp.LoggedSegments, resp.NextPageToken = listPage(p, rows, more, loggedSegmentToAPI,
+		func(ls store.LoggedSegment) store.Page { return store.Page{AfterNumber: ls.EntryNo} })
 	return resp, nil
 }
 
@@ -364,12 +356,8 @@ func (s *segmentService) ListSegmentLines(ctx context.Context, req *apiv1.ListSe
 		return nil, err
 	}
 	resp := &apiv1.ListSegmentLinesResponse{}
-	for _, l := range rows {
-		resp.SegmentLines = append(resp.SegmentLines, lineToAPI(l))
-	}
-	if more {
-		resp.NextPageToken = p.next(more, store.Page{AfterNumber: rows[len(rows)-1].LineNo})
-	}
+	resp.SegmentLines, resp.NextPageToken = listPage(p, rows, more, lineToAPI,
+		func(l store.SegmentLine) store.Page { return store.Page{AfterNumber: l.LineNo} })
 	return resp, nil
 }
 

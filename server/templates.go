@@ -83,12 +83,8 @@ func (s *templateService) ListInteractionTemplates(ctx context.Context, req *api
 		return nil, err
 	}
 	resp := &apiv1.ListInteractionTemplatesResponse{}
-	for _, t := range rows {
-		resp.InteractionTemplates = append(resp.InteractionTemplates, templateToAPI(t))
-	}
-	if more {
-		resp.NextPageToken = p.next(more, store.Page{AfterCode: rows[len(rows)-1].Code})
-	}
+	resp.InteractionTemplates, resp.NextPageToken = listPage(p, rows, more, templateToAPI,
+		func(t store.InteractionTemplate) store.Page { return store.Page{AfterCode: t.Code} })
 	return resp, nil
 }
 
@@ -283,12 +279,8 @@ func (s *templateService) ListInteractionTemplateLanguages(ctx context.Context, 
 		return nil, err
 	}
 	resp := &apiv1.ListInteractionTemplateLanguagesResponse{}
-	for _, l := range rows {
-		resp.InteractionTemplateLanguages = append(resp.InteractionTemplateLanguages, languageToAPI(l))
-	}
-	if more {
-		resp.NextPageToken = p.next(more, store.Page{AfterCode: rows[len(rows)-1].LanguageCode})
-	}
+	resp.InteractionTemplateLanguages, resp.NextPageToken = listPage(p, rows, more, languageToAPI,
+		func(l store.InteractionTemplateLanguage) store.Page { return store.Page{AfterCode: l.LanguageCode} })
 	return resp, nil
 }
 
