@@ -24,6 +24,17 @@ import (
 	"github.com/interlog/interlog/server"
 )
 
+// faultEnv starts a private mariadbd for a test to harm, a server on it
+// that checks health every 100 ms and fails the test on any internal error,
+// and 50 contacts to log interactions for.
+func faultEnv(t *testing.T) (*testdb.Server, *ts.Env, client, []string) {
+	db := testdb.PrivateMariaDB(t)
+	env := ts.Start(t, "mysql", ts.Options{URL: db.URL("interlog"),
+		Server: server.Options{HealthInterval: 100 * time.Millisecond, Logger: internalErrors(t)}})
+	c := newClient(env.Conn)
+	return db, env, c, fixture(t, c, 50)
+}
+
 // TestDatabaseKilledUnderLoad runs an in-process server on a private
 // mariadbd and kills the database (SIGKILL) several times while clients log
 // interactions and segments with request ids, retrying until acknowledged.
@@ -33,11 +44,7 @@ import (
 // database exactly once and no segment is half logged.
 func TestDatabaseKilledUnderLoad(t *testing.T) {
 	const kills = 5
-	db := testdb.PrivateMariaDB(t)
-	env := ts.Start(t, "mysql", ts.Options{URL: db.URL("interlog"),
-		Server: server.Options{HealthInterval: 100 * time.Millisecond, Logger: internalErrors(t)}})
-	c := newClient(env.Conn)
-	contacts := fixture(t, c, 50)
+	db, env, c, contacts := faultEnv(t)
 	var outages, recoveries []time.Duration
 	tl, ld := underLoad(t, c, contacts, func() {
 		for range kills {
@@ -65,11 +72,7 @@ func TestDatabaseKilledUnderLoad(t *testing.T) {
 // nothing acknowledged lost or doubled.
 func TestDatabaseFrozenUnderLoad(t *testing.T) {
 	const freezes = 2
-	db := testdb.PrivateMariaDB(t)
-	env := ts.Start(t, "mysql", ts.Options{URL: db.URL("interlog"),
-		Server: server.Options{HealthInterval: 100 * time.Millisecond, Logger: internalErrors(t)}})
-	c := newClient(env.Conn)
-	contacts := fixture(t, c, 50)
+	db, env, c, contacts := faultEnv(t)
 	tl, ld := underLoad(t, c, contacts, func() {
 		for range freezes {
 			time.Sleep(300*time.Millisecond + rand.N(600*time.Millisecond))
@@ -109,10 +112,7 @@ func probeDeadline(t *testing.T, c client, contact string) {
 // nothing acknowledged is lost.
 func TestDatabaseDropsConnectionsUnderLoad(t *testing.T) {
 	const rounds = 8
-	db := testdb.PrivateMariaDB(t)
-	env := ts.Start(t, "mysql", ts.Options{URL: db.URL("interlog"), Server: server.Options{Logger: internalErrors(t)}})
-	c := newClient(env.Conn)
-	contacts := fixture(t, c, 50)
+	db, env, c, contacts := faultEnv(t)
 	admin, err := ts.OpenRaw(db.URL("mysql"))
 	must(t, err)
 	defer admin.Close()
