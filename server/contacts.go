@@ -135,11 +135,7 @@ func (s *contactService) BatchUpsertContacts(ctx context.Context, req *apiv1.Bat
 	if err != nil {
 		return nil, err
 	}
-	resp := &apiv1.BatchUpsertContactsResponse{Contacts: make([]*apiv1.Contact, len(out))}
-	for i, c := range out {
-		resp.Contacts[i] = contactToAPI(c)
-	}
-	return resp, nil
+	return &apiv1.BatchUpsertContactsResponse{Contacts: allToAPI(out, contactToAPI)}, nil
 }
 
 // contactFromAPI converts and checks the writable fields of a contact; p is

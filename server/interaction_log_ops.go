@@ -28,14 +28,6 @@ func parseEntryNames(names []string) ([]int64, error) {
 	return nos, nil
 }
 
-func entriesToAPI(entries []store.InteractionLogEntry) []*apiv1.InteractionLogEntry {
-	out := make([]*apiv1.InteractionLogEntry, len(entries))
-	for i, e := range entries {
-		out[i] = entryToAPI(e)
-	}
-	return out
-}
-
 func (s *logService) CancelInteractionLogEntries(ctx context.Context, req *apiv1.CancelInteractionLogEntriesRequest) (*apiv1.CancelInteractionLogEntriesResponse, error) {
 	nos, err := parseEntryNames(req.GetNames())
 	if err != nil {
@@ -45,7 +37,7 @@ func (s *logService) CancelInteractionLogEntries(ctx context.Context, req *apiv1
 	if err != nil {
 		return nil, err
 	}
-	return &apiv1.CancelInteractionLogEntriesResponse{InteractionLogEntries: entriesToAPI(entries)}, nil
+	return &apiv1.CancelInteractionLogEntriesResponse{InteractionLogEntries: allToAPI(entries, entryToAPI)}, nil
 }
 
 func (s *logService) RestoreInteractionLogEntries(ctx context.Context, req *apiv1.RestoreInteractionLogEntriesRequest) (*apiv1.RestoreInteractionLogEntriesResponse, error) {
@@ -57,7 +49,7 @@ func (s *logService) RestoreInteractionLogEntries(ctx context.Context, req *apiv
 	if err != nil {
 		return nil, err
 	}
-	return &apiv1.RestoreInteractionLogEntriesResponse{InteractionLogEntries: entriesToAPI(entries)}, nil
+	return &apiv1.RestoreInteractionLogEntriesResponse{InteractionLogEntries: allToAPI(entries, entryToAPI)}, nil
 }
 
 func (s *logService) EvaluateInteractionLogEntries(ctx context.Context, req *apiv1.EvaluateInteractionLogEntriesRequest) (*apiv1.EvaluateInteractionLogEntriesResponse, error) {
@@ -69,7 +61,7 @@ func (s *logService) EvaluateInteractionLogEntries(ctx context.Context, req *api
 	if err != nil {
 		return nil, err
 	}
-	return &apiv1.EvaluateInteractionLogEntriesResponse{InteractionLogEntries: entriesToAPI(entries)}, nil
+	return &apiv1.EvaluateInteractionLogEntriesResponse{InteractionLogEntries: allToAPI(entries, entryToAPI)}, nil
 }
 
 // entryUpdatable lists the fields UpdateInteractionLogEntry may change.

@@ -92,10 +92,7 @@ func queryHash(req proto.Message) []byte {
 // them with the next page's token: made from the last row's key, or "" when
 // more says there is no more.
 func listPage[R, A any](p pager, rows []R, more bool, toAPI func(R) *A, key func(R) store.Page) ([]*A, string) {
-	out := make([]*A, len(rows))
-	for i, r := range rows {
-		out[i] = toAPI(r)
-	}
+	out := allToAPI(rows, toAPI)
 	if !more || len(rows) == 0 {
 		return out, ""
 	}

@@ -124,20 +124,20 @@ func (s *logService) SummarizeInteractions(ctx context.Context, req *apiv1.Summa
 	if err != nil {
 		return nil, err
 	}
-	resp := &apiv1.SummarizeInteractionsResponse{Rows: make([]*apiv1.InteractionSummaryRow, len(rows))}
-	for i, r := range rows {
-		resp.Rows[i] = &apiv1.InteractionSummaryRow{
-			InteractionTemplateCode: r.TemplateCode,
-			InteractionGroupCode:    r.GroupCode,
-			ContactNo:               r.ContactNo,
-			ContactCompanyNo:        r.ContactCompanyNo,
-			SalespersonCode:         r.SalespersonCode,
-			CampaignNo:              r.CampaignNo,
-			Period:                  r.Period,
-			Totals:                  totalsToAPI(r.Totals),
-		}
+	return &apiv1.SummarizeInteractionsResponse{Rows: allToAPI(rows, summaryRowToAPI)}, nil
+}
+
+func summaryRowToAPI(r store.SummaryRow) *apiv1.InteractionSummaryRow {
+	return &apiv1.InteractionSummaryRow{
+		InteractionTemplateCode: r.TemplateCode,
+		InteractionGroupCode:    r.GroupCode,
+		ContactNo:               r.ContactNo,
+		ContactCompanyNo:        r.ContactCompanyNo,
+		SalespersonCode:         r.SalespersonCode,
+		CampaignNo:              r.CampaignNo,
+		Period:                  r.Period,
+		Totals:                  totalsToAPI(r.Totals),
 	}
-	return resp, nil
 }
 
 // summaryDimensions converts group_by, allowing at most one of DAY and MONTH.

@@ -105,3 +105,12 @@ func optionalID(id int64) *int64 {
 	}
 	return &id
 }
+
+// allToAPI converts each of rows with toAPI.
+func allToAPI[R, A any](rows []R, toAPI func(R) *A) []*A {
+	out := make([]*A, len(rows))
+	for i, r := range rows {
+		out[i] = toAPI(r)
+	}
+	return out
+}
