@@ -5,6 +5,7 @@ package attachclient
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -91,6 +92,7 @@ func Download(ctx context.Context, c apiv1.AttachmentServiceClient, name string,
 		return nil, err
 	}
 	var msg downloadMessage
+	defer msg.release()
 	if err := stream.RecvMsg(&msg); err != nil {
 		return nil, err
 	}
@@ -103,17 +105,72 @@ func Download(ctx context.Context, c apiv1.AttachmentServiceClient, name string,
 		if err != nil {
 			return meta, err
 		}
-		if _, err := w.Write(msg.chunk); err != nil {
+		if err := msg.writeChunk(w); err != nil {
 			return meta, fmt.Errorf("write: %w", err)
 		}
 	}
 }
 
-// downloadMessage is a DownloadAttachmentResponse received by downloadCodec:
-// the chunk is valid until the next message is received into it.
+// downloadMessage is a DownloadAttachmentResponse received by downloadCodec.
+// A message that is a lone chunk, as the server sends them, is kept as gRPC
+// received it (wire, whose first skip bytes are the field's header), so that
+// its bytes are written out of gRPC's frame buffers without being copied;
+// any other is decoded, its chunk copied into chunk. Either is valid until
+// the next message is received into it.
 type downloadMessage struct {
 	metadata *apiv1.Attachment
+	wire     mem.BufferSlice
+	skip     int
 	chunk    []byte
+}
+
+// writeChunk writes the message's chunk to w and releases its buffers.
+func (m *downloadMessage) writeChunk(w io.Writer) error {
+	if m.wire == nil {
+		_, err := w.Write(m.chunk)
+		return err
+	}
+	defer m.release()
+	skip := m.skip
+	for _, b := range m.wire {
+		data := b.ReadOnlyData()
+		if skip >= len(data) {
+			skip -= len(data)
+			continue
+		}
+		if _, err := w.Write(data[skip:]); err != nil {
+			return err
+		}
+		skip = 0
+	}
+	return nil
+}
+
+// release gives gRPC's buffers of a kept message back.
+func (m *downloadMessage) release() {
+	m.wire.Free()
+	m.wire = nil
+}
+
+// loneChunkHeader returns the length of the header of the chunk field when
+// the wire bytes data are that one field and nothing else.
+func loneChunkHeader(data mem.BufferSlice) (int, bool) {
+	var head [2 * binary.MaxVarintLen64]byte // room for the tag and the length
+	n := 0
+	for _, b := range data {
+		if n += copy(head[n:], b.ReadOnlyData()); n == len(head) {
+			break
+		}
+	}
+	num, typ, tagLen := protowire.ConsumeTag(head[:n])
+	if tagLen < 0 || num != downloadChunkField || typ != protowire.BytesType {
+		return 0, false
+	}
+	size, sizeLen := protowire.ConsumeVarint(head[tagLen:n])
+	if sizeLen < 0 || size != uint64(data.Len()-tagLen-sizeLen) {
+		return 0, false
+	}
+	return tagLen + sizeLen, true
 }
 
 var (
@@ -122,8 +179,9 @@ var (
 	downloadMetadataField = downloadDescriptor.Fields().ByName("metadata").Number()
 )
 
-// downloadCodec is gRPC's proto codec, except that it decodes responses into
-// a downloadMessage with chunkwire.
+// downloadCodec is gRPC's proto codec, except that it receives responses
+// into a downloadMessage: kept as they are when they are a lone chunk,
+// decoded with chunkwire otherwise.
 type downloadCodec struct{}
 
 func (downloadCodec) Name() string { return protocodec.Name }
@@ -137,9 +195,15 @@ func (downloadCodec) Unmarshal(data mem.BufferSlice, v any) error {
 	if !ok {
 		return encoding.GetCodecV2(protocodec.Name).Unmarshal(data, v)
 	}
+	m.release()
+	m.metadata = nil
+	if skip, ok := loneChunkHeader(data); ok {
+		data.Ref() // gRPC frees data when Unmarshal returns
+		m.wire, m.skip = data, skip
+		return nil
+	}
 	b := data.MaterializeToBuffer(mem.DefaultBufferPool())
 	defer b.Free()
-	m.metadata = nil
 	var err error
 	m.chunk, err = chunkwire.Decode(b.ReadOnlyData(), downloadChunkField, m.chunk, func(num protowire.Number, value []byte) error {
 		if num != downloadMetadataField {
