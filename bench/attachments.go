@@ -76,58 +76,94 @@ func benchAttachments(ctx context.Context, e *env) error {
 	return nil
 }
 
-// benchAttachmentRates times uploads and downloads beside the raw writes and
-// reads of the same chunks, back to back in each round so that both see the
-// same load, and reports median MB/s and the median of the rounds' ratios.
+// benchAttachmentRates times uploads beside raw writes of the same chunks,
+// then downloads of the last upload beside raw reads of its chunks, and
+// reports median MB/s and the median of the rounds' ratios. The service and
+// the raw work run back to back in each round, so that both see the same
+// load, taking turns at going first.
 func benchAttachmentRates(ctx context.Context, e *env, srv *interlogd) error {
 	file := randomFile(attachmentSize)
-	memory, stopMemory, err := serveFromMemory(file)
+	up, name, err := uploadRounds(ctx, e, srv, file)
 	if err != nil {
 		return err
 	}
-	defer stopMemory()
-	var up, down transferTimes
-	var grpcOnly []time.Duration
-	for round := range attachmentRounds {
-		file[0] = byte(round) // new content each round: no sharing with the last upload
-		var a *apiv1.Attachment
-		err := up.measure(func() (err error) {
-			a, err = attachclient.Upload(ctx, srv.attachments, "bench.bin", "", "", bytes.NewReader(file))
-			return err
-		}, func() error { return rawWriteChunks(ctx, e.raw, file) })
-		if err != nil {
-			return fmt.Errorf("upload: %w", err)
-		}
-		if _, err := e.raw.ExecContext(ctx, "DELETE FROM attachment_chunks WHERE blob_id = ?", rawBlobID); err != nil {
-			return err
-		}
-		err = down.measure(func() error { return downloadDiscard(ctx, srv.attachments, a.GetName()) },
-			func() error { return rawReadChunks(ctx, e.raw, a.GetName()) })
-		if err != nil {
-			return fmt.Errorf("download: %w", err)
-		}
-		d, err := timed(func() error { return downloadDiscard(ctx, memory, "attachments/1") })
-		if err != nil {
-			return fmt.Errorf("download from memory: %w", err)
-		}
-		grpcOnly = append(grpcOnly, d)
-		if _, err := srv.attachments.DeleteAttachment(ctx, &apiv1.DeleteAttachmentRequest{Name: a.GetName()}); err != nil {
-			return err
-		}
+	down, grpcOnly, err := downloadRounds(ctx, e, srv, name, file)
+	if err != nil {
+		return err
 	}
-	fmt.Printf("%d MiB file, %d rounds; MB/s are medians, the ratio is the median of the rounds' ratios.\n\n", attachmentSize>>20, attachmentRounds)
+	if _, err := srv.attachments.DeleteAttachment(ctx, &apiv1.DeleteAttachmentRequest{Name: name}); err != nil {
+		return err
+	}
+	fmt.Printf("%d MiB file, %d rounds each way after a warm-up round, the raw work first in odd rounds; "+
+		"MB/s are medians, the ratio is the median of the rounds' ratios.\n\n", attachmentSize>>20, attachmentRounds)
 	fmt.Printf("| direction | service MB/s | raw database/sql MB/s | ratio | |\n|---|---|---|---|---|\n")
 	for _, row := range []struct {
 		name  string
 		times transferTimes
 	}{{"upload", up}, {"download", down}} {
-		ratio := row.times.ratio()
+		ratio := median(row.times.ratios())
 		fmt.Printf("| %s | %.1f | %.1f | %.2f | %s |\n", row.name, mbps(attachmentSize, median(row.times.service)),
 			mbps(attachmentSize, median(row.times.raw)), ratio, verdict(ratio, 0.5, true))
 	}
-	fmt.Printf("\nThe same download messages streamed by a gRPC server from memory (no database): %.1f MB/s.\n",
+	fmt.Printf("\nEach round's ratio, upload: %.2f; download: %.2f.\n", up.ratios(), down.ratios())
+	fmt.Printf("The same download messages streamed by a gRPC server from memory (no database): %.1f MB/s.\n",
 		mbps(attachmentSize, median(grpcOnly)))
 	return nil
+}
+
+// uploadRounds uploads new content each round (no sharing with the last
+// upload) beside writing its chunks raw, and returns the times and the name
+// of the last attachment, which it keeps.
+func uploadRounds(ctx context.Context, e *env, srv *interlogd, file []byte) (transferTimes, string, error) {
+	var times transferTimes
+	var name string
+	for round := -1; round < attachmentRounds; round++ {
+		file[0] = byte(round)
+		var a *apiv1.Attachment
+		err := times.measure(round, func() (err error) {
+			a, err = attachclient.Upload(ctx, srv.attachments, "bench.bin", "", "", bytes.NewReader(file))
+			return err
+		}, func() error { return rawWriteChunks(ctx, e.raw, file) })
+		if err != nil {
+			return times, "", fmt.Errorf("upload: %w", err)
+		}
+		if _, err := e.raw.ExecContext(ctx, "DELETE FROM attachment_chunks WHERE blob_id = ?", rawBlobID); err != nil {
+			return times, "", err
+		}
+		if name != "" {
+			if _, err := srv.attachments.DeleteAttachment(ctx, &apiv1.DeleteAttachmentRequest{Name: name}); err != nil {
+				return times, "", err
+			}
+		}
+		name = a.GetName()
+	}
+	return times, name, nil
+}
+
+// downloadRounds downloads the named attachment beside reading its chunks
+// raw, and beside that the same messages from a gRPC server holding file
+// in memory, to show what gRPC alone costs.
+func downloadRounds(ctx context.Context, e *env, srv *interlogd, name string, file []byte) (times transferTimes, grpcOnly []time.Duration, err error) {
+	memory, stopMemory, err := serveFromMemory(file)
+	if err != nil {
+		return times, nil, err
+	}
+	defer stopMemory()
+	for round := -1; round < attachmentRounds; round++ {
+		err := times.measure(round, func() error { return downloadDiscard(ctx, srv.attachments, name) },
+			func() error { return rawReadChunks(ctx, e.raw, name) })
+		if err != nil {
+			return times, nil, fmt.Errorf("download: %w", err)
+		}
+		d, err := timed(func() error { return downloadDiscard(ctx, memory, "attachments/1") })
+		if err != nil {
+			return times, nil, fmt.Errorf("download from memory: %w", err)
+		}
+		if round >= 0 {
+			grpcOnly = append(grpcOnly, d)
+		}
+	}
+	return times, grpcOnly, nil
 }
 
 // memoryDownloads serves DownloadAttachment of any name from memory: the
@@ -172,28 +208,38 @@ func serveFromMemory(file []byte) (apiv1.AttachmentServiceClient, func(), error)
 // raw database work beside them, round by round.
 type transferTimes struct{ service, raw []time.Duration }
 
-// measure times one round: the service, then the raw work.
-func (t *transferTimes) measure(service, raw func() error) error {
-	d, err := timed(service)
-	if err != nil {
-		return err
+// measure times one round: the service first in even rounds and the raw
+// work first in odd ones, so that neither always runs beside the flushing
+// and purging the other left behind. Round -1 warms up and is not kept.
+func (t *transferTimes) measure(round int, service, raw func() error) error {
+	var d, r time.Duration
+	steps := []struct {
+		took  *time.Duration
+		run   func() error
+		label string
+	}{{&d, service, "service"}, {&r, raw, "raw"}}
+	if round%2 != 0 {
+		slices.Reverse(steps)
 	}
-	r, err := timed(raw)
-	if err != nil {
-		return fmt.Errorf("raw: %w", err)
+	for _, step := range steps {
+		var err error
+		if *step.took, err = timed(step.run); err != nil {
+			return fmt.Errorf("%s: %w", step.label, err)
+		}
 	}
-	t.service, t.raw = append(t.service, d), append(t.raw, r)
+	if round >= 0 {
+		t.service, t.raw = append(t.service, d), append(t.raw, r)
+	}
 	return nil
 }
 
-// ratio is the median over rounds of service speed / raw speed.
-func (t transferTimes) ratio() float64 {
+// ratios are each round's service speed / raw speed, in round order.
+func (t transferTimes) ratios() []float64 {
 	ratios := make([]float64, len(t.service))
 	for i := range ratios {
 		ratios[i] = t.raw[i].Seconds() / t.service[i].Seconds()
 	}
-	slices.Sort(ratios)
-	return ratios[len(ratios)/2]
+	return ratios
 }
 
 // attachmentMemory uploads then downloads n files at the same time on a
