@@ -82,8 +82,8 @@ func closeAndRecv(stream apiv1.AttachmentService_UploadAttachmentClient, sendErr
 
 // Download writes the content of the named attachment ("attachments/{id}")
 // to w and returns its metadata. On an error w may hold part of the content.
-// It receives every message into one reused buffer (downloadMessage), so
-// that a download makes no garbage per chunk.
+// It writes each chunk out of the buffers gRPC received it in
+// (downloadMessage), so that a download makes no garbage per chunk.
 func Download(ctx context.Context, c apiv1.AttachmentServiceClient, name string, w io.Writer) (*apiv1.Attachment, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
