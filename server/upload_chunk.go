@@ -2,15 +2,18 @@ package server
 
 import (
 	"errors"
+	"fmt"
 
+	"buf.build/gen/go/bufbuild/protovalidate/protocolbuffers/go/buf/validate"
 	"google.golang.org/protobuf/encoding/protowire"
+	"google.golang.org/protobuf/proto"
 
 	apiv1 "github.com/interlog/interlog/gen/interlog/v1"
 	"github.com/interlog/interlog/internal/chunkwire"
 )
 
 // uploadChunk receives the messages of an upload after the first one, with
-// chunkwire into a buffer it reuses for every message (requestCodec.Unmarshal
+// chunkwire into a buffer it reuses for every message (serverCodec.Unmarshal
 // calls decodeWire): the upload copies each chunk on into its own buffer
 // before it receives the next.
 //
@@ -29,8 +32,16 @@ var (
 	uploadMetadataField     = uploadRequestDescriptor.Fields().ByName("metadata").Number()
 )
 
-// maxUploadChunk is the chunk field's max_len in the proto.
-const maxUploadChunk = 1 << 20
+// maxUploadChunk is the chunk field's max_len, read from its protovalidate
+// rule so that the proto stays the one place that sets it.
+var maxUploadChunk = func() int {
+	chunk := uploadRequestDescriptor.Fields().ByNumber(uploadChunkField)
+	rules, _ := proto.GetExtension(chunk.Options(), validate.E_Field).(*validate.FieldRules)
+	if rules.GetBytes().GetMaxLen() == 0 {
+		panic("UploadAttachmentRequest.chunk has no bytes.max_len rule")
+	}
+	return int(rules.GetBytes().GetMaxLen())
+}()
 
 // decodeWire reads the message's wire bytes b; the chunk is copied, b is
 // not kept.
@@ -48,7 +59,8 @@ func (c *uploadChunk) decodeWire(b []byte) error {
 	case err != nil:
 		return err
 	case len(c.data) > maxUploadChunk:
-		return invalidField("chunk", "must be at most 1 MiB (1048576 bytes)")
+		// protovalidate's words for the same rule on the first message.
+		return invalidField("chunk", fmt.Sprintf("value length must be at most %d bytes", maxUploadChunk))
 	}
 	return nil
 }
