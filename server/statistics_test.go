@@ -498,3 +498,48 @@ func TestStatisticsSumCostsBeyondInt64(t *testing.T) {
 		}
 	})
 }
+
+// TestStatisticsDurationBeyondDurationRange logs 1001 entries of the longest
+// duration an entry may have (10 years): their total is more than the 10 000
+// years google.protobuf.Duration documents, and every statistics method still
+// answers it exactly in seconds (README: Totals), as clients reading seconds
+// expect.
+func TestStatisticsDurationBeyondDurationRange(t *testing.T) {
+	ts.ForEachEngine(t, func(t *testing.T, env *ts.Env) {
+		ctx := context.Background()
+		logFixture(t, env)
+		const tenYears, entries = 315_360_000, 1001
+		_, err := env.Segments.CreateSegment(ctx, &apiv1.CreateSegmentRequest{Segment: &apiv1.Segment{
+			No: "LONG", Description: "Long calls", InteractionTemplateCode: "CALL",
+			UnitDuration: durationpb.New(tenYears * time.Second),
+		}})
+		ts.NoErr(t, err)
+		addLines(t, env, "LONG", slices.Repeat([]string{"ANN"}, entries))
+		_, err = logSegment(env, "LONG")
+		ts.NoErr(t, err)
+
+		contact, err := env.Contacts.GetContactStatistics(ctx, &apiv1.GetContactStatisticsRequest{Name: "contacts/ANN"})
+		ts.NoErr(t, err)
+		group, err := env.Groups.GetInteractionGroupStatistics(ctx, &apiv1.GetInteractionGroupStatisticsRequest{Name: "interactionGroups/CALLS"})
+		ts.NoErr(t, err)
+		template, err := env.Templates.GetInteractionTemplateStatistics(ctx, &apiv1.GetInteractionTemplateStatisticsRequest{Name: "interactionTemplates/CALL"})
+		ts.NoErr(t, err)
+		summary, err := env.Log.SummarizeInteractions(ctx, &apiv1.SummarizeInteractionsRequest{
+			GroupBy: []apiv1.SummaryDimension{apiv1.SummaryDimension_SUMMARY_DIMENSION_CONTACT}})
+		ts.NoErr(t, err)
+		if len(summary.GetRows()) != 1 {
+			t.Fatalf("summary by contact: %d rows, want 1", len(summary.GetRows()))
+		}
+		for what, d := range map[string]*durationpb.Duration{
+			"contact": contact.GetTotalDuration(), "group": group.GetTotals().GetTotalDuration(),
+			"template": template.GetTotals().GetTotalDuration(), "summary": summary.GetRows()[0].GetTotals().GetTotalDuration(),
+		} {
+			if d.GetSeconds() != entries*tenYears || d.GetNanos() != 0 {
+				t.Fatalf("%s: total duration %v, want %d s", what, d, entries*tenYears)
+			}
+			if d.CheckValid() == nil {
+				t.Fatalf("%s: %d s is within google.protobuf.Duration's range; the test needs more", what, d.GetSeconds())
+			}
+		}
+	})
+}
