@@ -89,7 +89,7 @@ func (s *segmentService) UpdateSegment(ctx context.Context, req *apiv1.UpdateSeg
 	if err != nil {
 		return nil, err
 	}
-	cols, err := maskColumns(req.GetUpdateMask(), segmentUpdatable)
+	cols, err := maskColumns(req.GetUpdateMask(), in, segmentUpdatable)
 	if err != nil {
 		return nil, err
 	}
@@ -367,7 +367,7 @@ func (s *segmentService) UpdateSegmentLine(ctx context.Context, req *apiv1.Updat
 	if err != nil {
 		return nil, err
 	}
-	cols, err := maskColumns(req.GetUpdateMask(), lineUpdatable)
+	cols, err := maskColumns(req.GetUpdateMask(), in, lineUpdatable)
 	if err != nil {
 		return nil, err
 	}
