@@ -418,3 +418,52 @@ func TestSetupUpdateKeepsDocumentTemplates(t *testing.T) {
 		}
 	})
 }
+
+// TestSegmentLineOverridesOneByOne: a line's overrides can be updated one
+// by one ("overrides.cost"); with no mask only the overrides sent change,
+// and "overrides" named whole replaces them all.
+func TestSegmentLineOverridesOneByOne(t *testing.T) {
+	ts.ForEachEngine(t, func(t *testing.T, env *ts.Env) {
+		ctx := context.Background()
+		updateFixture(t, env)
+		resp, err := env.Segments.CreateSegmentLine(ctx, &apiv1.CreateSegmentLineRequest{
+			Parent: "segments/LINES",
+			SegmentLine: &apiv1.SegmentLine{ContactNo: "ANN", Overrides: &apiv1.InteractionOverrides{
+				Cost: proto.String("3"), Subject: proto.String("Hello"), Evaluation: apiv1.Evaluation_EVALUATION_POSITIVE.Enum(),
+			}},
+		})
+		ts.NoErr(t, err)
+		name := resp.GetSegmentLine().GetName()
+		steps := []struct {
+			what      string
+			overrides *apiv1.InteractionOverrides
+			paths     []string // nil: no mask
+			want      *apiv1.InteractionOverrides
+		}{
+			{"no mask, cost sent", &apiv1.InteractionOverrides{Cost: proto.String("4")}, nil,
+				&apiv1.InteractionOverrides{Cost: proto.String("4"), Subject: proto.String("Hello"), Evaluation: apiv1.Evaluation_EVALUATION_POSITIVE.Enum()}},
+			{"subject named, not sent", nil, []string{"overrides.subject"},
+				&apiv1.InteractionOverrides{Cost: proto.String("4"), Evaluation: apiv1.Evaluation_EVALUATION_POSITIVE.Enum()}},
+			{"evaluation and description named", &apiv1.InteractionOverrides{Description: proto.String("Visit"), Cost: proto.String("9")},
+				[]string{"overrides.evaluation", "overrides.description"},
+				&apiv1.InteractionOverrides{Cost: proto.String("4"), Description: proto.String("Visit")}},
+			{"overrides named whole", &apiv1.InteractionOverrides{Subject: proto.String("Bye")}, []string{"overrides"},
+				&apiv1.InteractionOverrides{Subject: proto.String("Bye")}},
+		}
+		for _, s := range steps {
+			req := &apiv1.UpdateSegmentLineRequest{SegmentLine: &apiv1.SegmentLine{Name: name, Overrides: s.overrides}}
+			if s.paths != nil {
+				req.UpdateMask = &fieldmaskpb.FieldMask{Paths: s.paths}
+			}
+			r, err := env.Segments.UpdateSegmentLine(ctx, req)
+			ts.NoErr(t, err)
+			if got := r.GetSegmentLine().GetOverrides(); !proto.Equal(got, s.want) {
+				t.Fatalf("%s: overrides %v, want %v", s.what, got, s.want)
+			}
+		}
+		_, err = env.Segments.UpdateSegmentLine(ctx, &apiv1.UpdateSegmentLineRequest{
+			SegmentLine: &apiv1.SegmentLine{Name: name}, UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"overrides.no_such_field"}},
+		})
+		ts.WantInvalid(t, err, "update_mask")
+	})
+}

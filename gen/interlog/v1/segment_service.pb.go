@@ -1418,7 +1418,8 @@ type UpdateSegmentLineRequest struct {
 	// set in segment_line, nothing else. "*" alone: every updatable field, and
 	// those left unset are cleared. Otherwise exactly the paths named; a named
 	// field sent blank is cleared.
-	// Updatable: contact_no, interaction_template_code, overrides (as a whole).
+	// Updatable: contact_no, interaction_template_code, overrides as a whole, or
+	// its fields one by one ("overrides.cost"; with no mask, those set in it).
 	UpdateMask    *fieldmaskpb.FieldMask `protobuf:"bytes,2,opt,name=update_mask,json=updateMask,proto3" json:"update_mask,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
