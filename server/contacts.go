@@ -85,7 +85,7 @@ func (s *contactService) UpdateContact(ctx context.Context, req *apiv1.UpdateCon
 	if err != nil {
 		return nil, err
 	}
-	cols, err := maskColumns(req.GetUpdateMask(), contactUpdatable)
+	cols, err := maskColumns(req.GetUpdateMask(), in, contactUpdatable)
 	if err != nil {
 		return nil, err
 	}

@@ -137,8 +137,10 @@ func TestContactCompanyRules(t *testing.T) {
 		if c := resp.GetContact(); c.GetCompanyNo() != "BOB" {
 			t.Fatalf("person turned company: %v, want company no. BOB", c)
 		}
-		// An update with an empty mask replaces every updatable field, so type is required.
-		_, err = env.Contacts.UpdateContact(ctx, &apiv1.UpdateContactRequest{Contact: &apiv1.Contact{Name: bob.GetName()}})
+		// "*" replaces every updatable field, so type is required.
+		_, err = env.Contacts.UpdateContact(ctx, &apiv1.UpdateContactRequest{
+			Contact: &apiv1.Contact{Name: bob.GetName()}, UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"*"}},
+		})
 		ts.WantInvalid(t, err, "contact.type")
 	})
 }

@@ -64,7 +64,7 @@ func (s *groupService) UpdateInteractionGroup(ctx context.Context, req *apiv1.Up
 	if err != nil {
 		return nil, err
 	}
-	cols, err := maskColumns(req.GetUpdateMask(), groupUpdatable)
+	cols, err := maskColumns(req.GetUpdateMask(), in, groupUpdatable)
 	if err != nil {
 		return nil, err
 	}

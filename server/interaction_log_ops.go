@@ -83,7 +83,7 @@ func (s *logService) UpdateInteractionLogEntry(ctx context.Context, req *apiv1.U
 	if err != nil {
 		return nil, err
 	}
-	cols, err := maskColumns(req.GetUpdateMask(), entryUpdatable)
+	cols, err := maskColumns(req.GetUpdateMask(), in, entryUpdatable)
 	if err != nil {
 		return nil, err
 	}
@@ -277,7 +277,7 @@ func (s *logService) UpdateInteractionLogComment(ctx context.Context, req *apiv1
 	if err != nil {
 		return nil, err
 	}
-	cols, err := maskColumns(req.GetUpdateMask(), commentUpdatable)
+	cols, err := maskColumns(req.GetUpdateMask(), in, commentUpdatable)
 	if err != nil {
 		return nil, err
 	}

@@ -5,32 +5,135 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/reflect/protoreflect"
 	"google.golang.org/protobuf/types/known/fieldmaskpb"
 )
 
-// maskColumns maps the paths of an update mask to store columns through
-// updatable (API field path -> column). An empty mask means every updatable
-// field. A path that is not updatable is INVALID_ARGUMENT naming it.
-func maskColumns(mask *fieldmaskpb.FieldMask, updatable map[string]string) ([]string, error) {
-	paths := mask.GetPaths()
-	if len(paths) == 0 {
-		for p := range updatable {
-			paths = append(paths, p)
-		}
-		sort.Strings(paths)
+// replaceAll is the update mask path that replaces every updatable field.
+const replaceAll = "*"
+
+// maskColumns maps the update mask of an Update request to the store columns
+// it writes, through updatable (API field path -> column); see maskPaths.
+func maskColumns(mask *fieldmaskpb.FieldMask, resource proto.Message, updatable map[string]string) ([]string, error) {
+	paths, err := maskPaths(mask, resource, updatable)
+	if err != nil {
+		return nil, err
 	}
+	return columnsOf(paths, updatable), nil
+}
+
+// maskPaths resolves the update mask of an Update request to the updatable
+// field paths (keys of updatable) it changes, as AIP-134 says:
+//   - no mask, or a mask without paths: the updatable fields populated in
+//     resource (set to a non-default value, or present when the field tracks
+//     presence; inside a message whose fields are updatable one by one, those
+//     of its fields that are populated). Whatever else the resource carries
+//     (its name, etag, output-only fields, fields fixed at creation) is
+//     ignored, so a resource read with Get can be sent back as it is;
+//   - "*", alone: every updatable field; what the request leaves unset is
+//     cleared;
+//   - otherwise exactly the paths named; a named field sent blank is cleared.
+//
+// A path that is not updatable, or "*" beside other paths, is
+// INVALID_ARGUMENT naming the path.
+func maskPaths(mask *fieldmaskpb.FieldMask, resource proto.Message, updatable map[string]string) ([]string, error) {
+	paths := mask.GetPaths()
+	switch {
+	case len(paths) == 0:
+		return populatedPaths(resource.ProtoReflect(), "", updatable), nil
+	case slices.Contains(paths, replaceAll):
+		if len(paths) > 1 {
+			return nil, invalidField("update_mask", fmt.Sprintf("%q replaces every updatable field and must be the only path", replaceAll))
+		}
+		return sortedPaths(updatable), nil
+	}
+	for _, p := range paths {
+		if _, ok := updatable[p]; !ok {
+			return nil, invalidField("update_mask", fmt.Sprintf("cannot update %s; updatable fields: %s", quoteCapped(p), strings.Join(sortedPaths(updatable), ", ")))
+		}
+	}
+	return paths, nil
+}
+
+// columnsOf maps updatable paths to their columns, each column once.
+func columnsOf(paths []string, updatable map[string]string) []string {
 	var cols []string
 	for _, p := range paths {
-		col, ok := updatable[p]
-		if !ok {
-			return nil, invalidField("update_mask", fmt.Sprintf("cannot update %q; updatable fields: %s", p, strings.Join(sortedPaths(updatable), ", ")))
-		}
-		if !slices.Contains(cols, col) {
+		if col := updatable[p]; !slices.Contains(cols, col) {
 			cols = append(cols, col)
 		}
 	}
-	return cols, nil
+	return cols
+}
+
+// populatedPaths returns, sorted, the updatable fields populated in m, each
+// path prefixed with prefix. A populated message field whose own fields are
+// updatable one by one ("overrides.cost") gives the paths of its populated
+// fields instead of its own. It reads the message's own notion of
+// "populated" through protoreflect, so a field added to a resource is
+// covered without more code.
+func populatedPaths(m protoreflect.Message, prefix string, updatable map[string]string) []string {
+	var paths []string
+	m.Range(func(fd protoreflect.FieldDescriptor, v protoreflect.Value) bool {
+		path := prefix + string(fd.Name())
+		if fd.Message() != nil && hasSubpaths(updatable, path) {
+			paths = append(paths, populatedPaths(v.Message(), path+".", updatable)...)
+		} else if _, ok := updatable[path]; ok {
+			paths = append(paths, path)
+		}
+		return true
+	})
+	sort.Strings(paths)
+	return paths
+}
+
+// hasSubpaths reports whether updatable holds paths inside the field at path.
+func hasSubpaths(updatable map[string]string, path string) bool {
+	for p := range updatable {
+		if strings.HasPrefix(p, path+".") {
+			return true
+		}
+	}
+	return false
+}
+
+// subfieldPaths adds to updatable, for the message field name, a path
+// "name.f" for each field f of the message, all written to the same column
+// as name itself.
+func subfieldPaths(updatable map[string]string, name string, md protoreflect.MessageDescriptor) map[string]string {
+	fields := md.Fields()
+	for i := range fields.Len() {
+		updatable[name+"."+string(fields.Get(i).Name())] = updatable[name]
+	}
+	return updatable
+}
+
+// subfieldsNamed returns the fields named by paths "name.f" (as f), and
+// whether paths names the field name as a whole.
+func subfieldsNamed(paths []string, name string) (fields []string, whole bool) {
+	for _, p := range paths {
+		if p == name {
+			whole = true
+		} else if f, ok := strings.CutPrefix(p, name+"."); ok {
+			fields = append(fields, f)
+		}
+	}
+	return fields, whole
+}
+
+// maxQuotedPath bounds how much of a caller's path an error message repeats.
+const maxQuotedPath = 64
+
+// quoteCapped quotes a path for an error message, cut to maxQuotedPath
+// characters with an ellipsis, so a huge path is not echoed back.
+func quoteCapped(p string) string {
+	if utf8.RuneCountInString(p) <= maxQuotedPath {
+		return fmt.Sprintf("%q", p)
+	}
+	return fmt.Sprintf("%q…", string([]rune(p)[:maxQuotedPath]))
 }
 
 func sortedPaths(m map[string]string) []string {

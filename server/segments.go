@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 
+	"google.golang.org/protobuf/reflect/protoreflect"
+
 	apiv1 "github.com/interlog/interlog/gen/interlog/v1"
 	"github.com/interlog/interlog/store"
 )
@@ -89,7 +91,7 @@ func (s *segmentService) UpdateSegment(ctx context.Context, req *apiv1.UpdateSeg
 	if err != nil {
 		return nil, err
 	}
-	cols, err := maskColumns(req.GetUpdateMask(), segmentUpdatable)
+	cols, err := maskColumns(req.GetUpdateMask(), in, segmentUpdatable)
 	if err != nil {
 		return nil, err
 	}
@@ -288,12 +290,13 @@ func loggedSegmentToAPI(ls store.LoggedSegment) *apiv1.LoggedSegment {
 	}
 }
 
-// lineUpdatable lists the fields UpdateSegmentLine may change.
-var lineUpdatable = map[string]string{
+// lineUpdatable lists the fields UpdateSegmentLine may change: the
+// overrides as a whole or one by one ("overrides.cost").
+var lineUpdatable = subfieldPaths(map[string]string{
 	"contact_no":                "contact_no",
 	"interaction_template_code": "template_code",
 	"overrides":                 "overrides",
-}
+}, "overrides", (&apiv1.InteractionOverrides{}).ProtoReflect().Descriptor())
 
 func (s *segmentService) CreateSegmentLine(ctx context.Context, req *apiv1.CreateSegmentLineRequest) (*apiv1.CreateSegmentLineResponse, error) {
 	no, err := parseCodeName("parent", req.GetParent(), segmentCollection, longCode)
@@ -367,16 +370,23 @@ func (s *segmentService) UpdateSegmentLine(ctx context.Context, req *apiv1.Updat
 	if err != nil {
 		return nil, err
 	}
-	cols, err := maskColumns(req.GetUpdateMask(), lineUpdatable)
+	paths, err := maskPaths(req.GetUpdateMask(), in, lineUpdatable)
 	if err != nil {
 		return nil, err
 	}
+	cols := columnsOf(paths, lineUpdatable)
 	line, err := lineFromAPI("segment_line", in, masked(cols, "contact_no"))
 	if err != nil {
 		return nil, err
 	}
 	line.SegmentNo, line.LineNo = no, lineNo
-	out, err := s.store.UpdateSegmentLine(ctx, line, cols)
+	var edit store.EditOverrides
+	if fields, whole := subfieldsNamed(paths, "overrides"); len(fields) > 0 && !whole {
+		edit = func(current store.Overrides) (store.Overrides, error) {
+			return editOverrides(current, in.GetOverrides(), fields)
+		}
+	}
+	out, err := s.store.UpdateSegmentLine(ctx, line, cols, edit)
 	if err != nil {
 		return nil, err
 	}
@@ -415,6 +425,21 @@ func lineFromAPI(field string, in *apiv1.SegmentLine, needContact bool) (store.S
 	}
 	line.Overrides, err = overridesFromAPI(field+".overrides.", in.GetOverrides())
 	return line, err
+}
+
+// editOverrides returns current with the named fields taken from sent:
+// set there, they take its value; unset, they are cleared.
+func editOverrides(current store.Overrides, sent *apiv1.InteractionOverrides, fields []string) (store.Overrides, error) {
+	edited, src := overridesToAPI(current).ProtoReflect(), sent.ProtoReflect()
+	for _, name := range fields {
+		fd := edited.Descriptor().Fields().ByName(protoreflect.Name(name))
+		if src.Has(fd) {
+			edited.Set(fd, src.Get(fd))
+		} else {
+			edited.Clear(fd)
+		}
+	}
+	return overridesFromAPI("segment_line.overrides.", edited.Interface().(*apiv1.InteractionOverrides))
 }
 
 func lineToAPI(l store.SegmentLine) *apiv1.SegmentLine {

@@ -237,6 +237,7 @@ func TestSegmentLineLifecycle(t *testing.T) {
 		upd, err := env.Segments.UpdateSegmentLine(ctx, &apiv1.UpdateSegmentLineRequest{
 			SegmentLine: &apiv1.SegmentLine{Name: line.GetName(), ContactNo: "c2", InteractionTemplateCode: new(""),
 				Overrides: &apiv1.InteractionOverrides{Subject: new("Hello")}},
+			UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"contact_no", "interaction_template_code", "overrides"}},
 		})
 		ts.NoErr(t, err)
 		u := upd.GetSegmentLine()

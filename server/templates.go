@@ -94,7 +94,7 @@ func (s *templateService) UpdateInteractionTemplate(ctx context.Context, req *ap
 	if err != nil {
 		return nil, err
 	}
-	cols, err := maskColumns(req.GetUpdateMask(), templateUpdatable)
+	cols, err := maskColumns(req.GetUpdateMask(), in, templateUpdatable)
 	if err != nil {
 		return nil, err
 	}
@@ -293,7 +293,7 @@ func (s *templateService) UpdateInteractionTemplateLanguage(ctx context.Context,
 	if err != nil {
 		return nil, err
 	}
-	cols, err := maskColumns(req.GetUpdateMask(), languageUpdatable)
+	cols, err := maskColumns(req.GetUpdateMask(), in, languageUpdatable)
 	if err != nil {
 		return nil, err
 	}
@@ -346,7 +346,7 @@ func (s *templateService) UpdateInteractionTemplateSetup(ctx context.Context, re
 	for _, slot := range store.SetupSlots {
 		updatable[slot.Name] = slot.Name
 	}
-	slots, err := maskColumns(req.GetUpdateMask(), updatable)
+	slots, err := maskColumns(req.GetUpdateMask(), in, updatable)
 	if err != nil {
 		return nil, err
 	}

@@ -149,14 +149,25 @@ func (s *Store) ListSegmentLines(ctx context.Context, segmentNo string, page Pag
 	return rows, more, nil
 }
 
+// EditOverrides computes a line's new overrides from its current ones.
+type EditOverrides func(current Overrides) (Overrides, error)
+
 // UpdateSegmentLine writes the named columns (contact_no, template_code,
-// overrides) of a line, checking the references that change.
-func (s *Store) UpdateSegmentLine(ctx context.Context, line SegmentLine, columns []string) (SegmentLine, error) {
+// overrides) of a line, checking the references that change. With edit,
+// the overrides written are edit's result from the line's current ones,
+// read under the row lock, instead of line.Overrides.
+func (s *Store) UpdateSegmentLine(ctx context.Context, line SegmentLine, columns []string, edit EditOverrides) (SegmentLine, error) {
 	var out SegmentLine
 	err := s.inTx(ctx, func(tx *gorm.DB) error {
 		where := "segment_no = ? AND line_no = ?"
 		if err := lockRow(tx, &out, where, line.SegmentNo, line.LineNo); err != nil {
 			return lineNotFound(err, line.SegmentNo, line.LineNo)
+		}
+		if edit != nil {
+			var err error
+			if line.Overrides, err = edit(out.Overrides); err != nil {
+				return err
+			}
 		}
 		if slices.Contains(columns, "template_code") {
 			if err := requireLineTemplates(tx, []SegmentLine{line}); err != nil {

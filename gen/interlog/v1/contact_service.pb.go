@@ -523,7 +523,12 @@ type UpdateContactRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The contact, identified by name; etag optional.
 	Contact *Contact `protobuf:"bytes,1,opt,name=contact,proto3" json:"contact,omitempty"`
-	// Fields to change. Empty means every updatable field.
+	// Fields to change (AIP-134). Omitted or without paths: the updatable fields
+	// set in contact, nothing else. "*" alone: every updatable field, and
+	// those left unset are cleared. Otherwise exactly the paths named; a named
+	// field sent blank is cleared.
+	// Updatable: type, display_name, company_no, language_code, correspondence_type,
+	// salesperson_code, email, phone, privacy_blocked.
 	UpdateMask    *fieldmaskpb.FieldMask `protobuf:"bytes,2,opt,name=update_mask,json=updateMask,proto3" json:"update_mask,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache

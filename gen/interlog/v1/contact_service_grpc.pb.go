@@ -40,7 +40,7 @@ type ContactServiceClient interface {
 	GetContact(ctx context.Context, in *GetContactRequest, opts ...grpc.CallOption) (*GetContactResponse, error)
 	// Lists contacts by no., with optional filters.
 	ListContacts(ctx context.Context, in *ListContactsRequest, opts ...grpc.CallOption) (*ListContactsResponse, error)
-	// Updates the fields named in update_mask. ABORTED on a stale etag;
+	// Updates the fields update_mask selects (see its comment). ABORTED on a stale etag;
 	// FAILED_PRECONDITION when changing type while log entries exist.
 	UpdateContact(ctx context.Context, in *UpdateContactRequest, opts ...grpc.CallOption) (*UpdateContactResponse, error)
 	// Deletes a contact. FAILED_PRECONDITION while it has log entries or segment lines.
@@ -141,7 +141,7 @@ type ContactServiceServer interface {
 	GetContact(context.Context, *GetContactRequest) (*GetContactResponse, error)
 	// Lists contacts by no., with optional filters.
 	ListContacts(context.Context, *ListContactsRequest) (*ListContactsResponse, error)
-	// Updates the fields named in update_mask. ABORTED on a stale etag;
+	// Updates the fields update_mask selects (see its comment). ABORTED on a stale etag;
 	// FAILED_PRECONDITION when changing type while log entries exist.
 	UpdateContact(context.Context, *UpdateContactRequest) (*UpdateContactResponse, error)
 	// Deletes a contact. FAILED_PRECONDITION while it has log entries or segment lines.

@@ -423,7 +423,11 @@ type UpdateInteractionGroupRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The group, identified by name; etag optional.
 	InteractionGroup *InteractionGroup `protobuf:"bytes,1,opt,name=interaction_group,json=interactionGroup,proto3" json:"interaction_group,omitempty"`
-	// Fields to change: "description". Empty means every updatable field.
+	// Fields to change (AIP-134). Omitted or without paths: the updatable fields
+	// set in interaction_group, nothing else. "*" alone: every updatable field, and
+	// those left unset are cleared. Otherwise exactly the paths named; a named
+	// field sent blank is cleared.
+	// Updatable: description.
 	UpdateMask    *fieldmaskpb.FieldMask `protobuf:"bytes,2,opt,name=update_mask,json=updateMask,proto3" json:"update_mask,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache

@@ -40,7 +40,7 @@ type InteractionGroupServiceClient interface {
 	GetInteractionGroup(ctx context.Context, in *GetInteractionGroupRequest, opts ...grpc.CallOption) (*GetInteractionGroupResponse, error)
 	// Lists groups by code.
 	ListInteractionGroups(ctx context.Context, in *ListInteractionGroupsRequest, opts ...grpc.CallOption) (*ListInteractionGroupsResponse, error)
-	// Updates the fields named in update_mask. ABORTED on a stale etag.
+	// Updates the fields update_mask selects (see its comment). ABORTED on a stale etag.
 	UpdateInteractionGroup(ctx context.Context, in *UpdateInteractionGroupRequest, opts ...grpc.CallOption) (*UpdateInteractionGroupResponse, error)
 	// Deletes a group. FAILED_PRECONDITION while templates belong to it.
 	DeleteInteractionGroup(ctx context.Context, in *DeleteInteractionGroupRequest, opts ...grpc.CallOption) (*DeleteInteractionGroupResponse, error)
@@ -129,7 +129,7 @@ type InteractionGroupServiceServer interface {
 	GetInteractionGroup(context.Context, *GetInteractionGroupRequest) (*GetInteractionGroupResponse, error)
 	// Lists groups by code.
 	ListInteractionGroups(context.Context, *ListInteractionGroupsRequest) (*ListInteractionGroupsResponse, error)
-	// Updates the fields named in update_mask. ABORTED on a stale etag.
+	// Updates the fields update_mask selects (see its comment). ABORTED on a stale etag.
 	UpdateInteractionGroup(context.Context, *UpdateInteractionGroupRequest) (*UpdateInteractionGroupResponse, error)
 	// Deletes a group. FAILED_PRECONDITION while templates belong to it.
 	DeleteInteractionGroup(context.Context, *DeleteInteractionGroupRequest) (*DeleteInteractionGroupResponse, error)

@@ -1898,7 +1898,11 @@ type UpdateInteractionLogEntryRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The entry, identified by name.
 	InteractionLogEntry *InteractionLogEntry `protobuf:"bytes,1,opt,name=interaction_log_entry,json=interactionLogEntry,proto3" json:"interaction_log_entry,omitempty"`
-	// Required. Any of: description, subject, evaluation, attempt_failed, cost,
+	// Fields to change (AIP-134). Omitted or without paths: the updatable fields
+	// set in interaction_log_entry, nothing else. "*" alone: every updatable field, and
+	// those left unset are cleared. Otherwise exactly the paths named; a named
+	// field sent blank is cleared.
+	// Updatable: description, subject, evaluation, attempt_failed, cost,
 	// duration, delivery_status, opportunity_no, task_no.
 	UpdateMask    *fieldmaskpb.FieldMask `protobuf:"bytes,2,opt,name=update_mask,json=updateMask,proto3" json:"update_mask,omitempty"`
 	unknownFields protoimpl.UnknownFields
@@ -2951,7 +2955,11 @@ type UpdateInteractionLogCommentRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The comment, identified by name.
 	InteractionLogComment *InteractionLogComment `protobuf:"bytes,1,opt,name=interaction_log_comment,json=interactionLogComment,proto3" json:"interaction_log_comment,omitempty"`
-	// Fields to change: "date", "text". Empty means both.
+	// Fields to change (AIP-134). Omitted or without paths: the updatable fields
+	// set in interaction_log_comment, nothing else. "*" alone: every updatable field, and
+	// those left unset are cleared. Otherwise exactly the paths named; a named
+	// field sent blank is cleared.
+	// Updatable: date, text.
 	UpdateMask    *fieldmaskpb.FieldMask `protobuf:"bytes,2,opt,name=update_mask,json=updateMask,proto3" json:"update_mask,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -3360,10 +3368,10 @@ const file_interlog_v1_interaction_log_service_proto_rawDesc = "" +
 	"descending\"\xa5\x01\n" +
 	"!ListInteractionLogEntriesResponse\x12X\n" +
 	"\x17interaction_log_entries\x18\x01 \x03(\v2 .interlog.v1.InteractionLogEntryR\x15interactionLogEntries\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xc5\x01\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xbd\x01\n" +
 	" UpdateInteractionLogEntryRequest\x12\\\n" +
-	"\x15interaction_log_entry\x18\x01 \x01(\v2 .interlog.v1.InteractionLogEntryB\x06\xbaH\x03\xc8\x01\x01R\x13interactionLogEntry\x12C\n" +
-	"\vupdate_mask\x18\x02 \x01(\v2\x1a.google.protobuf.FieldMaskB\x06\xbaH\x03\xc8\x01\x01R\n" +
+	"\x15interaction_log_entry\x18\x01 \x01(\v2 .interlog.v1.InteractionLogEntryB\x06\xbaH\x03\xc8\x01\x01R\x13interactionLogEntry\x12;\n" +
+	"\vupdate_mask\x18\x02 \x01(\v2\x1a.google.protobuf.FieldMaskR\n" +
 	"updateMask\"y\n" +
 	"!UpdateInteractionLogEntryResponse\x12T\n" +
 	"\x15interaction_log_entry\x18\x01 \x01(\v2 .interlog.v1.InteractionLogEntryR\x13interactionLogEntry\"\xba\x01\n" +

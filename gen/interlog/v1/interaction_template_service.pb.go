@@ -977,7 +977,11 @@ type UpdateInteractionTemplateRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The template, identified by name; etag optional.
 	InteractionTemplate *InteractionTemplate `protobuf:"bytes,1,opt,name=interaction_template,json=interactionTemplate,proto3" json:"interaction_template,omitempty"`
-	// Fields to change. Empty means every updatable field. "code" and output-only fields are refused.
+	// Fields to change (AIP-134). Omitted or without paths: the updatable fields
+	// set in interaction_template, nothing else. "*" alone: every updatable field, and
+	// those left unset are cleared. Otherwise exactly the paths named; a named
+	// field sent blank is cleared.
+	// Updatable: every field but name, code, etag and the times.
 	UpdateMask    *fieldmaskpb.FieldMask `protobuf:"bytes,2,opt,name=update_mask,json=updateMask,proto3" json:"update_mask,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -1610,7 +1614,11 @@ type UpdateInteractionTemplateLanguageRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The row, identified by name.
 	InteractionTemplateLanguage *InteractionTemplateLanguage `protobuf:"bytes,1,opt,name=interaction_template_language,json=interactionTemplateLanguage,proto3" json:"interaction_template_language,omitempty"`
-	// Fields to change: "description", "attachment". Empty means both.
+	// Fields to change (AIP-134). Omitted or without paths: the updatable fields
+	// set in interaction_template_language, nothing else. "*" alone: every updatable field, and
+	// those left unset are cleared. Otherwise exactly the paths named; a named
+	// field sent blank is cleared.
+	// Updatable: description, attachment.
 	UpdateMask    *fieldmaskpb.FieldMask `protobuf:"bytes,2,opt,name=update_mask,json=updateMask,proto3" json:"update_mask,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -1895,7 +1903,11 @@ type UpdateInteractionTemplateSetupRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The new values; etag optional.
 	InteractionTemplateSetup *InteractionTemplateSetup `protobuf:"bytes,1,opt,name=interaction_template_setup,json=interactionTemplateSetup,proto3" json:"interaction_template_setup,omitempty"`
-	// Fields to change, by field name. Empty means every field.
+	// Fields to change (AIP-134). Omitted or without paths: the updatable fields
+	// set in interaction_template_setup, nothing else. "*" alone: every updatable field, and
+	// those left unset are cleared. Otherwise exactly the paths named; a named
+	// field sent blank is cleared.
+	// Updatable: every template field (sales_quote ... email_drafts).
 	UpdateMask    *fieldmaskpb.FieldMask `protobuf:"bytes,2,opt,name=update_mask,json=updateMask,proto3" json:"update_mask,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache

@@ -47,7 +47,7 @@ type InteractionTemplateServiceClient interface {
 	GetInteractionTemplate(ctx context.Context, in *GetInteractionTemplateRequest, opts ...grpc.CallOption) (*GetInteractionTemplateResponse, error)
 	// Lists templates by code, optionally of one group.
 	ListInteractionTemplates(ctx context.Context, in *ListInteractionTemplatesRequest, opts ...grpc.CallOption) (*ListInteractionTemplatesResponse, error)
-	// Updates the fields named in update_mask. ABORTED on a stale etag. Existing log entries never change.
+	// Updates the fields update_mask selects (see its comment). ABORTED on a stale etag. Existing log entries never change.
 	UpdateInteractionTemplate(ctx context.Context, in *UpdateInteractionTemplateRequest, opts ...grpc.CallOption) (*UpdateInteractionTemplateResponse, error)
 	// Deletes a template and its language rows. FAILED_PRECONDITION while the setup names it.
 	DeleteInteractionTemplate(ctx context.Context, in *DeleteInteractionTemplateRequest, opts ...grpc.CallOption) (*DeleteInteractionTemplateResponse, error)
@@ -65,7 +65,7 @@ type InteractionTemplateServiceClient interface {
 	DeleteInteractionTemplateLanguage(ctx context.Context, in *DeleteInteractionTemplateLanguageRequest, opts ...grpc.CallOption) (*DeleteInteractionTemplateLanguageResponse, error)
 	// Returns the interaction template setup (a singleton).
 	GetInteractionTemplateSetup(ctx context.Context, in *GetInteractionTemplateSetupRequest, opts ...grpc.CallOption) (*GetInteractionTemplateSetupResponse, error)
-	// Updates the setup fields named in update_mask. ABORTED on a stale etag.
+	// Updates the setup fields update_mask selects (see its comment). ABORTED on a stale etag.
 	UpdateInteractionTemplateSetup(ctx context.Context, in *UpdateInteractionTemplateSetupRequest, opts ...grpc.CallOption) (*UpdateInteractionTemplateSetupResponse, error)
 }
 
@@ -220,7 +220,7 @@ type InteractionTemplateServiceServer interface {
 	GetInteractionTemplate(context.Context, *GetInteractionTemplateRequest) (*GetInteractionTemplateResponse, error)
 	// Lists templates by code, optionally of one group.
 	ListInteractionTemplates(context.Context, *ListInteractionTemplatesRequest) (*ListInteractionTemplatesResponse, error)
-	// Updates the fields named in update_mask. ABORTED on a stale etag. Existing log entries never change.
+	// Updates the fields update_mask selects (see its comment). ABORTED on a stale etag. Existing log entries never change.
 	UpdateInteractionTemplate(context.Context, *UpdateInteractionTemplateRequest) (*UpdateInteractionTemplateResponse, error)
 	// Deletes a template and its language rows. FAILED_PRECONDITION while the setup names it.
 	DeleteInteractionTemplate(context.Context, *DeleteInteractionTemplateRequest) (*DeleteInteractionTemplateResponse, error)
@@ -238,7 +238,7 @@ type InteractionTemplateServiceServer interface {
 	DeleteInteractionTemplateLanguage(context.Context, *DeleteInteractionTemplateLanguageRequest) (*DeleteInteractionTemplateLanguageResponse, error)
 	// Returns the interaction template setup (a singleton).
 	GetInteractionTemplateSetup(context.Context, *GetInteractionTemplateSetupRequest) (*GetInteractionTemplateSetupResponse, error)
-	// Updates the setup fields named in update_mask. ABORTED on a stale etag.
+	// Updates the setup fields update_mask selects (see its comment). ABORTED on a stale etag.
 	UpdateInteractionTemplateSetup(context.Context, *UpdateInteractionTemplateSetupRequest) (*UpdateInteractionTemplateSetupResponse, error)
 	mustEmbedUnimplementedInteractionTemplateServiceServer()
 }

@@ -768,7 +768,11 @@ type UpdateSegmentRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The segment, identified by name; etag optional.
 	Segment *Segment `protobuf:"bytes,1,opt,name=segment,proto3" json:"segment,omitempty"`
-	// Fields to change. Empty means every updatable field.
+	// Fields to change (AIP-134). Omitted or without paths: the updatable fields
+	// set in segment, nothing else. "*" alone: every updatable field, and
+	// those left unset are cleared. Otherwise exactly the paths named; a named
+	// field sent blank is cleared.
+	// Updatable: every field but name, no, line_count, etag and the times.
 	UpdateMask    *fieldmaskpb.FieldMask `protobuf:"bytes,2,opt,name=update_mask,json=updateMask,proto3" json:"update_mask,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -1410,7 +1414,12 @@ type UpdateSegmentLineRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The line, identified by name.
 	SegmentLine *SegmentLine `protobuf:"bytes,1,opt,name=segment_line,json=segmentLine,proto3" json:"segment_line,omitempty"`
-	// Fields to change: contact_no, interaction_template_code, overrides. Empty means all.
+	// Fields to change (AIP-134). Omitted or without paths: the updatable fields
+	// set in segment_line, nothing else. "*" alone: every updatable field, and
+	// those left unset are cleared. Otherwise exactly the paths named; a named
+	// field sent blank is cleared.
+	// Updatable: contact_no, interaction_template_code, overrides as a whole, or
+	// its fields one by one ("overrides.cost"; with no mask, those set in it).
 	UpdateMask    *fieldmaskpb.FieldMask `protobuf:"bytes,2,opt,name=update_mask,json=updateMask,proto3" json:"update_mask,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache

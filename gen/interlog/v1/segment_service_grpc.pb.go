@@ -51,7 +51,7 @@ type SegmentServiceClient interface {
 	GetSegment(ctx context.Context, in *GetSegmentRequest, opts ...grpc.CallOption) (*GetSegmentResponse, error)
 	// Lists segments by no.
 	ListSegments(ctx context.Context, in *ListSegmentsRequest, opts ...grpc.CallOption) (*ListSegmentsResponse, error)
-	// Updates the fields named in update_mask. ABORTED on a stale etag.
+	// Updates the fields update_mask selects (see its comment). ABORTED on a stale etag.
 	UpdateSegment(ctx context.Context, in *UpdateSegmentRequest, opts ...grpc.CallOption) (*UpdateSegmentResponse, error)
 	// Deletes a segment and its lines.
 	DeleteSegment(ctx context.Context, in *DeleteSegmentRequest, opts ...grpc.CallOption) (*DeleteSegmentResponse, error)
@@ -276,7 +276,7 @@ type SegmentServiceServer interface {
 	GetSegment(context.Context, *GetSegmentRequest) (*GetSegmentResponse, error)
 	// Lists segments by no.
 	ListSegments(context.Context, *ListSegmentsRequest) (*ListSegmentsResponse, error)
-	// Updates the fields named in update_mask. ABORTED on a stale etag.
+	// Updates the fields update_mask selects (see its comment). ABORTED on a stale etag.
 	UpdateSegment(context.Context, *UpdateSegmentRequest) (*UpdateSegmentResponse, error)
 	// Deletes a segment and its lines.
 	DeleteSegment(context.Context, *DeleteSegmentRequest) (*DeleteSegmentResponse, error)
