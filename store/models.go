@@ -214,14 +214,20 @@ type Attachment struct {
 	CreateTime  int64
 }
 
-// IdempotencyKey is a row of idempotency_keys.
+// IdempotencyKey is a row of request_ids: the record of a request that
+// carried a request id, keyed by principal, method and id (RequestKey).
 type IdempotencyKey struct {
+	Principal   string `gorm:"primaryKey"`
 	Method      string `gorm:"primaryKey"`
 	RequestID   string `gorm:"primaryKey"`
 	RequestHash string
 	Response    []byte
 	CreateTime  int64
 }
+
+// TableName is request_ids: the table idempotency_keys, keyed without the
+// principal, was replaced (migration 0005).
+func (IdempotencyKey) TableName() string { return "request_ids" }
 
 // allModels lists every model, for the schema test.
 var allModels = []any{
