@@ -88,7 +88,8 @@ func (s *logService) RecordDocumentInteraction(ctx context.Context, req *apiv1.R
 }
 
 // documentRequestFromAPI converts a RecordDocumentInteraction request. Blank
-// campaign and description take the template's; a blank salesperson stays blank.
+// campaign and description take the template's, a blank salesperson the
+// contact's (blank when the contact has none).
 func documentRequestFromAPI(req *apiv1.RecordDocumentInteractionRequest) (store.DocumentRequest, error) {
 	var r store.DocumentRequest
 	var err error

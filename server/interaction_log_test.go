@@ -591,6 +591,31 @@ func TestRecordDocumentInteraction(t *testing.T) {
 	})
 }
 
+// TestRecordDocumentTakesContactSalesperson: without a salesperson in the
+// request the entry gets the contact's, as BC's LogDocument does; the
+// request's wins, and a contact without one leaves it blank.
+func TestRecordDocumentTakesContactSalesperson(t *testing.T) {
+	ts.ForEachEngine(t, func(t *testing.T, env *ts.Env) {
+		configureInvoices(t, env)
+		createContact(t, env, &apiv1.Contact{No: "BUYER", Type: company, SalespersonCode: "SP-C"})
+		createContact(t, env, &apiv1.Contact{No: "LONE", Type: company})
+		for _, c := range []struct{ contact, given, want string }{
+			{"BUYER", "", "SP-C"},
+			{"BUYER", "sp-r", "SP-R"},
+			{"LONE", "", ""},
+		} {
+			resp, err := env.Log.RecordDocumentInteraction(context.Background(), &apiv1.RecordDocumentInteractionRequest{
+				DocumentType: apiv1.DocumentType_DOCUMENT_TYPE_SALES_INVOICE, DocumentNo: "SI-1",
+				ContactNo: c.contact, SalespersonCode: c.given,
+			})
+			ts.NoErr(t, err)
+			if got := resp.GetInteractionLogEntry().GetSalespersonCode(); got != c.want {
+				t.Errorf("contact %s, request salesperson %q: entry has %q, want %q", c.contact, c.given, got, c.want)
+			}
+		}
+	})
+}
+
 // TestRecordDocumentRefusesAttachments: the setup keeps attachments away from
 // document templates, and recording checks again (SPEC §2.3): here one is
 // forced onto a language row, then onto the template, behind the API's back.

@@ -247,7 +247,7 @@ func (s *Store) DeletePostponedInteraction(ctx context.Context, entryNo int64) e
 }
 
 // DocumentRequest is one RecordDocumentInteraction call. Overrides may set
-// the salesperson (blank allowed), campaign no., opportunity no.,
+// the salesperson (blank takes the contact's), campaign no., opportunity no.,
 // description and interaction time.
 type DocumentRequest struct {
 	Document  Document

@@ -69,9 +69,9 @@ type Overrides struct {
 	CampaignNo       *string `json:"campaign_no,omitempty"`
 	CampaignTarget   *bool   `json:"campaign_target,omitempty"`
 	CampaignResponse *bool   `json:"campaign_response,omitempty"`
-	// SalespersonCode; for a manual interaction nil or blank takes the
-	// contact's, and none at all is an error. A document interaction keeps
-	// what is given, blank included.
+	// SalespersonCode; nil or blank takes the contact's. For a manual
+	// interaction none at all is an error; a document interaction may stay
+	// blank.
 	SalespersonCode *string `json:"salesperson_code,omitempty"`
 	// LanguageCode picks a language row of the template instead of the one
 	// chosen from the contact; blank picks none. A non-blank code must be a
@@ -180,9 +180,10 @@ type InteractionInput struct {
 // insert (EntryNo and CommentCount unset). It does not touch the database.
 //
 //  1. a privacy-blocked contact is FAILED_PRECONDITION
-//     CONTACT_PRIVACY_BLOCKED; a manual interaction (Document.Type 0)
-//     needs a salesperson: the override, else the contact's, else
-//     INVALID_ARGUMENT SALESPERSON_REQUIRED naming "salesperson_code";
+//     CONTACT_PRIVACY_BLOCKED; the salesperson is the override, else the
+//     contact's; a manual interaction (Document.Type 0) without one is
+//     INVALID_ARGUMENT SALESPERSON_REQUIRED naming "salesperson_code", a
+//     document interaction stays blank (BC's LogDocument);
 //  2. group, description, cost, duration, information flow, initiated by
 //     and campaign no./target/response come from the template unless
 //     overridden;
@@ -231,11 +232,8 @@ func resolveSalesperson(in InteractionInput) (string, error) {
 		return "", newError(ErrPrecondition, ReasonContactPrivacyBlocked,
 			"contact %q is privacy blocked: no interaction can be logged for it", in.Contact.No)
 	}
-	if in.Document.Type != 0 {
-		return given, nil
-	}
 	salesperson := cmp.Or(given, in.Contact.SalespersonCode)
-	if salesperson == "" {
+	if salesperson == "" && in.Document.Type == 0 {
 		return "", invalidField("salesperson_code", ReasonSalespersonRequired,
 			"a manual interaction needs a salesperson and contact %q has none: give salesperson_code", in.Contact.No)
 	}
