@@ -328,8 +328,11 @@ func entriesPage(q *gorm.DB, f EntryFilter, order EntryOrder, page Page) *gorm.D
 		// postponed = false (which it guesses is half the table), and then
 		// walks it past every row before the page instead of seeking to the
 		// page: a page after 100 000 entries read 100 000 index entries (650
-		// ms newest first). The primary key seeks.
-		q = q.Table("interaction_log_entries IGNORE INDEX (idx_entries_postponed)")
+		// ms newest first). The primary key seeks. Likewise
+		// idx_entries_logged_segment_state, which counts a logged segment's
+		// entries: MariaDB picked it for a logged segment's entries and sorted
+		// them, where idx_entries_logged_segment reads them in order.
+		q = q.Table("interaction_log_entries IGNORE INDEX (idx_entries_postponed, idx_entries_logged_segment_state)")
 	}
 	dir, after, from := "ASC", ">", ">="
 	if order.Descending {

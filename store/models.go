@@ -174,7 +174,10 @@ type SegmentLine struct {
 	UpdateTime   int64
 }
 
-// LoggedSegment is a row of logged_segments.
+// LoggedSegment is a row of logged_segments. InteractionCount is stored as
+// the number of entries logged; reads replace it with the number of entries
+// that share the logged segment's canceled state (countInteractions), which
+// is what the API returns.
 type LoggedSegment struct {
 	EntryNo          int64 `gorm:"primaryKey;autoIncrement"`
 	SegmentNo        string
