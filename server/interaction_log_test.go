@@ -303,7 +303,7 @@ func TestLogInteractionLanguageAndAttachment(t *testing.T) {
 		}
 		cases := []languageCase{
 			{"contact's language row", "P-DA", nil, "DA", danish},
-			{"a row without attachment falls back to the template's", "P-EN", nil, "EN", neutral},
+			{"a chosen row without attachment gives none (SPEC §2.5 rule 3)", "P-EN", nil, "EN", ""},
 			{"no row for the contact's language, no default", "P-FR", nil, "", neutral},
 			{"contact without language", "P-NONE", nil, "", neutral},
 			{"override picks a row", "P-FR", proto.String("da"), "DA", danish},
@@ -328,7 +328,7 @@ func TestLogInteractionLanguageAndAttachment(t *testing.T) {
 		setTemplate(t, env, &apiv1.InteractionTemplate{Name: "interactionTemplates/CALL", LanguageCodeDefault: "DA"}, "language_code_default")
 		run([]languageCase{
 			{"default language row", "P-FR", nil, "DA", danish},
-			{"contact's row beats the default", "P-EN", nil, "EN", neutral},
+			{"contact's row beats the default", "P-EN", nil, "EN", ""},
 		})
 	})
 }

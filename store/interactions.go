@@ -23,13 +23,16 @@ type LogRequest struct {
 
 // LogInteraction logs one interaction through the pipeline (BuildEntry) and
 // stores its comments, all in one transaction. NOT_FOUND with reason
-// CONTACT_NOT_FOUND or TEMPLATE_NOT_FOUND for missing references; invalid
-// overrides name their field under "overrides.".
+// CONTACT_NOT_FOUND, TEMPLATE_NOT_FOUND or ATTACHMENT_NOT_FOUND for missing
+// references; invalid overrides name their field under "overrides.".
 func (s *Store) LogInteraction(ctx context.Context, r LogRequest) (InteractionLogEntry, error) {
 	var e InteractionLogEntry
 	err := s.inTx(ctx, func(tx *gorm.DB) error {
 		in, err := loadInput(ctx, tx, r.ContactNo, r.TemplateCode, r.Postpone)
 		if err != nil {
+			return err
+		}
+		if err := requireAttachment(tx, r.Overrides.AttachmentID); err != nil {
 			return err
 		}
 		in.Overrides = r.Overrides
@@ -182,6 +185,9 @@ func (s *Store) ResumeInteraction(ctx context.Context, r ResumeRequest) (Interac
 			return err
 		}
 		in.Overrides = saved.Merge(r.Overrides)
+		if err := requireAttachment(tx, in.Overrides.AttachmentID); err != nil {
+			return err
+		}
 		e, err := BuildEntry(in)
 		if err != nil {
 			return PrefixField(err, "overrides.")

@@ -89,6 +89,10 @@ type Overrides struct {
 	OpportunityNo  *string `json:"opportunity_no,omitempty"`
 	TaskNo         *string `json:"task_no,omitempty"`
 	DeliveryStatus *int16  `json:"delivery_status,omitempty"`
+	// AttachmentID is the entry's own attachment (BC's wizard imports one):
+	// it wins over the language row's and the template's. The caller checks
+	// that it exists (requireAttachment). Segment lines never set it.
+	AttachmentID *int64 `json:"attachment_id,omitempty"`
 }
 
 // Merge returns o with every field that top sets replaced by top's value:
@@ -190,8 +194,9 @@ type InteractionInput struct {
 //  3. language row: the override (must be a row: INVALID_ARGUMENT naming
 //     "language_code"), else the contact's language when the template has
 //     that row, else LanguageDefault, else the template's default language,
-//     else none. Attachment: the chosen row's, else (no row chosen, or the
-//     row has none) the template's own;
+//     else none. Attachment: the override; else the chosen row's (none
+//     when the row has none); else, when no row was chosen, the template's
+//     own;
 //  4. correspondence type: the override; else the template's default when
 //     the template ignores the contact's preference or the contact has none;
 //     else the contact's preference. EMAIL becomes blank when the contact
@@ -210,13 +215,8 @@ func BuildEntry(in InteractionInput) (InteractionLogEntry, error) {
 	if err != nil {
 		return InteractionLogEntry{}, err
 	}
-	e.AttachmentID = in.Template.Template.AttachmentID
-	if found {
-		e.LanguageCode = row.LanguageCode
-		if row.AttachmentID != nil {
-			e.AttachmentID = row.AttachmentID
-		}
-	}
+	e.LanguageCode = row.LanguageCode
+	e.AttachmentID = chooseAttachment(in, row, found)
 	e.CorrespondenceType = resolveCorrespondenceType(in)
 	e.ContactVia = resolveContactVia(in, e.CorrespondenceType)
 	return e, nil
@@ -276,6 +276,7 @@ func templateDefaults(in InteractionInput) InteractionLogEntry {
 // of the same name.
 var resolvedOverrides = map[string]bool{
 	"Description": true, "SalespersonCode": true, "LanguageCode": true, "CorrespondenceType": true, "ContactVia": true,
+	"AttachmentID": true,
 }
 
 // applyOverrides copies the set overrides that need no resolution, and a
@@ -310,6 +311,19 @@ func chooseLanguage(in InteractionInput) (InteractionTemplateLanguage, bool, err
 		}
 	}
 	return InteractionTemplateLanguage{}, false, nil
+}
+
+// chooseAttachment applies rule 3's attachment: the request's own, else the
+// chosen row's (none when the row has none), else, when no row was chosen,
+// the template's own.
+func chooseAttachment(in InteractionInput, row InteractionTemplateLanguage, found bool) *int64 {
+	switch {
+	case in.Overrides.AttachmentID != nil:
+		return in.Overrides.AttachmentID
+	case found:
+		return row.AttachmentID
+	}
+	return in.Template.Template.AttachmentID
 }
 
 // resolveCorrespondenceType applies rule 4.
