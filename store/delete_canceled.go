@@ -121,9 +121,30 @@ func (s *Store) deleteCanceledBatch(ctx context.Context, candidates []int64) (in
 			return res.Error
 		}
 		deleted = res.RowsAffected
+		if err := uncountLoggedSegmentEntries(tx, rows); err != nil {
+			return err
+		}
 		return releaseAttachments(tx, entryAttachments(rows)...)
 	})
 	return deleted, err
+}
+
+// uncountLoggedSegmentEntries lowers the interaction count of the logged
+// segments that the deleted entries belonged to.
+func uncountLoggedSegmentEntries(tx *gorm.DB, deleted []InteractionLogEntry) error {
+	perSegment := map[int64]int64{}
+	for _, e := range deleted {
+		if e.LoggedSegmentEntryNo != nil {
+			perSegment[*e.LoggedSegmentEntryNo]++
+		}
+	}
+	for _, seg := range sortedKeysOf(perSegment) {
+		if err := tx.Model(&LoggedSegment{}).Where("entry_no = ?", seg).
+			Update("interaction_count", gorm.Expr("interaction_count - ?", perSegment[seg])).Error; err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // entryAttachments lists the distinct attachment ids of entries.

@@ -175,9 +175,10 @@ type SegmentLine struct {
 }
 
 // LoggedSegment is a row of logged_segments. InteractionCount is stored as
-// the number of entries logged; reads replace it with the number of entries
-// that share the logged segment's canceled state (countInteractions), which
-// is what the API returns.
+// the number of entries linked to it (LogSegment sets it, deleting canceled
+// entries lowers it); reads replace it with the number of those entries that
+// share the logged segment's canceled state (countInteractions), which is
+// what the API returns.
 type LoggedSegment struct {
 	EntryNo          int64 `gorm:"primaryKey;autoIncrement"`
 	SegmentNo        string
