@@ -64,7 +64,8 @@ func (s *attachmentService) UploadAttachment(stream grpc.ClientStreamingServer[a
 	}
 	var resp proto.Message
 	if id := first.GetRequestId(); id != "" {
-		resp, err = s.idem.once(ctx, apiv1.AttachmentService_UploadAttachment_FullMethodName, id, uploadHash(first, up), finish)
+		key := requestKey(ctx, apiv1.AttachmentService_UploadAttachment_FullMethodName, id)
+		resp, err = s.idem.once(ctx, key, uploadHash(first, up), finish)
 	} else {
 		resp, err = finish(ctx)
 	}

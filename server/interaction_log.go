@@ -34,6 +34,9 @@ func (s *logService) LogInteraction(ctx context.Context, req *apiv1.LogInteracti
 	if err != nil {
 		return nil, err
 	}
+	if overrides.AttachmentID, err = parseAttachmentRef("attachment", req.GetAttachment()); err != nil {
+		return nil, err
+	}
 	e, err := s.store.LogInteraction(ctx, store.LogRequest{
 		ContactNo: contactNo, TemplateCode: templateCode, Overrides: overrides,
 		Comments: req.GetComments(), Postpone: req.GetPostpone(),
@@ -55,6 +58,9 @@ func (s *logService) ResumeInteraction(ctx context.Context, req *apiv1.ResumeInt
 	}
 	overrides, err := overridesFromAPI("overrides.", req.GetOverrides())
 	if err != nil {
+		return nil, err
+	}
+	if overrides.AttachmentID, err = parseAttachmentRef("attachment", req.GetAttachment()); err != nil {
 		return nil, err
 	}
 	e, err := s.store.ResumeInteraction(ctx, store.ResumeRequest{EntryNo: entryNo, TemplateCode: templateCode, Overrides: overrides})
@@ -88,7 +94,8 @@ func (s *logService) RecordDocumentInteraction(ctx context.Context, req *apiv1.R
 }
 
 // documentRequestFromAPI converts a RecordDocumentInteraction request. Blank
-// campaign and description take the template's; a blank salesperson stays blank.
+// campaign and description take the template's, a blank salesperson the
+// contact's (blank when the contact has none).
 func documentRequestFromAPI(req *apiv1.RecordDocumentInteractionRequest) (store.DocumentRequest, error) {
 	var r store.DocumentRequest
 	var err error

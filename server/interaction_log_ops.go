@@ -75,6 +75,7 @@ var entryUpdatable = map[string]string{
 	"delivery_status": "delivery_status",
 	"opportunity_no":  "opportunity_no",
 	"task_no":         "task_no",
+	"attachment":      "attachment_id",
 }
 
 func (s *logService) UpdateInteractionLogEntry(ctx context.Context, req *apiv1.UpdateInteractionLogEntryRequest) (*apiv1.UpdateInteractionLogEntryResponse, error) {
@@ -117,6 +118,10 @@ func entryChangesFromAPI(in *apiv1.InteractionLogEntry, entryNo int64) (store.In
 	if err != nil {
 		return store.InteractionLogEntry{}, err
 	}
+	attachment, err := parseAttachmentRef(p+"attachment", in.GetAttachment())
+	if err != nil {
+		return store.InteractionLogEntry{}, err
+	}
 	return store.InteractionLogEntry{
 		EntryNo:         entryNo,
 		Description:     in.GetDescription(),
@@ -128,6 +133,7 @@ func entryChangesFromAPI(in *apiv1.InteractionLogEntry, entryNo int64) (store.In
 		DeliveryStatus:  int16(in.GetDeliveryStatus()),
 		OpportunityNo:   opportunity,
 		TaskNo:          task,
+		AttachmentID:    attachment,
 	}, nil
 }
 

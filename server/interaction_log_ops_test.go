@@ -181,6 +181,20 @@ func TestEvaluateEntries(t *testing.T) {
 	})
 }
 
+// TestEvaluateRequiresAnEvaluation: BC offers only the five evaluations;
+// clearing one is an UpdateInteractionLogEntry of that field.
+func TestEvaluateRequiresAnEvaluation(t *testing.T) {
+	ts.ForEachEngine(t, func(t *testing.T, env *ts.Env) {
+		logFixture(t, env)
+		e := logCall(t, env, "ANN", &apiv1.InteractionOverrides{Evaluation: apiv1.Evaluation_EVALUATION_POSITIVE.Enum()})
+		_, err := env.Log.EvaluateInteractionLogEntries(context.Background(), &apiv1.EvaluateInteractionLogEntriesRequest{Names: names(e)})
+		ts.WantInvalid(t, err, "evaluation")
+		if got := getLogEntry(t, env, e.GetName()).GetEvaluation(); got != apiv1.Evaluation_EVALUATION_POSITIVE {
+			t.Fatalf("a refused evaluate changed the evaluation to %v", got)
+		}
+	})
+}
+
 func TestBatchNamesInvalidInput(t *testing.T) {
 	ts.ForEachEngine(t, func(t *testing.T, env *ts.Env) {
 		ctx := context.Background()
@@ -202,7 +216,9 @@ func TestBatchNamesInvalidInput(t *testing.T) {
 			ts.WantInvalid(t, err, c.field)
 			_, err = env.Log.RestoreInteractionLogEntries(ctx, &apiv1.RestoreInteractionLogEntriesRequest{Names: c.names})
 			ts.WantInvalid(t, err, c.field)
-			_, err = env.Log.EvaluateInteractionLogEntries(ctx, &apiv1.EvaluateInteractionLogEntriesRequest{Names: c.names})
+			_, err = env.Log.EvaluateInteractionLogEntries(ctx, &apiv1.EvaluateInteractionLogEntriesRequest{
+				Names: c.names, Evaluation: apiv1.Evaluation_EVALUATION_NEUTRAL,
+			})
 			ts.WantInvalid(t, err, c.field)
 		}
 		_, err := env.Log.CancelInteractionLogEntries(ctx, &apiv1.CancelInteractionLogEntriesRequest{Names: []string{"interactionLogEntries/1"}, RequestId: "again"})

@@ -303,7 +303,7 @@ func TestLogInteractionLanguageAndAttachment(t *testing.T) {
 		}
 		cases := []languageCase{
 			{"contact's language row", "P-DA", nil, "DA", danish},
-			{"a row without attachment falls back to the template's", "P-EN", nil, "EN", neutral},
+			{"a chosen row without attachment gives none (SPEC §2.5 rule 3)", "P-EN", nil, "EN", ""},
 			{"no row for the contact's language, no default", "P-FR", nil, "", neutral},
 			{"contact without language", "P-NONE", nil, "", neutral},
 			{"override picks a row", "P-FR", proto.String("da"), "DA", danish},
@@ -328,7 +328,7 @@ func TestLogInteractionLanguageAndAttachment(t *testing.T) {
 		setTemplate(t, env, &apiv1.InteractionTemplate{Name: "interactionTemplates/CALL", LanguageCodeDefault: "DA"}, "language_code_default")
 		run([]languageCase{
 			{"default language row", "P-FR", nil, "DA", danish},
-			{"contact's row beats the default", "P-EN", nil, "EN", neutral},
+			{"contact's row beats the default", "P-EN", nil, "EN", ""},
 		})
 	})
 }
@@ -588,6 +588,31 @@ func TestRecordDocumentInteraction(t *testing.T) {
 			DocumentType: apiv1.DocumentType_DOCUMENT_TYPE_SALES_INVOICE, DocumentNo: "SI-1", ContactNo: "HIDDEN",
 		})
 		ts.WantCode(t, err, codes.FailedPrecondition, "CONTACT_PRIVACY_BLOCKED")
+	})
+}
+
+// TestRecordDocumentTakesContactSalesperson: without a salesperson in the
+// request the entry gets the contact's, as BC's LogDocument does; the
+// request's wins, and a contact without one leaves it blank.
+func TestRecordDocumentTakesContactSalesperson(t *testing.T) {
+	ts.ForEachEngine(t, func(t *testing.T, env *ts.Env) {
+		configureInvoices(t, env)
+		createContact(t, env, &apiv1.Contact{No: "BUYER", Type: company, SalespersonCode: "SP-C"})
+		createContact(t, env, &apiv1.Contact{No: "LONE", Type: company})
+		for _, c := range []struct{ contact, given, want string }{
+			{"BUYER", "", "SP-C"},
+			{"BUYER", "sp-r", "SP-R"},
+			{"LONE", "", ""},
+		} {
+			resp, err := env.Log.RecordDocumentInteraction(context.Background(), &apiv1.RecordDocumentInteractionRequest{
+				DocumentType: apiv1.DocumentType_DOCUMENT_TYPE_SALES_INVOICE, DocumentNo: "SI-1",
+				ContactNo: c.contact, SalespersonCode: c.given,
+			})
+			ts.NoErr(t, err)
+			if got := resp.GetInteractionLogEntry().GetSalespersonCode(); got != c.want {
+				t.Errorf("contact %s, request salesperson %q: entry has %q, want %q", c.contact, c.given, got, c.want)
+			}
+		}
 	})
 }
 

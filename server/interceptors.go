@@ -164,7 +164,9 @@ func (s *checkedStream) RecvMsg(m any) error {
 
 // idempotency implements AIP-155 for every request with a request_id field:
 // the first response is stored in the same transaction as the request's
-// work, and a retry with the same id and the same request gets it back.
+// work, and a retry with the same id and the same request gets it back. Ids
+// are scoped to the principal and the method (store.RequestKey): the same id
+// from another principal or for another method is a new request.
 type idempotency struct{ store *store.Store }
 
 func (i *idempotency) unary(ctx context.Context, req any, info *grpc.UnaryServerInfo, h grpc.UnaryHandler) (any, error) {
@@ -177,13 +179,14 @@ func (i *idempotency) unary(ctx context.Context, req any, info *grpc.UnaryServer
 		return h(ctx, req)
 	}
 	hash := requestHash(msg)
+	key := requestKey(ctx, info.FullMethod, id)
 	if batchedMethods[info.FullMethod] {
-		if resp, found, err := i.replay(ctx, info.FullMethod, id, hash); found || err != nil {
+		if resp, found, err := i.replay(ctx, key, hash); found || err != nil {
 			return resp, err
 		}
-		return i.recordAfter(ctx, req, info.FullMethod, id, hash, h)
+		return i.recordAfter(ctx, req, key, hash, h)
 	}
-	return i.once(ctx, info.FullMethod, id, hash, func(ctx context.Context) (proto.Message, error) {
+	return i.once(ctx, key, hash, func(ctx context.Context) (proto.Message, error) {
 		r, err := h(ctx, req)
 		if err != nil {
 			return nil, err
@@ -192,19 +195,24 @@ func (i *idempotency) unary(ctx context.Context, req any, info *grpc.UnaryServer
 	})
 }
 
+// requestKey scopes a request id to the caller (auth has run) and the method.
+func requestKey(ctx context.Context, method, id string) store.RequestKey {
+	return store.RequestKey{Principal: principalFrom(ctx), Method: method, RequestID: id}
+}
+
 // once runs work for a request with a request id unless an earlier request
-// with that id ran it, in which case it returns that request's response. The
+// with that key ran it, in which case it returns that request's response. The
 // work runs in one transaction with the claim of the id and the record of
 // its response.
-func (i *idempotency) once(ctx context.Context, method, id, hash string, work func(ctx context.Context) (proto.Message, error)) (proto.Message, error) {
-	if resp, found, err := i.replay(ctx, method, id, hash); found || err != nil {
+func (i *idempotency) once(ctx context.Context, key store.RequestKey, hash string, work func(ctx context.Context) (proto.Message, error)) (proto.Message, error) {
+	if resp, found, err := i.replay(ctx, key, hash); found || err != nil {
 		return resp, err
 	}
 	var resp proto.Message
 	claimed := false
 	err := i.store.RunInTx(ctx, func(ctx context.Context) error {
 		claimed = false
-		if err := i.store.ClaimRequest(ctx, method, id, hash); err != nil {
+		if err := i.store.ClaimRequest(ctx, key, hash); err != nil {
 			return err
 		}
 		claimed = true
@@ -217,11 +225,11 @@ func (i *idempotency) once(ctx context.Context, method, id, hash string, work fu
 			return err
 		}
 		resp = r
-		return i.store.SaveResponse(ctx, method, id, b)
+		return i.store.SaveResponse(ctx, key, b)
 	})
 	if !claimed && errors.Is(err, store.ErrAlreadyExists) {
 		// A concurrent request with the same id committed first.
-		if resp, found, rerr := i.replay(ctx, method, id, hash); found || rerr != nil {
+		if resp, found, rerr := i.replay(ctx, key, hash); found || rerr != nil {
 			return resp, rerr
 		}
 	}
@@ -242,7 +250,7 @@ var batchedMethods = map[string]bool{
 // running at the same time may both work; that is safe because batched
 // methods are idempotent in effect (deleting what is already deleted does
 // nothing), and both callers get the response recorded first.
-func (i *idempotency) recordAfter(ctx context.Context, req any, method, id, hash string, h grpc.UnaryHandler) (any, error) {
+func (i *idempotency) recordAfter(ctx context.Context, req any, key store.RequestKey, hash string, h grpc.UnaryHandler) (any, error) {
 	resp, err := h(ctx, req)
 	if err != nil {
 		return nil, err
@@ -252,22 +260,22 @@ func (i *idempotency) recordAfter(ctx context.Context, req any, method, id, hash
 		return nil, err
 	}
 	err = i.store.RunInTx(ctx, func(ctx context.Context) error {
-		if err := i.store.ClaimRequest(ctx, method, id, hash); err != nil {
+		if err := i.store.ClaimRequest(ctx, key, hash); err != nil {
 			return err
 		}
-		return i.store.SaveResponse(ctx, method, id, b)
+		return i.store.SaveResponse(ctx, key, b)
 	})
 	if errors.Is(err, store.ErrAlreadyExists) {
-		if first, found, rerr := i.replay(ctx, method, id, hash); found || rerr != nil {
+		if first, found, rerr := i.replay(ctx, key, hash); found || rerr != nil {
 			return first, rerr
 		}
 	}
 	return resp, err
 }
 
-// replay returns the stored response of an earlier request with this id.
-func (i *idempotency) replay(ctx context.Context, method, id, hash string) (proto.Message, bool, error) {
-	rec, found, err := i.store.FindRequest(ctx, method, id)
+// replay returns the stored response of an earlier request with this key.
+func (i *idempotency) replay(ctx context.Context, key store.RequestKey, hash string) (proto.Message, bool, error) {
+	rec, found, err := i.store.FindRequest(ctx, key)
 	if err != nil || !found {
 		return nil, false, err
 	}
@@ -276,7 +284,7 @@ func (i *idempotency) replay(ctx context.Context, method, id, hash string) (prot
 			Field: "request_id", Description: "was already used with a different request: use a new request id for a new request",
 		})
 	}
-	resp, err := newResponse(method)
+	resp, err := newResponse(key.Method)
 	if err != nil {
 		return nil, true, err
 	}

@@ -635,3 +635,140 @@ func TestLogSegmentConcurrentCalls(t *testing.T) {
 		}
 	})
 }
+
+// segmentWithLines creates segment no of template MAIL (mailTemplate) with
+// one line per contact.
+func segmentWithLines(t *testing.T, env *ts.Env, no string, contacts []string) {
+	t.Helper()
+	createSegment(t, env, no, "MAIL")
+	addLines(t, env, no, contacts)
+}
+
+// TestLogSegmentRefusesALoggedSegmentNo: as in Business Central, a segment
+// whose no. a logged segment already has is not logged, also when several
+// calls try at once; once that logged segment is deleted it can be.
+func TestLogSegmentRefusesALoggedSegmentNo(t *testing.T) {
+	ts.ForEachEngine(t, func(t *testing.T, env *ts.Env) {
+		ctx := context.Background()
+		mailTemplate(t, env)
+		nos := contactNos(t, env, "C", 3)
+		segmentWithLines(t, env, "S1", nos)
+		first, err := logSegment(env, "S1")
+		ts.NoErr(t, err)
+		logged := first.GetLoggedSegment().GetName()
+
+		segmentWithLines(t, env, "S1", nos[:2])
+		errs := make([]error, 4)
+		var wg sync.WaitGroup
+		for i := range errs {
+			wg.Go(func() { _, errs[i] = logSegment(env, "S1") })
+		}
+		wg.Wait()
+		for _, err := range errs {
+			ts.WantCode(t, err, codes.FailedPrecondition, "SEGMENT_ALREADY_LOGGED")
+			if msg := status.Convert(err).Message(); !strings.Contains(msg, `"S1"`) || !strings.Contains(msg, logged) {
+				t.Fatalf("message %q does not name segment S1 and %s", msg, logged)
+			}
+		}
+		if n := len(segmentEntries(t, env, "S1")); n != 3 {
+			t.Fatalf("%d entries of segment S1, want the first logging's 3", n)
+		}
+		if n := segmentLineCount(t, env, "segments/S1"); n != 2 {
+			t.Fatalf("the re-created segment has %d lines after the refusals, want 2", n)
+		}
+
+		_, err = env.Segments.CancelLoggedSegment(ctx, &apiv1.CancelLoggedSegmentRequest{Name: logged})
+		ts.NoErr(t, err)
+		_, err = env.Segments.DeleteCanceledLoggedSegments(ctx, &apiv1.DeleteCanceledLoggedSegmentsRequest{SegmentNo: "S1"})
+		ts.NoErr(t, err)
+		again, err := logSegment(env, "S1")
+		ts.NoErr(t, err)
+		if again.GetLoggedSegment().GetInteractionCount() != 2 {
+			t.Fatalf("logged %v, want 2 interactions", again.GetLoggedSegment())
+		}
+	})
+}
+
+// TestLogSegmentRecreatedWhileLogging re-creates a segment as soon as the
+// LogSegment that deletes it commits, and logs it: that second LogSegment
+// must see the first one's logged segment and refuse.
+func TestLogSegmentRecreatedWhileLogging(t *testing.T) {
+	ts.ForEachEngine(t, func(t *testing.T, env *ts.Env) {
+		ctx := context.Background()
+		mailTemplate(t, env)
+		nos := contactNos(t, env, "C", 1500)
+		segmentWithLines(t, env, "S1", nos)
+
+		var wg sync.WaitGroup
+		var firstErr error
+		wg.Go(func() { _, firstErr = logSegment(env, "S1") })
+		// Create S1 again until the logging above has deleted it (this
+		// waits on its lock on MySQL), then log it.
+		recreate := &apiv1.CreateSegmentRequest{Segment: &apiv1.Segment{No: "S1", Description: "again", InteractionTemplateCode: "MAIL"}}
+		for {
+			_, err := env.Segments.CreateSegment(ctx, recreate)
+			if err == nil {
+				break
+			}
+			ts.WantCode(t, err, codes.AlreadyExists, "")
+		}
+		addLines(t, env, "S1", nos[:1])
+		_, err := logSegment(env, "S1")
+		wg.Wait()
+		ts.NoErr(t, firstErr)
+		ts.WantCode(t, err, codes.FailedPrecondition, "SEGMENT_ALREADY_LOGGED")
+		if n := len(segmentEntries(t, env, "S1")); n != 1500 {
+			t.Fatalf("%d entries of segment S1, want 1500: it was logged twice", n)
+		}
+	})
+}
+
+// TestLoggedSegmentInteractionCount: the count is the number of the logged
+// segment's entries that share its canceled state, as BC's FlowField counts.
+func TestLoggedSegmentInteractionCount(t *testing.T) {
+	ts.ForEachEngine(t, func(t *testing.T, env *ts.Env) {
+		ctx := context.Background()
+		mailTemplate(t, env)
+		segmentWithLines(t, env, "S1", contactNos(t, env, "C", 3))
+		resp, err := logSegment(env, "S1")
+		ts.NoErr(t, err)
+		name := resp.GetLoggedSegment().GetName()
+		wantCount := func(step string, want int64) {
+			t.Helper()
+			got, err := env.Segments.GetLoggedSegment(ctx, &apiv1.GetLoggedSegmentRequest{Name: name})
+			ts.NoErr(t, err)
+			list, err := env.Segments.ListLoggedSegments(ctx, &apiv1.ListLoggedSegmentsRequest{SegmentNo: "S1"})
+			ts.NoErr(t, err)
+			if got.GetLoggedSegment().GetInteractionCount() != want || len(list.GetLoggedSegments()) != 1 ||
+				list.GetLoggedSegments()[0].GetInteractionCount() != want {
+				t.Fatalf("%s: get says %d interactions, list %v; want %d", step, got.GetLoggedSegment().GetInteractionCount(), list.GetLoggedSegments(), want)
+			}
+		}
+		wantCount("logged", 3)
+		entry := &apiv1.InteractionLogEntry{Name: fmt.Sprintf("interactionLogEntries/%d", segmentEntries(t, env, "S1")[0].EntryNo)}
+		cancelEntries(t, env, entry)
+		wantCount("one entry canceled", 2)
+
+		canceled, err := env.Segments.CancelLoggedSegment(ctx, &apiv1.CancelLoggedSegmentRequest{Name: name})
+		ts.NoErr(t, err)
+		if canceled.GetLoggedSegment().GetInteractionCount() != 3 {
+			t.Fatalf("cancel answered %v, want 3 canceled interactions", canceled.GetLoggedSegment())
+		}
+		wantCount("logged segment canceled", 3)
+		restored, err := env.Segments.RestoreLoggedSegment(ctx, &apiv1.RestoreLoggedSegmentRequest{Name: name})
+		ts.NoErr(t, err)
+		if restored.GetLoggedSegment().GetInteractionCount() != 3 {
+			t.Fatalf("restore answered %v, want 3 interactions", restored.GetLoggedSegment())
+		}
+
+		// A canceled entry that is deleted is not counted, whatever the state.
+		cancelEntries(t, env, entry)
+		no := segmentEntries(t, env, "S1")[0].EntryNo
+		_, err = env.Log.DeleteCanceledInteractionLogEntries(ctx, &apiv1.DeleteCanceledInteractionLogEntriesRequest{MinEntryNo: no, MaxEntryNo: no})
+		ts.NoErr(t, err)
+		wantCount("canceled entry deleted", 2)
+		_, err = env.Segments.CancelLoggedSegment(ctx, &apiv1.CancelLoggedSegmentRequest{Name: name})
+		ts.NoErr(t, err)
+		wantCount("canceled after the deletion", 2)
+	})
+}

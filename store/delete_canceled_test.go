@@ -57,8 +57,7 @@ func TestDeleteCanceledDeletesOnlyCanceledLoggedEntries(t *testing.T) {
 		if left, _ := exists(s.db, &Attachment{}, "id = ?", *att); left {
 			t.Error("an attachment only a deleted entry used is left")
 		}
-		var after LoggedSegment
-		if err := s.db.Take(&after, seg.EntryNo).Error; err != nil || after.InteractionCount != 1 {
+		if after, err := s.GetLoggedSegment(ctx, seg.EntryNo); err != nil || after.InteractionCount != 1 {
 			t.Errorf("logged segment count = %d (%v), want 1 after deleting one of its 2 entries", after.InteractionCount, err)
 		}
 

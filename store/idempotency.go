@@ -7,17 +7,31 @@ import (
 	"gorm.io/gorm"
 )
 
+// RequestKey identifies a request id (AIP-155). Ids are scoped to the
+// principal and the method: the same id from another principal or for
+// another method is another request.
+type RequestKey struct {
+	Principal string
+	Method    string
+	RequestID string
+}
+
+// where selects the record of the key.
+func (k RequestKey) where(q *gorm.DB) *gorm.DB {
+	return q.Where("principal = ? AND method = ? AND request_id = ?", k.Principal, k.Method, k.RequestID)
+}
+
 // RequestRecord is what is kept of a request that carried a request id.
 type RequestRecord struct {
 	RequestHash string
 	Response    []byte
 }
 
-// FindRequest returns the record of an earlier request with this id, or
+// FindRequest returns the record of an earlier request with this key, or
 // ok=false when there is none.
-func (s *Store) FindRequest(ctx context.Context, method, requestID string) (rec RequestRecord, ok bool, err error) {
+func (s *Store) FindRequest(ctx context.Context, key RequestKey) (rec RequestRecord, ok bool, err error) {
 	var row IdempotencyKey
-	err = s.read(ctx).Where("method = ? AND request_id = ?", method, requestID).Take(&row).Error
+	err = key.where(s.read(ctx)).Take(&row).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return RequestRecord{}, false, nil
 	}
@@ -29,22 +43,21 @@ func (s *Store) FindRequest(ctx context.Context, method, requestID string) (rec 
 
 // ClaimRequest inserts the record of a request before its work is done; it
 // must run inside RunInTx, so that the claim, the work and SaveResponse commit
-// together. A concurrent request with the same id blocks on the claim until
+// together. A concurrent request with the same key blocks on the claim until
 // the first one ends, then gets ErrAlreadyExists and can replay its response.
-func (s *Store) ClaimRequest(ctx context.Context, method, requestID, requestHash string) error {
+func (s *Store) ClaimRequest(ctx context.Context, key RequestKey, requestHash string) error {
 	return s.inTx(ctx, func(tx *gorm.DB) error {
 		return tx.Create(&IdempotencyKey{
-			Method: method, RequestID: requestID, RequestHash: requestHash,
+			Principal: key.Principal, Method: key.Method, RequestID: key.RequestID, RequestHash: requestHash,
 			Response: []byte{}, CreateTime: nowMicros(),
 		}).Error
 	})
 }
 
 // SaveResponse stores the response of a claimed request.
-func (s *Store) SaveResponse(ctx context.Context, method, requestID string, response []byte) error {
+func (s *Store) SaveResponse(ctx context.Context, key RequestKey, response []byte) error {
 	return s.inTx(ctx, func(tx *gorm.DB) error {
-		return tx.Model(&IdempotencyKey{}).Where("method = ? AND request_id = ?", method, requestID).
-			Update("response", response).Error
+		return key.where(tx.Model(&IdempotencyKey{})).Update("response", response).Error
 	})
 }
 
@@ -54,7 +67,7 @@ func (s *Store) PurgeRequests(ctx context.Context, olderThanMicros int64) (int64
 	var total int64
 	for {
 		var keys []IdempotencyKey
-		if err := s.db.WithContext(ctx).Select("method", "request_id").
+		if err := s.db.WithContext(ctx).Select("principal", "method", "request_id").
 			Where("create_time < ?", olderThanMicros).Limit(500).Find(&keys).Error; err != nil {
 			return total, classify(err)
 		}
@@ -62,7 +75,8 @@ func (s *Store) PurgeRequests(ctx context.Context, olderThanMicros int64) (int64
 			return total, nil
 		}
 		for _, k := range keys {
-			res := s.db.WithContext(ctx).Where("method = ? AND request_id = ?", k.Method, k.RequestID).Delete(&IdempotencyKey{})
+			key := RequestKey{Principal: k.Principal, Method: k.Method, RequestID: k.RequestID}
+			res := key.where(s.db.WithContext(ctx)).Delete(&IdempotencyKey{})
 			if res.Error != nil {
 				return total, classify(res.Error)
 			}

@@ -10,7 +10,7 @@ func TestPurgeRequestsForgetsOnlyOldIDs(t *testing.T) {
 	forEachStore(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
 		for _, id := range []string{"old-1", "old-2", "new"} {
-			if err := s.ClaimRequest(ctx, "/m", id, "h"); err != nil {
+			if err := s.ClaimRequest(ctx, RequestKey{Principal: "p", Method: "/m", RequestID: id}, "h"); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -24,7 +24,7 @@ func TestPurgeRequestsForgetsOnlyOldIDs(t *testing.T) {
 			t.Fatalf("PurgeRequests = %d, %v; want 2 deleted", n, err)
 		}
 		for id, want := range map[string]bool{"old-1": false, "old-2": false, "new": true} {
-			if _, found, err := s.FindRequest(ctx, "/m", id); err != nil || found != want {
+			if _, found, err := s.FindRequest(ctx, RequestKey{Principal: "p", Method: "/m", RequestID: id}); err != nil || found != want {
 				t.Fatalf("request %s found=%v (%v), want %v", id, found, err, want)
 			}
 		}

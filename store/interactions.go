@@ -23,13 +23,16 @@ type LogRequest struct {
 
 // LogInteraction logs one interaction through the pipeline (BuildEntry) and
 // stores its comments, all in one transaction. NOT_FOUND with reason
-// CONTACT_NOT_FOUND or TEMPLATE_NOT_FOUND for missing references; invalid
-// overrides name their field under "overrides.".
+// CONTACT_NOT_FOUND, TEMPLATE_NOT_FOUND or ATTACHMENT_NOT_FOUND for missing
+// references; invalid overrides name their field under "overrides.".
 func (s *Store) LogInteraction(ctx context.Context, r LogRequest) (InteractionLogEntry, error) {
 	var e InteractionLogEntry
 	err := s.inTx(ctx, func(tx *gorm.DB) error {
 		in, err := loadInput(ctx, tx, r.ContactNo, r.TemplateCode, r.Postpone)
 		if err != nil {
+			return err
+		}
+		if err := requireAttachment(tx, r.Overrides.AttachmentID); err != nil {
 			return err
 		}
 		in.Overrides = r.Overrides
@@ -182,6 +185,9 @@ func (s *Store) ResumeInteraction(ctx context.Context, r ResumeRequest) (Interac
 			return err
 		}
 		in.Overrides = saved.Merge(r.Overrides)
+		if err := requireAttachment(tx, in.Overrides.AttachmentID); err != nil {
+			return err
+		}
 		e, err := BuildEntry(in)
 		if err != nil {
 			return PrefixField(err, "overrides.")
@@ -247,7 +253,7 @@ func (s *Store) DeletePostponedInteraction(ctx context.Context, entryNo int64) e
 }
 
 // DocumentRequest is one RecordDocumentInteraction call. Overrides may set
-// the salesperson (blank allowed), campaign no., opportunity no.,
+// the salesperson (blank takes the contact's), campaign no., opportunity no.,
 // description and interaction time.
 type DocumentRequest struct {
 	Document  Document
@@ -328,8 +334,11 @@ func entriesPage(q *gorm.DB, f EntryFilter, order EntryOrder, page Page) *gorm.D
 		// postponed = false (which it guesses is half the table), and then
 		// walks it past every row before the page instead of seeking to the
 		// page: a page after 100 000 entries read 100 000 index entries (650
-		// ms newest first). The primary key seeks.
-		q = q.Table("interaction_log_entries IGNORE INDEX (idx_entries_postponed)")
+		// ms newest first). The primary key seeks. Likewise
+		// idx_entries_logged_segment_state, which counts a logged segment's
+		// entries: MariaDB picked it for a logged segment's entries and sorted
+		// them, where idx_entries_logged_segment reads them in order.
+		q = q.Table("interaction_log_entries IGNORE INDEX (idx_entries_postponed, idx_entries_logged_segment_state)")
 	}
 	dir, after, from := "ASC", ">", ">="
 	if order.Descending {

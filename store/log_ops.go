@@ -84,11 +84,14 @@ func (s *Store) EvaluateEntries(ctx context.Context, entryNos []int64, evaluatio
 // EntryUpdatableColumns are the columns UpdateEntry may change.
 var EntryUpdatableColumns = []string{
 	"description", "subject", "evaluation", "attempt_failed", "cost_micros",
-	"duration_seconds", "delivery_status", "opportunity_no", "task_no",
+	"duration_seconds", "delivery_status", "opportunity_no", "task_no", "attachment_id",
 }
 
 // UpdateEntry writes the named columns of e (by entry no.). The entry keeps
-// its user_id, the principal who logged it.
+// its user_id, the principal who logged it. A new attachment must exist
+// (NOT_FOUND ATTACHMENT_NOT_FOUND) and becomes read-only; the one it replaces
+// is released unless something else uses it. A draft's attachment is changed
+// by ResumeInteraction, not here (FAILED_PRECONDITION ENTRY_POSTPONED).
 func (s *Store) UpdateEntry(ctx context.Context, e InteractionLogEntry, columns []string) (InteractionLogEntry, error) {
 	for _, col := range columns {
 		if !slices.Contains(EntryUpdatableColumns, col) {
@@ -97,15 +100,33 @@ func (s *Store) UpdateEntry(ctx context.Context, e InteractionLogEntry, columns 
 	}
 	var out InteractionLogEntry
 	err := s.inTx(ctx, func(tx *gorm.DB) error {
-		if _, err := lockEntries(tx, []int64{e.EntryNo}); err != nil {
+		cur, err := requireEntry(tx, e.EntryNo)
+		if err != nil {
 			return err
+		}
+		changesAttachment := slices.Contains(columns, "attachment_id") && !sameID(cur.AttachmentID, e.AttachmentID)
+		if changesAttachment {
+			// A draft's attachment is one of the values ResumeInteraction
+			// logs it with: it is given there.
+			if err := refusePostponed(map[int64]InteractionLogEntry{cur.EntryNo: cur}, "update"); err != nil {
+				return err
+			}
+			if err := requireAttachment(tx, e.AttachmentID); err != nil {
+				return err
+			}
 		}
 		e.UpdateTime = nowMicros()
 		if err := tx.Model(&InteractionLogEntry{}).Where("entry_no = ?", e.EntryNo).
 			Select(append(slices.Clone(columns), "update_time")).Updates(&e).Error; err != nil {
 			return err
 		}
-		return tx.Where("entry_no = ?", e.EntryNo).Take(&out).Error
+		if err := tx.Where("entry_no = ?", e.EntryNo).Take(&out).Error; err != nil || !changesAttachment {
+			return err
+		}
+		if err := shareEntryAttachments(tx, []InteractionLogEntry{out}); err != nil {
+			return err
+		}
+		return releaseAttachments(tx, cur.AttachmentID)
 	})
 	return out, err
 }

@@ -57,20 +57,15 @@ func (s *Store) LogSegment(ctx context.Context, segmentNo, followUpNo string) (L
 	return res, err
 }
 
-// lockSegmentToLog locks the segment and checks that it can be logged.
+// lockSegmentToLog locks the segment and checks that it can be logged: it
+// exists, has a description and lines, and no logged segment has its no.
 func lockSegmentToLog(tx *gorm.DB, no string) (Segment, error) {
 	seg, err := lockSegment(tx, no, "")
-	if errors.Is(err, ErrNotFound) {
-		// Logging deletes the segment: a missing segment that has a logged
-		// segment was most likely logged by an earlier try of this call.
-		var logged LoggedSegment
-		if ferr := tx.Where("segment_no = ?", no).Order("entry_no DESC").Limit(1).Find(&logged).Error; ferr != nil {
-			return seg, ferr
-		}
-		if logged.EntryNo != 0 {
-			return seg, newError(ErrPrecondition, ReasonSegmentAlreadyLogged,
-				"segment %q was already logged as loggedSegments/%d and no longer exists", no, logged.EntryNo)
-		}
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return seg, err
+	}
+	if lerr := refuseLoggedSegmentNo(tx, no, err == nil); lerr != nil {
+		return seg, lerr
 	}
 	if err != nil {
 		return seg, err
@@ -83,6 +78,33 @@ func lockSegmentToLog(tx *gorm.DB, no string) (Segment, error) {
 		return seg, err
 	}
 	return seg, newError(ErrPrecondition, ReasonSegmentNoLines, "segment %q has no lines: add contacts before logging it", no)
+}
+
+// refuseLoggedSegmentNo fails when a logged segment has the segment no., as
+// Business Central does ("a Logged Segment already exists"): a segment
+// re-created with a logged no. is not logged a second time. exists says
+// whether the segment is there (else it was most likely logged by an earlier
+// try of this call).
+//
+// It runs after the segment's row lock, which serialises every LogSegment of
+// one segment no.; the logged segment is written in the transaction that
+// deletes the segment, so whoever gets the lock next finds it. The locking
+// read sees the latest committed rows whatever the isolation level. (A unique
+// index on logged_segments.segment_no would not do: databases logged before
+// this check may hold two logged segments of one no.)
+func refuseLoggedSegmentNo(tx *gorm.DB, no string, exists bool) error {
+	var logged []LoggedSegment
+	if err := tx.Clauses(lockingShare).Select("entry_no").Where("segment_no = ?", no).
+		Order("entry_no").Limit(1).Find(&logged).Error; err != nil || len(logged) == 0 {
+		return err
+	}
+	if !exists {
+		return newError(ErrPrecondition, ReasonSegmentAlreadyLogged,
+			"segment %q was already logged as loggedSegments/%d and no longer exists", no, logged[0].EntryNo)
+	}
+	return newError(ErrPrecondition, ReasonSegmentAlreadyLogged,
+		"segment %q cannot be logged: logged segment loggedSegments/%d already has segment no. %q "+
+			"(delete that logged segment or use another segment no.)", no, logged[0].EntryNo, no)
 }
 
 // headerOverrides turns a segment header's values into the defaults of its

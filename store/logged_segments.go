@@ -25,8 +25,49 @@ func (f LoggedSegmentFilter) apply(q *gorm.DB) *gorm.DB {
 // GetLoggedSegment reads one logged segment.
 func (s *Store) GetLoggedSegment(ctx context.Context, entryNo int64) (LoggedSegment, error) {
 	var ls LoggedSegment
-	err := s.read(ctx).Where("entry_no = ?", entryNo).Take(&ls).Error
-	return ls, loggedSegmentNotFound(err, entryNo)
+	q := s.read(ctx)
+	if err := q.Where("entry_no = ?", entryNo).Take(&ls).Error; err != nil {
+		return ls, loggedSegmentNotFound(err, entryNo)
+	}
+	one := []LoggedSegment{ls}
+	err := countInteractions(q, one)
+	return one[0], classify(err)
+}
+
+// countInteractions sets the InteractionCount of each logged segment to the
+// number of its entries that share its canceled state: Business Central's
+// "No. of Interactions". While a logged segment is not canceled, entries
+// canceled one by one are not counted; once it is canceled, all its entries
+// are (canceling it cancels them all). Deleted entries are not counted.
+func countInteractions(q *gorm.DB, segments []LoggedSegment) error {
+	if len(segments) == 0 {
+		return nil
+	}
+	nos := make([]int64, len(segments))
+	for i, ls := range segments {
+		nos[i] = ls.EntryNo
+	}
+	var counts []struct {
+		LoggedSegmentEntryNo int64
+		Canceled             bool
+		N                    int64
+	}
+	if err := q.Model(&InteractionLogEntry{}).Select("logged_segment_entry_no, canceled, COUNT(*) AS n").
+		Where("logged_segment_entry_no IN ?", nos).Group("logged_segment_entry_no, canceled").Scan(&counts).Error; err != nil {
+		return err
+	}
+	type state struct {
+		entryNo  int64
+		canceled bool
+	}
+	byState := make(map[state]int64, len(counts))
+	for _, c := range counts {
+		byState[state{c.LoggedSegmentEntryNo, c.Canceled}] = c.N
+	}
+	for i, ls := range segments {
+		segments[i].InteractionCount = byState[state{ls.EntryNo, ls.Canceled}]
+	}
+	return nil
 }
 
 // ListLoggedSegments returns logged segments in entry no. order after
@@ -41,7 +82,7 @@ func (s *Store) ListLoggedSegments(ctx context.Context, f LoggedSegmentFilter, p
 		return nil, false, classify(err)
 	}
 	rows, more := trimPage(rows, page.Limit)
-	return rows, more, nil
+	return rows, more, classify(countInteractions(s.read(ctx), rows))
 }
 
 // SetLoggedSegmentCanceled cancels (canceled=true) or restores a logged
@@ -61,7 +102,13 @@ func (s *Store) SetLoggedSegmentCanceled(ctx context.Context, entryNo int64, can
 			return err
 		}
 		ls.Canceled = canceled
-		return tx.Model(&LoggedSegment{}).Where("entry_no = ?", entryNo).Update("canceled", canceled).Error
+		if err := tx.Model(&LoggedSegment{}).Where("entry_no = ?", entryNo).Update("canceled", canceled).Error; err != nil {
+			return err
+		}
+		one := []LoggedSegment{ls}
+		err := countInteractions(tx, one)
+		ls = one[0]
+		return err
 	})
 	return ls, err
 }

@@ -20,6 +20,8 @@ var migrationIDs = []string{
 	"0002_postponed",
 	"0003_list_indexes",
 	"0004_statistics_index",
+	"0005_request_ids_per_principal",
+	"0006_logged_segment_count_index",
 }
 
 // schemaTable records applied migrations (one row per id).

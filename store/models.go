@@ -174,7 +174,11 @@ type SegmentLine struct {
 	UpdateTime   int64
 }
 
-// LoggedSegment is a row of logged_segments.
+// LoggedSegment is a row of logged_segments. InteractionCount is stored as
+// the number of entries linked to it (LogSegment sets it, deleting canceled
+// entries lowers it); reads replace it with the number of those entries that
+// share the logged segment's canceled state (countInteractions), which is
+// what the API returns.
 type LoggedSegment struct {
 	EntryNo          int64 `gorm:"primaryKey;autoIncrement"`
 	SegmentNo        string
@@ -214,14 +218,20 @@ type Attachment struct {
 	CreateTime  int64
 }
 
-// IdempotencyKey is a row of idempotency_keys.
+// IdempotencyKey is a row of request_ids: the record of a request that
+// carried a request id, keyed by principal, method and id (RequestKey).
 type IdempotencyKey struct {
+	Principal   string `gorm:"primaryKey"`
 	Method      string `gorm:"primaryKey"`
 	RequestID   string `gorm:"primaryKey"`
 	RequestHash string
 	Response    []byte
 	CreateTime  int64
 }
+
+// TableName is request_ids: the table idempotency_keys, keyed without the
+// principal, was replaced (migration 0005).
+func (IdempotencyKey) TableName() string { return "request_ids" }
 
 // allModels lists every model, for the schema test.
 var allModels = []any{

@@ -69,9 +69,9 @@ type Overrides struct {
 	CampaignNo       *string `json:"campaign_no,omitempty"`
 	CampaignTarget   *bool   `json:"campaign_target,omitempty"`
 	CampaignResponse *bool   `json:"campaign_response,omitempty"`
-	// SalespersonCode; for a manual interaction nil or blank takes the
-	// contact's, and none at all is an error. A document interaction keeps
-	// what is given, blank included.
+	// SalespersonCode; nil or blank takes the contact's. For a manual
+	// interaction none at all is an error; a document interaction may stay
+	// blank.
 	SalespersonCode *string `json:"salesperson_code,omitempty"`
 	// LanguageCode picks a language row of the template instead of the one
 	// chosen from the contact; blank picks none. A non-blank code must be a
@@ -89,6 +89,10 @@ type Overrides struct {
 	OpportunityNo  *string `json:"opportunity_no,omitempty"`
 	TaskNo         *string `json:"task_no,omitempty"`
 	DeliveryStatus *int16  `json:"delivery_status,omitempty"`
+	// AttachmentID is the entry's own attachment (BC's wizard imports one):
+	// it wins over the language row's and the template's. The caller checks
+	// that it exists (requireAttachment). Segment lines never set it.
+	AttachmentID *int64 `json:"attachment_id,omitempty"`
 }
 
 // Merge returns o with every field that top sets replaced by top's value:
@@ -180,17 +184,19 @@ type InteractionInput struct {
 // insert (EntryNo and CommentCount unset). It does not touch the database.
 //
 //  1. a privacy-blocked contact is FAILED_PRECONDITION
-//     CONTACT_PRIVACY_BLOCKED; a manual interaction (Document.Type 0)
-//     needs a salesperson: the override, else the contact's, else
-//     INVALID_ARGUMENT SALESPERSON_REQUIRED naming "salesperson_code";
+//     CONTACT_PRIVACY_BLOCKED; the salesperson is the override, else the
+//     contact's; a manual interaction (Document.Type 0) without one is
+//     INVALID_ARGUMENT SALESPERSON_REQUIRED naming "salesperson_code", a
+//     document interaction stays blank (BC's LogDocument);
 //  2. group, description, cost, duration, information flow, initiated by
 //     and campaign no./target/response come from the template unless
 //     overridden;
 //  3. language row: the override (must be a row: INVALID_ARGUMENT naming
 //     "language_code"), else the contact's language when the template has
 //     that row, else LanguageDefault, else the template's default language,
-//     else none. Attachment: the chosen row's, else (no row chosen, or the
-//     row has none) the template's own;
+//     else none. Attachment: the override; else the chosen row's (none
+//     when the row has none); else, when no row was chosen, the template's
+//     own;
 //  4. correspondence type: the override; else the template's default when
 //     the template ignores the contact's preference or the contact has none;
 //     else the contact's preference. EMAIL becomes blank when the contact
@@ -209,13 +215,8 @@ func BuildEntry(in InteractionInput) (InteractionLogEntry, error) {
 	if err != nil {
 		return InteractionLogEntry{}, err
 	}
-	e.AttachmentID = in.Template.Template.AttachmentID
-	if found {
-		e.LanguageCode = row.LanguageCode
-		if row.AttachmentID != nil {
-			e.AttachmentID = row.AttachmentID
-		}
-	}
+	e.LanguageCode = row.LanguageCode
+	e.AttachmentID = chooseAttachment(in, row, found)
 	e.CorrespondenceType = resolveCorrespondenceType(in)
 	e.ContactVia = resolveContactVia(in, e.CorrespondenceType)
 	return e, nil
@@ -231,11 +232,8 @@ func resolveSalesperson(in InteractionInput) (string, error) {
 		return "", newError(ErrPrecondition, ReasonContactPrivacyBlocked,
 			"contact %q is privacy blocked: no interaction can be logged for it", in.Contact.No)
 	}
-	if in.Document.Type != 0 {
-		return given, nil
-	}
 	salesperson := cmp.Or(given, in.Contact.SalespersonCode)
-	if salesperson == "" {
+	if salesperson == "" && in.Document.Type == 0 {
 		return "", invalidField("salesperson_code", ReasonSalespersonRequired,
 			"a manual interaction needs a salesperson and contact %q has none: give salesperson_code", in.Contact.No)
 	}
@@ -278,6 +276,7 @@ func templateDefaults(in InteractionInput) InteractionLogEntry {
 // of the same name.
 var resolvedOverrides = map[string]bool{
 	"Description": true, "SalespersonCode": true, "LanguageCode": true, "CorrespondenceType": true, "ContactVia": true,
+	"AttachmentID": true,
 }
 
 // applyOverrides copies the set overrides that need no resolution, and a
@@ -312,6 +311,19 @@ func chooseLanguage(in InteractionInput) (InteractionTemplateLanguage, bool, err
 		}
 	}
 	return InteractionTemplateLanguage{}, false, nil
+}
+
+// chooseAttachment applies rule 3's attachment: the request's own, else the
+// chosen row's (none when the row has none), else, when no row was chosen,
+// the template's own.
+func chooseAttachment(in InteractionInput, row InteractionTemplateLanguage, found bool) *int64 {
+	switch {
+	case in.Overrides.AttachmentID != nil:
+		return in.Overrides.AttachmentID
+	case found:
+		return row.AttachmentID
+	}
+	return in.Template.Template.AttachmentID
 }
 
 // resolveCorrespondenceType applies rule 4.

@@ -58,18 +58,21 @@ func TestBuildEntrySegmentDefaults(t *testing.T) {
 	}
 }
 
-func TestBuildEntryDocumentKeepsBlankSalesperson(t *testing.T) {
+func TestBuildEntryDocumentSalesperson(t *testing.T) {
 	in := InteractionInput{
 		Contact:  Contact{No: "C", SalespersonCode: "SP"},
 		Template: TemplateRows{Template: InteractionTemplate{Code: "T"}},
 		Document: Document{Type: 4, No: "SI-1"},
 	}
 	e, err := BuildEntry(in)
-	if err != nil || e.SalespersonCode != "" || e.DocumentType != 4 || e.DocumentNo != "SI-1" {
-		t.Fatalf("document entry %+v, %v: want a blank salesperson and the document fields", e, err)
+	if err != nil || e.SalespersonCode != "SP" || e.DocumentType != 4 || e.DocumentNo != "SI-1" {
+		t.Fatalf("document entry %+v, %v: want the contact's salesperson and the document fields", e, err)
+	}
+	in.Contact.SalespersonCode = ""
+	if e, err = BuildEntry(in); err != nil || e.SalespersonCode != "" {
+		t.Fatalf("document entry for a contact without salesperson %+v, %v: want a blank salesperson", e, err)
 	}
 	in.Document = Document{}
-	in.Contact.SalespersonCode = ""
 	_, err = BuildEntry(in)
 	var se *Error
 	if !errors.As(PrefixField(err, "lines[3]."), &se) || se.Field != "lines[3].salesperson_code" || se.Reason != ReasonSalespersonRequired {

@@ -178,7 +178,9 @@ type InteractionLogEntry struct {
 	InformationFlow InformationFlow `protobuf:"varint,9,opt,name=information_flow,json=informationFlow,proto3,enum=interlog.v1.InformationFlow" json:"information_flow,omitempty"`
 	// Output only. Who started it.
 	InitiatedBy InitiatedBy `protobuf:"varint,10,opt,name=initiated_by,json=initiatedBy,proto3,enum=interlog.v1.InitiatedBy" json:"initiated_by,omitempty"`
-	// Output only. Attachment shared with the template or language row, "attachments/{id}".
+	// Attachment, "attachments/{id}": the one the request named when logging, else
+	// the chosen language row's, else (no row chosen) the template's own. Shared and
+	// read-only once the entry is logged; updatable (an empty value removes it).
 	Attachment string `protobuf:"bytes,11,opt,name=attachment,proto3" json:"attachment,omitempty"`
 	// Cost, a decimal string.
 	Cost string `protobuf:"bytes,12,opt,name=cost,proto3" json:"cost,omitempty"`
@@ -1139,7 +1141,10 @@ type LogInteractionRequest struct {
 	// Store a draft: only the contact must exist.
 	Postpone bool `protobuf:"varint,5,opt,name=postpone,proto3" json:"postpone,omitempty"`
 	// Optional UUID making retries safe (AIP-155).
-	RequestId     string `protobuf:"bytes,6,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	RequestId string `protobuf:"bytes,6,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	// The entry's own attachment, an uploaded "attachments/{id}"; it wins over the
+	// template's and language row's. Empty: the language row's or template's.
+	Attachment    string `protobuf:"bytes,7,opt,name=attachment,proto3" json:"attachment,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1216,6 +1221,13 @@ func (x *LogInteractionRequest) GetRequestId() string {
 	return ""
 }
 
+func (x *LogInteractionRequest) GetAttachment() string {
+	if x != nil {
+		return x.Attachment
+	}
+	return ""
+}
+
 // Response of LogInteraction.
 type LogInteractionResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -1272,7 +1284,10 @@ type ResumeInteractionRequest struct {
 	// New values; unset fields keep the draft's value.
 	Overrides *InteractionOverrides `protobuf:"bytes,3,opt,name=overrides,proto3" json:"overrides,omitempty"`
 	// Optional UUID making retries safe (AIP-155).
-	RequestId     string `protobuf:"bytes,4,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	RequestId string `protobuf:"bytes,4,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	// The entry's own attachment, an uploaded "attachments/{id}", as in
+	// LogInteractionRequest. Empty: the draft's own, if it named one.
+	Attachment    string `protobuf:"bytes,5,opt,name=attachment,proto3" json:"attachment,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1331,6 +1346,13 @@ func (x *ResumeInteractionRequest) GetOverrides() *InteractionOverrides {
 func (x *ResumeInteractionRequest) GetRequestId() string {
 	if x != nil {
 		return x.RequestId
+	}
+	return ""
+}
+
+func (x *ResumeInteractionRequest) GetAttachment() string {
+	if x != nil {
+		return x.Attachment
 	}
 	return ""
 }
@@ -1486,7 +1508,7 @@ type RecordDocumentInteractionRequest struct {
 	VersionNo int32 `protobuf:"varint,4,opt,name=version_no,json=versionNo,proto3" json:"version_no,omitempty"`
 	// The contact no.
 	ContactNo string `protobuf:"bytes,5,opt,name=contact_no,json=contactNo,proto3" json:"contact_no,omitempty"`
-	// Salesperson; may be blank.
+	// Salesperson; blank takes the contact's (blank when the contact has none).
 	SalespersonCode string `protobuf:"bytes,6,opt,name=salesperson_code,json=salespersonCode,proto3" json:"salesperson_code,omitempty"`
 	// Campaign no.; blank takes the template's.
 	CampaignNo string `protobuf:"bytes,7,opt,name=campaign_no,json=campaignNo,proto3" json:"campaign_no,omitempty"`
@@ -1903,7 +1925,7 @@ type UpdateInteractionLogEntryRequest struct {
 	// those left unset are cleared. Otherwise exactly the paths named; a named
 	// field sent blank is cleared.
 	// Updatable: description, subject, evaluation, attempt_failed, cost,
-	// duration, delivery_status, opportunity_no, task_no.
+	// duration, delivery_status, opportunity_no, task_no, attachment.
 	UpdateMask    *fieldmaskpb.FieldMask `protobuf:"bytes,2,opt,name=update_mask,json=updateMask,proto3" json:"update_mask,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -2215,7 +2237,7 @@ type EvaluateInteractionLogEntriesRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// Up to 1000 entry names.
 	Names []string `protobuf:"bytes,1,rep,name=names,proto3" json:"names,omitempty"`
-	// The evaluation to set.
+	// The evaluation to set; required (clear one with UpdateInteractionLogEntry).
 	Evaluation Evaluation `protobuf:"varint,2,opt,name=evaluation,proto3,enum=interlog.v1.Evaluation" json:"evaluation,omitempty"`
 	// Optional UUID making retries safe (AIP-155).
 	RequestId     string `protobuf:"bytes,3,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
@@ -3151,7 +3173,7 @@ var File_interlog_v1_interaction_log_service_proto protoreflect.FileDescriptor
 
 const file_interlog_v1_interaction_log_service_proto_rawDesc = "" +
 	"\n" +
-	")interlog/v1/interaction_log_service.proto\x12\vinterlog.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1egoogle/protobuf/duration.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x18interlog/v1/common.proto\x1a\x1cinterlog/v1/validation.proto\"\x9e\x0e\n" +
+	")interlog/v1/interaction_log_service.proto\x12\vinterlog.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1egoogle/protobuf/duration.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x18interlog/v1/common.proto\x1a\x1cinterlog/v1/validation.proto\"\xa8\x0e\n" +
 	"\x13InteractionLogEntry\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x19\n" +
 	"\bentry_no\x18\x02 \x01(\x03R\aentryNo\x12\x1d\n" +
@@ -3164,9 +3186,9 @@ const file_interlog_v1_interaction_log_service_proto_rawDesc = "" +
 	"\asubject\x18\b \x01(\tB\v\xbaH\br\x06\xe8\xf3\x18\x01\x18dR\asubject\x12Q\n" +
 	"\x10information_flow\x18\t \x01(\x0e2\x1c.interlog.v1.InformationFlowB\b\xbaH\x05\x82\x01\x02\x10\x01R\x0finformationFlow\x12E\n" +
 	"\finitiated_by\x18\n" +
-	" \x01(\x0e2\x18.interlog.v1.InitiatedByB\b\xbaH\x05\x82\x01\x02\x10\x01R\vinitiatedBy\x12\x1e\n" +
+	" \x01(\x0e2\x18.interlog.v1.InitiatedByB\b\xbaH\x05\x82\x01\x02\x10\x01R\vinitiatedBy\x12(\n" +
 	"\n" +
-	"attachment\x18\v \x01(\tR\n" +
+	"attachment\x18\v \x01(\tB\b\xbaH\x05r\x03\x18\xc8\x01R\n" +
 	"attachment\x12 \n" +
 	"\x04cost\x18\f \x01(\tB\f\xbaH\t\xd8\x01\x01r\x04\xf0\xf3\x18\x01R\x04cost\x12A\n" +
 	"\bduration\x18\r \x01(\v2\x19.google.protobuf.DurationB\n" +
@@ -3303,7 +3325,7 @@ const file_interlog_v1_interaction_log_service_proto_rawDesc = "" +
 	"\vcreate_time\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
 	"createTime\x12;\n" +
 	"\vupdate_time\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
-	"updateTime\"\xc4\x02\n" +
+	"updateTime\"\xee\x02\n" +
 	"\x15LogInteractionRequest\x12(\n" +
 	"\n" +
 	"contact_no\x18\x01 \x01(\tB\t\xbaH\x06r\x04\xd0\xf3\x18\x01R\tcontactNo\x12E\n" +
@@ -3312,16 +3334,22 @@ const file_interlog_v1_interaction_log_service_proto_rawDesc = "" +
 	"\bcomments\x18\x04 \x03(\tB\x15\xbaH\x12\x92\x01\x0f\x10d\"\vr\t\xe8\xf3\x18\x01\x10\x01\x18\xd0\x0fR\bcomments\x12\x1a\n" +
 	"\bpostpone\x18\x05 \x01(\bR\bpostpone\x12*\n" +
 	"\n" +
-	"request_id\x18\x06 \x01(\tB\v\xbaH\b\xd8\x01\x01r\x03\xb0\x01\x01R\trequestId\"n\n" +
+	"request_id\x18\x06 \x01(\tB\v\xbaH\b\xd8\x01\x01r\x03\xb0\x01\x01R\trequestId\x12(\n" +
+	"\n" +
+	"attachment\x18\a \x01(\tB\b\xbaH\x05r\x03\x18\xc8\x01R\n" +
+	"attachment\"n\n" +
 	"\x16LogInteractionResponse\x12T\n" +
-	"\x15interaction_log_entry\x18\x01 \x01(\v2 .interlog.v1.InteractionLogEntryR\x13interactionLogEntry\"\xee\x01\n" +
+	"\x15interaction_log_entry\x18\x01 \x01(\v2 .interlog.v1.InteractionLogEntryR\x13interactionLogEntry\"\x98\x02\n" +
 	"\x18ResumeInteractionRequest\x12\x1e\n" +
 	"\x04name\x18\x01 \x01(\tB\n" +
 	"\xbaH\ar\x05\x10\x01\x18\xc8\x01R\x04name\x12E\n" +
 	"\x19interaction_template_code\x18\x02 \x01(\tB\t\xbaH\x06r\x04\xd8\xf3\x18\x01R\x17interactionTemplateCode\x12?\n" +
 	"\toverrides\x18\x03 \x01(\v2!.interlog.v1.InteractionOverridesR\toverrides\x12*\n" +
 	"\n" +
-	"request_id\x18\x04 \x01(\tB\v\xbaH\b\xd8\x01\x01r\x03\xb0\x01\x01R\trequestId\"q\n" +
+	"request_id\x18\x04 \x01(\tB\v\xbaH\b\xd8\x01\x01r\x03\xb0\x01\x01R\trequestId\x12(\n" +
+	"\n" +
+	"attachment\x18\x05 \x01(\tB\b\xbaH\x05r\x03\x18\xc8\x01R\n" +
+	"attachment\"q\n" +
 	"\x19ResumeInteractionResponse\x12T\n" +
 	"\x15interaction_log_entry\x18\x01 \x01(\v2 .interlog.v1.InteractionLogEntryR\x13interactionLogEntry\"o\n" +
 	"!DeletePostponedInteractionRequest\x12\x1e\n" +
@@ -3387,11 +3415,11 @@ const file_interlog_v1_interaction_log_service_proto_rawDesc = "" +
 	"\n" +
 	"request_id\x18\x02 \x01(\tB\v\xbaH\b\xd8\x01\x01r\x03\xb0\x01\x01R\trequestId\"\x80\x01\n" +
 	"$RestoreInteractionLogEntriesResponse\x12X\n" +
-	"\x17interaction_log_entries\x18\x01 \x03(\v2 .interlog.v1.InteractionLogEntryR\x15interactionLogEntries\"\xc1\x01\n" +
+	"\x17interaction_log_entries\x18\x01 \x03(\v2 .interlog.v1.InteractionLogEntryR\x15interactionLogEntries\"\xc4\x01\n" +
 	"$EvaluateInteractionLogEntriesRequest\x12*\n" +
-	"\x05names\x18\x01 \x03(\tB\x14\xbaH\x11\x92\x01\x0e\b\x01\x10\xe8\a\"\ar\x05\x10\x01\x18\xc8\x01R\x05names\x12A\n" +
+	"\x05names\x18\x01 \x03(\tB\x14\xbaH\x11\x92\x01\x0e\b\x01\x10\xe8\a\"\ar\x05\x10\x01\x18\xc8\x01R\x05names\x12D\n" +
 	"\n" +
-	"evaluation\x18\x02 \x01(\x0e2\x17.interlog.v1.EvaluationB\b\xbaH\x05\x82\x01\x02\x10\x01R\n" +
+	"evaluation\x18\x02 \x01(\x0e2\x17.interlog.v1.EvaluationB\v\xbaH\b\xc8\x01\x01\x82\x01\x02\x10\x01R\n" +
 	"evaluation\x12*\n" +
 	"\n" +
 	"request_id\x18\x03 \x01(\tB\v\xbaH\b\xd8\x01\x01r\x03\xb0\x01\x01R\trequestId\"\x81\x01\n" +

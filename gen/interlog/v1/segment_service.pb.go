@@ -368,7 +368,10 @@ type LoggedSegment struct {
 	CreateTime *timestamppb.Timestamp `protobuf:"bytes,6,opt,name=create_time,json=createTime,proto3" json:"create_time,omitempty"`
 	// Output only. Whether it (and all its entries) is canceled.
 	Canceled bool `protobuf:"varint,7,opt,name=canceled,proto3" json:"canceled,omitempty"`
-	// Output only. Number of entries logged.
+	// Output only. Number of its entries that share its canceled state, as Business
+	// Central counts them: while it is not canceled, its entries that are not
+	// canceled; once it is canceled, all of them (canceling it cancels them all).
+	// Entries deleted since are not counted.
 	InteractionCount int64 `protobuf:"varint,8,opt,name=interaction_count,json=interactionCount,proto3" json:"interaction_count,omitempty"`
 	unknownFields    protoimpl.UnknownFields
 	sizeCache        protoimpl.SizeCache
