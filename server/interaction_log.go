@@ -287,10 +287,21 @@ func optionalTimeZone(field string, tz *string) (*string, error) {
 	if tz == nil || *tz == "" {
 		return tz, nil
 	}
-	if _, err := time.LoadLocation(*tz); err != nil {
-		return nil, invalidField(field, "must be a known IANA time zone name such as \"Europe/Copenhagen\"")
+	if _, err := loadTimeZone(field, *tz); err != nil {
+		return nil, err
 	}
 	return tz, nil
+}
+
+// loadTimeZone loads an IANA time zone by name. "Local", which Go reads as
+// the server's own zone, is refused: a stored or summarized time must not
+// depend on where the server runs.
+func loadTimeZone(field, name string) (*time.Location, error) {
+	loc, err := time.LoadLocation(name)
+	if err != nil || name == "Local" {
+		return nil, invalidField(field, "must be a known IANA time zone name such as \"Europe/Copenhagen\"")
+	}
+	return loc, nil
 }
 
 // enumPtr converts an optional API enum to its stored number.

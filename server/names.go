@@ -100,11 +100,13 @@ func splitName(field, name string, collections ...string) ([]string, error) {
 	return ids, nil
 }
 
-// parsePositive reads a positive decimal integer id.
+// parsePositive reads a positive decimal integer id, written as numberName
+// writes it: "01" and "+1" would name the same resource as "1", so they are
+// refused rather than taken as another spelling of it.
 func parsePositive(field, s string) (int64, error) {
 	n, err := strconv.ParseInt(s, 10, 64)
-	if err != nil || n <= 0 {
-		return 0, invalidField(field, "must end in a positive whole number")
+	if err != nil || n <= 0 || strconv.FormatInt(n, 10) != s {
+		return 0, invalidField(field, "must end in a positive whole number without leading zeros or sign")
 	}
 	return n, nil
 }

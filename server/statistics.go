@@ -3,7 +3,6 @@ package server
 import (
 	"cmp"
 	"context"
-	"time"
 
 	"google.golang.org/protobuf/types/known/timestamppb"
 
@@ -116,9 +115,9 @@ func (s *logService) SummarizeInteractions(ctx context.Context, req *apiv1.Summa
 	if err != nil {
 		return nil, err
 	}
-	loc, err := time.LoadLocation(cmp.Or(req.GetTimeZone(), "UTC"))
+	loc, err := loadTimeZone("time_zone", cmp.Or(req.GetTimeZone(), "UTC"))
 	if err != nil {
-		return nil, invalidField("time_zone", "must be an IANA time zone name such as Europe/Berlin")
+		return nil, err
 	}
 	rows, err := s.store.Summarize(ctx, f, dims, loc)
 	if err != nil {

@@ -99,7 +99,7 @@ func dialectorFor(rawURL string, opts Options) (gorm.Dialector, Dialect, error) 
 	switch scheme {
 	case "sqlite":
 		if rest == "" {
-			return nil, "", fmt.Errorf("database URL %q: missing file path", rawURL)
+			return nil, "", fmt.Errorf("database URL %q: missing file path", redactURL(rawURL))
 		}
 		// WAL lets readers run beside the writer; foreign keys are off by default in SQLite.
 		dsn := "file:" + rest + "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)"
@@ -117,9 +117,12 @@ func dialectorFor(rawURL string, opts Options) (gorm.Dialector, Dialect, error) 
 
 // mysqlConfig builds the driver configuration from a mysql:// URL.
 func mysqlConfig(rawURL string, opts Options) (*mysqldriver.Config, error) {
+	// url.Parse's error quotes the URL, password included: it is not shown.
 	u, err := url.Parse(rawURL)
-	if err != nil {
-		return nil, fmt.Errorf("database URL %q: %v", redactURL(rawURL), err)
+	if err != nil || misreadUserinfo(rawURL, u) {
+		return nil, fmt.Errorf("database URL %q: not of the form mysql://user:pass@host:port/db; "+
+			"percent-encode these characters in the user name and password: %% as %%25, # as %%23, / as %%2F, ? as %%3F, @ as %%40, space as %%20",
+			redactURL(rawURL))
 	}
 	dbName := strings.TrimPrefix(u.Path, "/")
 	if dbName == "" || u.Host == "" {
@@ -149,13 +152,35 @@ func mysqlConfig(rawURL string, opts Options) (*mysqldriver.Config, error) {
 	return cfg, nil
 }
 
-// redactURL hides the password of a database URL for messages and logs.
+// misreadUserinfo reports whether url.Parse read part of the user name or
+// password as something else: an unencoded '#', '?' or '/' in a password
+// ends the host early, so that the rest (with the '@') lands in the
+// fragment, query or path, and a password of digits passes as a port.
+func misreadUserinfo(rawURL string, u *url.URL) bool {
+	if !strings.Contains(rawURL, "@") {
+		return false
+	}
+	return u.User == nil || strings.Contains(u.Host+u.EscapedPath()+u.RawQuery+u.Fragment, "@")
+}
+
+// redactURL hides the password of a database URL for messages and logs,
+// whether or not the URL parses: everything from the ':' after the user name
+// to the URL's last '@' is replaced, which covers a password holding any
+// character, encoded or not.
 func redactURL(rawURL string) string {
-	u, err := url.Parse(rawURL)
-	if err != nil || u.User == nil {
+	at := strings.LastIndex(rawURL, "@")
+	if at < 0 {
 		return rawURL
 	}
-	return u.Redacted()
+	userStart := 0
+	if i := strings.Index(rawURL, "://"); i >= 0 && i < at {
+		userStart = i + len("://")
+	}
+	colon := strings.Index(rawURL[userStart:at], ":")
+	if colon < 0 {
+		return rawURL
+	}
+	return rawURL[:userStart+colon+1] + "xxxxx" + rawURL[at:]
 }
 
 // RedactURL hides the password of a database URL, for logging configuration.

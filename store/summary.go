@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -81,7 +82,7 @@ func (s *Store) Summarize(ctx context.Context, f EntryFilter, dims []Dimension, 
 	selects := append(slices.Clone(groupBy), s.totalsColumns())
 	period := periodDimension(dims)
 	if period != 0 {
-		day, ok, err := s.localDayExpr(filtered(), loc)
+		day, ok, err := s.localDayExpr(ctx, filtered, loc)
 		if err != nil || !ok {
 			return nil, err
 		}
@@ -134,20 +135,28 @@ const maxOffsetSpans = 2000
 // of its calendar day in loc plus dayNumberBias. The UTC offset changes over
 // time (daylight saving, zone history), so the expression adds the offset in
 // force at each instant: Go's time zone database supplies the transitions
-// between the first and the last matching entry. ok is false when no entry
-// matches.
-func (s *Store) localDayExpr(filtered *gorm.DB, loc *time.Location) (expr string, ok bool, err error) {
+// between the first and the last matching entry, or, when those are more
+// than maxOffsetSpans, within the years that hold matching entries only
+// (entries in 2026 and 9999 need the offsets of two years, not of 8000). ok
+// is false when no entry matches.
+func (s *Store) localDayExpr(ctx context.Context, filtered func() *gorm.DB, loc *time.Location) (expr string, ok bool, err error) {
 	var bounds struct{ Lo, Hi *int64 }
-	if err := filtered.Select("MIN(interaction_time) AS lo, MAX(interaction_time) AS hi").Scan(&bounds).Error; err != nil {
+	if err := filtered().Select("MIN(interaction_time) AS lo, MAX(interaction_time) AS hi").Scan(&bounds).Error; err != nil {
 		return "", false, classify(err)
 	}
 	if bounds.Lo == nil {
 		return "", false, nil
 	}
-	spans := offsetSpans(loc, *bounds.Lo, *bounds.Hi)
-	if len(spans) > maxOffsetSpans {
+	spans, err := offsetSpans(ctx, loc, nil, *bounds.Lo, *bounds.Hi)
+	if errors.Is(err, errTooManySpans) {
+		spans, err = s.offsetSpansOfOccupiedYears(ctx, filtered, loc)
+	}
+	if errors.Is(err, errTooManySpans) {
 		return "", false, newError(ErrLimit, ReasonLimitExceeded,
 			"the entries span more than %d UTC offset changes of time zone %s: narrow the time range", maxOffsetSpans, loc)
+	}
+	if err != nil {
+		return "", false, err
 	}
 	offset := fmt.Sprint(spans[len(spans)-1].offset)
 	if len(spans) > 1 {
@@ -159,36 +168,103 @@ func (s *Store) localDayExpr(filtered *gorm.DB, loc *time.Location) (expr string
 		fmt.Fprintf(&b, " ELSE %s END", offset)
 		offset = b.String()
 	}
-	div := "/"
+	return fmt.Sprintf("((interaction_time + %s + %d) %s %d)", offset, dayNumberBias*microsPerDay, s.integerDivision(), microsPerDay), true, nil
+}
+
+// integerDivision is the dialect's operator of integer division.
+func (s *Store) integerDivision() string {
 	if s.dialect == MySQL {
-		div = "DIV"
+		return "DIV"
 	}
-	return fmt.Sprintf("((interaction_time + %s + %d) %s %d)", offset, dayNumberBias*microsPerDay, div, microsPerDay), true, nil
+	return "/"
+}
+
+// yearMicros is the length of the stretches of time whose offsets
+// offsetSpansOfOccupiedYears looks up: 366 days.
+const yearMicros = 366 * microsPerDay
+
+// offsetSpansOfOccupiedYears lists the UTC offsets of loc within each
+// stretch of yearMicros (counted from dayNumberBias days before 1970) that
+// holds a matching entry. Between two such stretches no entry matches, so
+// the span that ends at the first entry of the later one may start anywhere.
+func (s *Store) offsetSpansOfOccupiedYears(ctx context.Context, filtered func() *gorm.DB, loc *time.Location) ([]offsetSpan, error) {
+	var years []int64
+	bucket := fmt.Sprintf("((interaction_time + %d) %s %d)", dayNumberBias*microsPerDay, s.integerDivision(), yearMicros)
+	if err := filtered().Distinct(bucket+" AS year").Order("year").Pluck("year", &years).Error; err != nil {
+		return nil, classify(err)
+	}
+	var spans []offsetSpan
+	for _, y := range years {
+		start := y*yearMicros - dayNumberBias*microsPerDay
+		var err error
+		if spans, err = offsetSpans(ctx, loc, spans, start, start+yearMicros-1); err != nil {
+			return nil, err
+		}
+	}
+	return spans, nil
 }
 
 // offsetSpan is a stretch of time with one UTC offset (micros), ending
 // before until (the last span is open-ended).
 type offsetSpan struct{ until, offset int64 }
 
-// offsetSpans lists the UTC offsets of loc in force from one instant to
-// another (Unix micros), merging neighbours with the same offset.
-func offsetSpans(loc *time.Location, from, to int64) []offsetSpan {
-	var spans []offsetSpan
+// errTooManySpans: offsetSpans found more than maxOffsetSpans spans.
+var errTooManySpans = errors.New("too many UTC offset spans")
+
+// offsetSpans appends to spans the UTC offsets of loc in force from one
+// instant to another (Unix micros), merging neighbours with the same offset.
+// It stops with errTooManySpans past maxOffsetSpans spans, and with the
+// context's error when ctx ends.
+func offsetSpans(ctx context.Context, loc *time.Location, spans []offsetSpan, from, to int64) ([]offsetSpan, error) {
+	if n := len(spans); n > 0 {
+		spans[n-1].until = from // it was open-ended
+	}
 	t := Time(from).In(loc)
 	for {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		_, offset := t.Zone()
-		_, end := t.ZoneBounds()
+		end, ok := zoneEnd(t)
 		span := offsetSpan{offset: int64(offset) * int64(time.Second/time.Microsecond)}
 		if n := len(spans); n > 0 && spans[n-1].offset == span.offset {
 			spans = spans[:n-1]
 		}
-		if end.IsZero() || Micros(end) > to {
-			return append(spans, span)
+		if !ok || Micros(end) > to {
+			return append(spans, span), nil
 		}
 		span.until = Micros(end)
-		spans = append(spans, span)
+		if spans = append(spans, span); len(spans) > maxOffsetSpans {
+			return nil, errTooManySpans
+		}
 		t = end.In(loc)
 	}
+}
+
+// zoneEnd returns the instant after t at which t's zone (offset and name)
+// ends; ok is false when it never does. Go's ZoneBounds answers it, except
+// that past the last transition its time zone database lists (about 2037),
+// where the zone's rule takes over, it may answer an end that is not after
+// t (at the end of 2040, a leap year): then zoneEnd looks one day on and,
+// when the offset changed within that day, finds the instant by bisection.
+func zoneEnd(t time.Time) (end time.Time, ok bool) {
+	if _, end = t.ZoneBounds(); end.IsZero() || end.After(t) {
+		return end, !end.IsZero()
+	}
+	_, offset := t.Zone()
+	before, after := t, t.Add(24*time.Hour)
+	if _, o := after.Zone(); o == offset {
+		return after, true
+	}
+	for after.Sub(before) > time.Second {
+		mid := before.Add(after.Sub(before) / 2)
+		if _, o := mid.Zone(); o == offset {
+			before = mid
+		} else {
+			after = mid
+		}
+	}
+	return after, true
 }
 
 // periodOf names a local day number (days since 1970-01-01) as a day or month.
