@@ -6,6 +6,8 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"syscall"
+	"time"
 
 	apiv1 "github.com/interlog/interlog/gen/interlog/v1"
 	"github.com/interlog/interlog/internal/otlpsink"
@@ -42,20 +44,72 @@ func benchTracing(ctx context.Context, e *env) error {
 		return err
 	}
 	defer sampled1.close()
-	r, err := alternatingRates(ctx, tracingConcurrency, e.cfg.duration, e.logOne, sampled100.logOne, sampled1.logOne)
+	r, cpu, err := ratesAndCPU(ctx, tracingConcurrency, e.cfg.duration,
+		measured{e.logOne, nil}, measured{sampled100.logOne, sampled100.traces}, measured{sampled1.logOne, sampled1.traces})
 	if err != nil {
 		return err
 	}
-	off := r[0]
-	fmt.Printf("LogInteraction at concurrency %d, calls/s:\n\n", tracingConcurrency)
-	fmt.Print("| tracing | calls/s | ratio to off | |\n|---|---|---|---|\n")
-	fmt.Printf("| off | %.0f | 1.00 | |\n", off)
-	fmt.Printf("| on, every call sampled | %.0f | %.2f | |\n", r[1], r[1]/off)
-	fmt.Printf("| on, 1%% sampled | %.0f | %.2f | %s |\n", r[2], r[2]/off, verdict(r[2]/off, 0.95, true))
+	fmt.Printf("LogInteraction at concurrency %d:\n\n", tracingConcurrency)
+	fmt.Print("| tracing | calls/s | ratio to off | | CPU µs per call (server and clients) | ratio to off |\n|---|---|---|---|---|---|\n")
+	for i, name := range []string{"off", "on, every call sampled", "on, 1% sampled"} {
+		note := ""
+		if i == 2 {
+			note = verdict(r[2]/r[0], 0.95, true)
+		}
+		fmt.Printf("| %s | %.0f | %.2f | %s | %.0f | %.2f |\n", name, r[i], r[i]/r[0], note, cpu[i], cpu[i]/cpu[0])
+	}
 	sampled100.close()
 	sampled1.close()
 	fmt.Printf("\nThe receiver got %d spans.\n", sink.Count())
 	return nil
+}
+
+// measured is an operation and the tracing whose spans it makes (nil when
+// off).
+type measured struct {
+	op     func(ctx context.Context) error
+	traces *tracing.Tracing
+}
+
+// ratesAndCPU is alternatingRates that also returns the CPU time this
+// process (servers and clients alike) spent per call of each operation, in
+// microseconds, counting the export of its spans: a measure of the work
+// tracing adds that does not depend on how long the database makes calls
+// wait.
+func ratesAndCPU(ctx context.Context, n int, d time.Duration, ops ...measured) (rates, cpuPerCall []float64, err error) {
+	rates = make([]float64, len(ops))
+	cpu := make([]time.Duration, len(ops))
+	calls := make([]float64, len(ops))
+	for range rateSlices {
+		for i, m := range ops {
+			before, start := processCPU(), time.Now()
+			r, err := rate(ctx, n, d/rateSlices, m.op)
+			if err != nil {
+				return nil, nil, err
+			}
+			elapsed := time.Since(start)
+			if m.traces != nil {
+				if err := m.traces.Flush(ctx); err != nil {
+					return nil, nil, err
+				}
+			}
+			cpu[i] += processCPU() - before
+			calls[i] += r * elapsed.Seconds()
+			rates[i] += r / rateSlices
+		}
+	}
+	cpuPerCall = make([]float64, len(ops))
+	for i := range ops {
+		cpuPerCall[i] = float64(cpu[i].Microseconds()) / calls[i]
+	}
+	return rates, cpuPerCall, nil
+}
+
+// processCPU is the user and system CPU time this process has used.
+func processCPU() time.Duration {
+	var u syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &u)
+	return time.Duration(u.Utime.Nano() + u.Stime.Nano())
 }
 
 // tracedServer is a gRPC server with tracing on over its own store.

@@ -50,6 +50,15 @@ func (t *Tracing) Shutdown(ctx context.Context) error {
 	return t.sdk.Shutdown(ctx)
 }
 
+// Flush exports the spans buffered so far. It does nothing when tracing is
+// off.
+func (t *Tracing) Flush(ctx context.Context) error {
+	if t.sdk == nil {
+		return nil
+	}
+	return t.sdk.ForceFlush(ctx)
+}
+
 // FromEnv builds tracing from the standard environment variables.
 //
 // Tracing is on when OTEL_EXPORTER_OTLP_TRACES_ENDPOINT or
