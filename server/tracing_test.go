@@ -3,6 +3,7 @@ package server_test
 import (
 	"context"
 	"io"
+	"strings"
 	"testing"
 
 	"go.opentelemetry.io/otel/attribute"
@@ -15,6 +16,7 @@ import (
 	"google.golang.org/grpc/metadata"
 
 	apiv1 "github.com/interlog/interlog/gen/interlog/v1"
+	"github.com/interlog/interlog/internal/attachclient"
 	ts "github.com/interlog/interlog/internal/testserver"
 )
 
@@ -56,6 +58,18 @@ func TestTracedCallAttributes(t *testing.T) {
 			if s.Name() == "grpc.health.v1.Health/Check" {
 				t.Errorf("health check traced")
 			}
+		}
+
+		// Chunks are written past GORM (insertChunks) and read with raw SQL.
+		a, err := attachclient.Upload(id(ts.Bearer(ctx, p.editor), "upload"), env.Attachments, "f.txt", "text/plain", "", strings.NewReader("some text"))
+		ts.NoErr(t, err)
+		_, err = attachclient.Download(id(ts.Bearer(ctx, p.viewer), "download"), env.Attachments, a.GetName(), io.Discard)
+		ts.NoErr(t, err)
+		if below := spansBelow(spans.Ended(), rpcSpan(t, spans.Ended(), "upload-"+env.Engine)); below["INSERT attachment_chunks"] != 1 {
+			t.Errorf("upload: want one INSERT attachment_chunks span below it; below it: %v", below)
+		}
+		if below := spansBelow(spans.Ended(), rpcSpan(t, spans.Ended(), "download-"+env.Engine)); below["SELECT attachment_chunks"] == 0 {
+			t.Errorf("download: no SELECT attachment_chunks span below it; below it: %v", below)
 		}
 	})
 }
