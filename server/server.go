@@ -82,7 +82,7 @@ func New(st *store.Store, opts Options) (*Server, error) {
 	auth := &authenticator{tokens: opts.Tokens}
 	codec := newServerCodec()
 	access := accessLog{log: opts.Logger}
-	grpcOpts := append(tracingOption(opts),
+	grpcOpts := append([]grpc.ServerOption{
 		grpc.ForceServerCodecV2(codec),
 		grpc.ChainUnaryInterceptor(
 			recovery.UnaryServerInterceptor(recoveryOption(opts.Logger)),
@@ -105,8 +105,8 @@ func New(st *store.Store, opts Options) (*Server, error) {
 			auth.stream,
 			v.stream,
 		),
-	)
-	grpcOpts = append(grpcOpts, opts.ServerOptions...)
+	}, opts.ServerOptions...)
+	grpcOpts = append(grpcOpts, tracingOption(opts)...)
 
 	s := &Server{
 		GRPC:   grpc.NewServer(grpcOpts...),
