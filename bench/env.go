@@ -27,7 +27,7 @@ import (
 type env struct {
 	cfg           config
 	store         *store.Store
-	server        *server.Server
+	serving       *serving
 	conn          *grpc.ClientConn
 	raw           *sql.DB
 	serverVersion string
@@ -68,17 +68,10 @@ func startEnv(ctx context.Context, cfg config) (*env, error) {
 	}
 	// Access logs are formatted as in production, then thrown away.
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	if e.server, err = server.New(e.store, server.Options{Logger: logger}); err != nil {
+	if e.serving, err = serve(e.store, server.Options{Logger: logger}); err != nil {
 		return nil, err
 	}
-	lis, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return nil, err
-	}
-	go func() { _ = e.server.GRPC.Serve(lis) }()
-	if e.conn, err = grpc.NewClient(lis.Addr().String(), grpc.WithTransportCredentials(insecure.NewCredentials())); err != nil {
-		return nil, err
-	}
+	e.conn = e.serving.conn
 	e.groups = apiv1.NewInteractionGroupServiceClient(e.conn)
 	e.templates = apiv1.NewInteractionTemplateServiceClient(e.conn)
 	e.contacts = apiv1.NewContactServiceClient(e.conn)
@@ -88,12 +81,8 @@ func startEnv(ctx context.Context, cfg config) (*env, error) {
 }
 
 func (e *env) close() {
-	if e.conn != nil {
-		_ = e.conn.Close()
-	}
-	if e.server != nil {
-		e.server.Close()
-		e.server.GRPC.Stop()
+	if e.serving != nil {
+		e.serving.close()
 	}
 	if e.raw != nil {
 		_ = e.raw.Close()
@@ -101,6 +90,40 @@ func (e *env) close() {
 	if e.store != nil {
 		_ = e.store.Close()
 	}
+}
+
+// serving is a gRPC server on a loopback socket and a client connection to it.
+type serving struct {
+	server *server.Server
+	conn   *grpc.ClientConn
+}
+
+// serve serves st with the server opts describe on 127.0.0.1 and dials it.
+func serve(st *store.Store, opts server.Options) (*serving, error) {
+	srv, err := server.New(st, opts)
+	if err != nil {
+		return nil, err
+	}
+	s := &serving{server: srv}
+	lis, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		s.close()
+		return nil, err
+	}
+	go func() { _ = srv.GRPC.Serve(lis) }()
+	if s.conn, err = grpc.NewClient(lis.Addr().String(), grpc.WithTransportCredentials(insecure.NewCredentials())); err != nil {
+		s.close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func (s *serving) close() {
+	if s.conn != nil {
+		_ = s.conn.Close()
+	}
+	s.server.Close()
+	s.server.GRPC.Stop()
 }
 
 // mysqlConfig turns the -mysql URL into a driver configuration.

@@ -37,11 +37,12 @@ var benchmarks = map[string]benchmark{
 	"list":        {"ListInteractionLogEntries first page vs a page after 100 000 rows, on the large table", benchList},
 	"summary":     {"SummarizeInteractions of one month by template vs the hand-written GROUP BY, on the large table", benchSummary},
 	"attachments": {"upload and download MB/s of a 32 MiB file vs the same chunks through database/sql, and interlogd's peak memory", benchAttachments},
+	"tracing":     {"LogInteraction calls/s at concurrency 64 with OpenTelemetry tracing off, on with every call sampled, and on with 1% sampled", benchTracing},
 	"segment":     {"LogSegment entries/s for 10 000 and 100 000 lines vs raw multi-row INSERTs of the same rows, and interlogd's peak memory", benchSegment},
 }
 
 // order is the running order of the benchmarks.
-var order = []string{"log", "list", "summary", "attachments", "segment"}
+var order = []string{"log", "tracing", "list", "summary", "attachments", "segment"}
 
 func main() {
 	var cfg config

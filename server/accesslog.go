@@ -37,7 +37,7 @@ func (a accessLog) stream(srv any, ss grpc.ServerStream, info *grpc.StreamServer
 }
 
 // accessLogAttrs is the most attributes a line has.
-const accessLogAttrs = 13
+const accessLogAttrs = 14
 
 // write logs the call that started at start and ended with err.
 func (a accessLog) write(ctx context.Context, call interceptors.CallMeta, start time.Time, err error) {
@@ -54,6 +54,11 @@ func (a accessLog) write(ctx context.Context, call interceptors.CallMeta, start 
 	var buf [accessLogAttrs]slog.Attr
 	attrs := append(buf[:0],
 		slog.String("request_id", requestIDFrom(ctx)),
+	)
+	if traceID, ok := traceIDAttr(ctx); ok {
+		attrs = append(attrs, traceID)
+	}
+	attrs = append(attrs,
 		slog.String("principal", principalFrom(ctx)),
 		slog.String("protocol", "grpc"),
 		slog.String("grpc.component", "server"),

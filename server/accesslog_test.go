@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"go.opentelemetry.io/otel/propagation"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/metadata"
 
@@ -18,23 +20,31 @@ import (
 
 // TestAccessLogLine: every call ends in one "finished call" line with its
 // fields in a fixed order; a failed call adds the error, a call with a
-// deadline the deadline, and the level follows the code.
+// deadline the deadline, and the level follows the code. With tracing on,
+// the line names the call's trace: the caller's, when it sent one.
 func TestAccessLogLine(t *testing.T) {
 	logs := &syncBuffer{}
 	opts, p := authOptions(t, logs)
+	opts.Server.TracerProvider = sdktrace.NewTracerProvider()
+	opts.Server.Propagator = propagation.TraceContext{}
+	const callerTrace = "4bf92f3577b34da6a3ce929d0e0e4736"
 	ts.ForEachEngineWith(t, opts, func(t *testing.T, env *ts.Env) {
 		ctx := context.Background()
 		withID := func(ctx context.Context, id string) context.Context {
 			return metadata.AppendToOutgoingContext(ctx, "x-request-id", id+"-"+env.Engine)
 		}
 
-		_, err := env.Groups.CreateInteractionGroup(withID(ts.Bearer(ctx, p.admin), "create"), &apiv1.CreateInteractionGroupRequest{
+		traced := metadata.AppendToOutgoingContext(ctx, "traceparent", "00-"+callerTrace+"-00f067aa0ba902b7-01")
+		_, err := env.Groups.CreateInteractionGroup(withID(ts.Bearer(traced, p.admin), "create"), &apiv1.CreateInteractionGroupRequest{
 			InteractionGroup: &apiv1.InteractionGroup{Code: "CALLS"},
 		})
 		ts.NoErr(t, err)
 		line := accessLogLine(t, logs, "create-"+env.Engine)
 		wantLine(t, line, "INFO", "ada", "InteractionGroupService", "CreateInteractionGroup", "unary", "OK")
 		wantKeys(t, line, "grpc.start_time", "grpc.code", "grpc.time_ms")
+		if got := line.get("trace_id"); got != callerTrace {
+			t.Errorf("trace_id %q, want the caller's %s", got, callerTrace)
+		}
 
 		deadline, cancel := context.WithTimeout(ctx, time.Hour)
 		defer cancel()
@@ -42,6 +52,9 @@ func TestAccessLogLine(t *testing.T) {
 		ts.WantCode(t, err, codes.PermissionDenied, "ROLE_INSUFFICIENT")
 		line = accessLogLine(t, logs, "refused-"+env.Engine)
 		wantLine(t, line, "WARN", "vera", "InteractionGroupService", "DeleteInteractionGroup", "unary", "PermissionDenied")
+		if got := line.get("trace_id"); len(got) != 32 || got == callerTrace {
+			t.Errorf("trace_id %q of a call without a caller's trace, want a new trace's", got)
+		}
 		wantKeys(t, line, "grpc.start_time", "grpc.request.deadline", "grpc.code", "grpc.error", "grpc.time_ms")
 		if d := line.get("grpc.request.deadline"); !strings.HasPrefix(d, time.Now().Add(time.Hour).Format("2006-01-02T")) {
 			t.Errorf("grpc.request.deadline %q, want about an hour from now", d)
@@ -62,7 +75,7 @@ func TestAccessLogLine(t *testing.T) {
 // accessLogKeys are the fields of an access log line in order; the
 // deadline and the error appear only when there is one.
 var accessLogKeys = []string{
-	"time", "level", "msg", "request_id", "principal", "protocol", "grpc.component", "grpc.service",
+	"time", "level", "msg", "request_id", "trace_id", "principal", "protocol", "grpc.component", "grpc.service",
 	"grpc.method", "grpc.method_type", "peer.address", "grpc.start_time", "grpc.request.deadline",
 	"grpc.code", "grpc.error", "grpc.time_ms",
 }

@@ -48,6 +48,7 @@ func withRequestID(ctx context.Context) context.Context {
 		id = uuid.NewString()
 	}
 	_ = grpc.SetHeader(ctx, metadata.Pairs(requestIDHeader, id))
+	traceRequestID(ctx, id)
 	return context.WithValue(withLogNotes(ctx), requestIDKey{}, id)
 }
 

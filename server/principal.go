@@ -14,6 +14,7 @@ func withPrincipal(ctx context.Context, name string) context.Context {
 	if n, ok := ctx.Value(logNotesKey{}).(*logNotes); ok {
 		n.setPrincipal(name)
 	}
+	tracePrincipal(ctx, name)
 	return context.WithValue(ctx, principalKey{}, name)
 }
 

@@ -11,6 +11,8 @@ import (
 
 	"github.com/grpc-ecosystem/go-grpc-middleware/v2/interceptors/recovery"
 	"github.com/prometheus/client_golang/prometheus"
+	"go.opentelemetry.io/otel/propagation"
+	"go.opentelemetry.io/otel/trace"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/health"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
@@ -38,6 +40,10 @@ type Options struct {
 	// Metrics receives the per-RPC and database pool metrics (see
 	// metrics.go). Nil keeps them in a registry nobody reads.
 	Metrics prometheus.Registerer
+	// TracerProvider, when set, gives every call a span (see tracing.go),
+	// with the caller's trace context read by Propagator. Nil: no tracing.
+	TracerProvider trace.TracerProvider
+	Propagator     propagation.TextMapPropagator
 }
 
 // Server is the assembled gRPC server.
@@ -100,6 +106,7 @@ func New(st *store.Store, opts Options) (*Server, error) {
 			v.stream,
 		),
 	}, opts.ServerOptions...)
+	grpcOpts = append(grpcOpts, tracingOption(opts)...)
 
 	s := &Server{
 		GRPC:   grpc.NewServer(grpcOpts...),

@@ -13,6 +13,7 @@ import (
 
 	"github.com/glebarez/sqlite"
 	mysqldriver "github.com/go-sql-driver/mysql"
+	"go.opentelemetry.io/otel/trace"
 	"gorm.io/driver/mysql"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
@@ -36,6 +37,9 @@ type Options struct {
 	MaxOpenConns int
 	// ConnectTimeout bounds establishing one connection. Default 5s.
 	ConnectTimeout time.Duration
+	// TracerProvider, when set, gives every statement of a traced call a
+	// span (see tracingPlugin). Nil: no tracing, no cost.
+	TracerProvider trace.TracerProvider
 }
 
 // Store is the persistence layer. It is safe for concurrent use.
@@ -70,6 +74,12 @@ func Open(ctx context.Context, rawURL string, opts Options) (*Store, error) {
 	sqlDB, err := db.DB()
 	if err != nil {
 		return nil, err
+	}
+	if opts.TracerProvider != nil {
+		if err := db.Use(newTracingPlugin(opts.TracerProvider, dialect)); err != nil {
+			_ = sqlDB.Close()
+			return nil, err
+		}
 	}
 	if dialect == SQLite {
 		// One writer at a time is SQLite's model; a single connection turns

@@ -90,7 +90,12 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 		return err
 	}
 	reloadOnSIGHUP(ctx, reloaders(tokens, certs, log), log)
-	st, err := openStore(ctx, cfg)
+	traces, err := startTracing(ctx, log)
+	if err != nil {
+		return err
+	}
+	defer flushTracing(traces, log)
+	st, err := openStore(ctx, cfg, store.Options{MaxOpenConns: cfg.dbMaxOpenConns, TracerProvider: traces.Provider})
 	if err != nil {
 		return err
 	}
@@ -99,7 +104,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	srv, err := server.New(st, server.Options{
 		Logger: log, Tokens: tokens, Metrics: reg, HealthInterval: cfg.healthInterval, ServerOptions: grpcOptions(cfg, certs),
-		MaxAttachmentBytes: cfg.maxAttachmentBytes,
+		MaxAttachmentBytes: cfg.maxAttachmentBytes, TracerProvider: traces.Provider, Propagator: traces.Propagator,
 	})
 	if err != nil {
 		return err
@@ -119,8 +124,8 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 }
 
 // openStore opens the database and makes sure its schema is current.
-func openStore(ctx context.Context, cfg config) (*store.Store, error) {
-	st, err := store.Open(ctx, cfg.database, store.Options{MaxOpenConns: cfg.dbMaxOpenConns})
+func openStore(ctx context.Context, cfg config, opts store.Options) (*store.Store, error) {
+	st, err := store.Open(ctx, cfg.database, opts)
 	if err != nil {
 		return nil, err
 	}

@@ -126,12 +126,19 @@ func (l *LogLines) find(msg string, n int) map[string]any {
 // waits until it serves. The process is killed when the test ends.
 func StartDaemon(t testing.TB, args ...string) *Daemon {
 	t.Helper()
+	return StartDaemonWithEnv(t, nil, args...)
+}
+
+// StartDaemonWithEnv is StartDaemon with environment variables
+// ("NAME=value") beside PATH, the only one StartDaemon passes on.
+func StartDaemonWithEnv(t testing.TB, env []string, args ...string) *Daemon {
+	t.Helper()
 	if !slices.Contains(args, "--database") {
 		args = append(args, "--database", "sqlite://"+filepath.Join(t.TempDir(), "interlog.db"))
 	}
 	args = append([]string{"serve", "--listen", "127.0.0.1:0"}, args...)
 	cmd := exec.Command(daemonBinary(t), args...)
-	cmd.Env = []string{"PATH=" + os.Getenv("PATH")} // no INTERLOG_* from the test's environment
+	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH")}, env...) // no INTERLOG_* or OTEL_* from the test's environment
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)

@@ -40,6 +40,8 @@ type Env struct {
 type Options struct {
 	// Server is passed to server.New; Logger defaults to discarding.
 	Server server.Options
+	// Store is passed to store.Open.
+	Store store.Options
 	// URL uses this database instead of a fresh one of the engine.
 	URL string
 }
@@ -70,7 +72,7 @@ func Start(t testing.TB, engine string, opts Options) *Env {
 		url = testdb.URL(t, engine)
 	}
 	ctx := context.Background()
-	st, err := store.Open(ctx, url, store.Options{})
+	st, err := store.Open(ctx, url, opts.Store)
 	if err != nil {
 		t.Fatalf("open store: %v", err)
 	}
