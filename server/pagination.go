@@ -13,6 +13,10 @@ import (
 	"github.com/interlog/interlog/store"
 )
 
+// pageTokenVersion is the layout of the tokens this server writes; it reads
+// tokens of this version and earlier (0: written before versions existed).
+const pageTokenVersion = 1
+
 // Page sizes of SPEC §4.
 const (
 	defaultPageSize = 50
@@ -43,7 +47,7 @@ func newPager(req proto.Message) (pager, error) {
 		return p, nil
 	}
 	tok, err := decodeToken(raw)
-	if err != nil || !bytes.Equal(tok.GetQueryHash(), p.hash) {
+	if err != nil || tok.GetVersion() > pageTokenVersion || !bytes.Equal(tok.GetQueryHash(), p.hash) {
 		return p, invalidArgumentBecause(apiv1.ErrorReason_ERROR_REASON_INVALID_PAGE_TOKEN, fieldViolation{
 			Field:       "page_token",
 			Description: "is not a token of this query: pass next_page_token back with the same filter and order, or leave it empty for the first page",
@@ -52,17 +56,18 @@ func newPager(req proto.Message) (pager, error) {
 	p.page.HasAfter = true
 	p.page.AfterCode = tok.GetLastCode()
 	p.page.AfterNumber = tok.GetLastNumber()
-	p.page.AfterTime = tok.GetLastTimeUnixNanos()
+	p.page.AfterTime = tok.GetLastTimeUnixMicros()
 	return p, nil
 }
 
 // next returns the token of the page after the one whose last key is given.
 func (p pager) next(last store.Page) string {
 	b, _ := proto.Marshal(&tokenv1.PageToken{
-		QueryHash:         p.hash,
-		LastCode:          last.AfterCode,
-		LastNumber:        last.AfterNumber,
-		LastTimeUnixNanos: last.AfterTime,
+		Version:            pageTokenVersion,
+		QueryHash:          p.hash,
+		LastCode:           last.AfterCode,
+		LastNumber:         last.AfterNumber,
+		LastTimeUnixMicros: last.AfterTime,
 	})
 	return base64.RawURLEncoding.EncodeToString(b)
 }

@@ -54,7 +54,7 @@ type Page struct {
 	Limit       int
 	AfterCode   string // for lists ordered by a code
 	AfterNumber int64  // for lists ordered by a number
-	AfterTime   int64  // for lists ordered by time then number
+	AfterTime   int64  // for lists ordered by time then number: Unix microseconds
 	HasAfter    bool   // false on the first page
 }
 

@@ -31,10 +31,16 @@ type PageToken struct {
 	LastCode string `protobuf:"bytes,2,opt,name=last_code,json=lastCode,proto3" json:"last_code,omitempty"`
 	// Integer key of the last row returned (entry and line numbers).
 	LastNumber int64 `protobuf:"varint,3,opt,name=last_number,json=lastNumber,proto3" json:"last_number,omitempty"`
-	// Time key of the last row returned, Unix nanoseconds (interaction_time order).
-	LastTimeUnixNanos int64 `protobuf:"varint,4,opt,name=last_time_unix_nanos,json=lastTimeUnixNanos,proto3" json:"last_time_unix_nanos,omitempty"`
-	unknownFields     protoimpl.UnknownFields
-	sizeCache         protoimpl.SizeCache
+	// Time key of the last row returned, Unix microseconds (interaction_time
+	// order; the column's precision). Number 4 kept from when it was misnamed
+	// last_time_unix_nanos, so tokens issued before the rename still read.
+	LastTimeUnixMicros int64 `protobuf:"varint,4,opt,name=last_time_unix_micros,json=lastTimeUnixMicros,proto3" json:"last_time_unix_micros,omitempty"`
+	// Layout of this token. 0 = written before versions existed, the same
+	// layout as 1. A server refuses a token of a version it does not know, so a
+	// later layout can change what the keys mean without misreading old tokens.
+	Version       uint32 `protobuf:"varint,5,opt,name=version,proto3" json:"version,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *PageToken) Reset() {
@@ -88,9 +94,16 @@ func (x *PageToken) GetLastNumber() int64 {
 	return 0
 }
 
-func (x *PageToken) GetLastTimeUnixNanos() int64 {
+func (x *PageToken) GetLastTimeUnixMicros() int64 {
 	if x != nil {
-		return x.LastTimeUnixNanos
+		return x.LastTimeUnixMicros
+	}
+	return 0
+}
+
+func (x *PageToken) GetVersion() uint32 {
+	if x != nil {
+		return x.Version
 	}
 	return 0
 }
@@ -99,14 +112,15 @@ var File_interlog_token_v1_page_token_proto protoreflect.FileDescriptor
 
 const file_interlog_token_v1_page_token_proto_rawDesc = "" +
 	"\n" +
-	"\"interlog/token/v1/page_token.proto\x12\x11interlog.token.v1\"\x99\x01\n" +
+	"\"interlog/token/v1/page_token.proto\x12\x11interlog.token.v1\"\xb5\x01\n" +
 	"\tPageToken\x12\x1d\n" +
 	"\n" +
 	"query_hash\x18\x01 \x01(\fR\tqueryHash\x12\x1b\n" +
 	"\tlast_code\x18\x02 \x01(\tR\blastCode\x12\x1f\n" +
 	"\vlast_number\x18\x03 \x01(\x03R\n" +
-	"lastNumber\x12/\n" +
-	"\x14last_time_unix_nanos\x18\x04 \x01(\x03R\x11lastTimeUnixNanosB\xc9\x01\n" +
+	"lastNumber\x121\n" +
+	"\x15last_time_unix_micros\x18\x04 \x01(\x03R\x12lastTimeUnixMicros\x12\x18\n" +
+	"\aversion\x18\x05 \x01(\rR\aversionB\xc9\x01\n" +
 	"\x15com.interlog.token.v1B\x0ePageTokenProtoP\x01Z:github.com/interlog/interlog/gen/interlog/token/v1;tokenv1\xa2\x02\x03ITX\xaa\x02\x11Interlog.Token.V1\xca\x02\x11Interlog\\Token\\V1\xe2\x02\x1dInterlog\\Token\\V1\\GPBMetadata\xea\x02\x13Interlog::Token::V1b\x06proto3"
 
 var (
