@@ -699,9 +699,12 @@ func TestLogSegmentRecreatedWhileLogging(t *testing.T) {
 		nos := contactNos(t, env, "C", 1500)
 		segmentWithLines(t, env, "S1", nos)
 
-		var wg sync.WaitGroup
 		var firstErr error
-		wg.Go(func() { _, firstErr = logSegment(env, "S1") })
+		firstDone := make(chan struct{})
+		go func() {
+			defer close(firstDone)
+			_, firstErr = logSegment(env, "S1")
+		}()
 		// Create S1 again until the logging above has deleted it (this
 		// waits on its lock on MySQL), then log it.
 		recreate := &apiv1.CreateSegmentRequest{Segment: &apiv1.Segment{No: "S1", Description: "again", InteractionTemplateCode: "MAIL"}}
@@ -711,10 +714,15 @@ func TestLogSegmentRecreatedWhileLogging(t *testing.T) {
 				break
 			}
 			ts.WantCode(t, err, codes.AlreadyExists, "")
+			select {
+			case <-firstDone:
+				ts.NoErr(t, firstErr) // else S1 stays and this never ends
+			default:
+			}
 		}
 		addLines(t, env, "S1", nos[:1])
 		_, err := logSegment(env, "S1")
-		wg.Wait()
+		<-firstDone
 		ts.NoErr(t, firstErr)
 		ts.WantCode(t, err, codes.FailedPrecondition, "SEGMENT_ALREADY_LOGGED")
 		if n := len(segmentEntries(t, env, "S1")); n != 1500 {
