@@ -40,7 +40,8 @@ const ChunkSize = 255 << 10
 // query of a download reads: about 1 MiB, the largest message of the API.
 const ChunkBatch = 4
 
-// Upload is one upload in progress. It buffers at most ChunkBatch chunks.
+// Upload is one upload in progress. Between calls of Append it holds less
+// than one chunk of content.
 type Upload struct {
 	store  *Store
 	blobID int64
@@ -48,7 +49,7 @@ type Upload struct {
 	seq    int32
 	size   int64
 	sha    hash.Hash
-	buf    []byte
+	buf    []byte // the start of the next chunk
 }
 
 // BeginUpload starts an upload of at most limit bytes.
@@ -61,37 +62,48 @@ func (s *Store) BeginUpload(ctx context.Context, limit int64) (*Upload, error) {
 }
 
 // Append adds content. It fails with ErrLimit once the content would exceed
-// the upload's limit; nothing of the content is kept then.
+// the upload's limit; nothing of the content is kept then. Every chunk the
+// content completes is written before Append returns (ChunkBatch chunks to
+// a transaction), so that an upload whose client stops sending holds less
+// than a chunk, not a batch.
 func (u *Upload) Append(ctx context.Context, p []byte) error {
 	if u.size+int64(len(p)) > u.limit {
 		return newError(ErrLimit, ReasonAttachmentTooLarge, "the attachment is larger than the limit of %d bytes", u.limit)
 	}
 	u.size += int64(len(p))
 	u.sha.Write(p)
-	const batch = ChunkSize * ChunkBatch
-	for len(p) > 0 {
-		if u.buf == nil {
-			u.buf = make([]byte, 0, batch)
-		}
-		n := min(len(p), batch-len(u.buf))
+	var chunks [][]byte
+	if len(u.buf) > 0 {
+		n := min(len(p), ChunkSize-len(u.buf))
 		u.buf, p = append(u.buf, p[:n]...), p[n:]
-		if len(u.buf) == batch {
-			if err := u.flush(ctx); err != nil {
-				return err
-			}
+		if len(u.buf) < ChunkSize {
+			return nil
+		}
+		chunks = append(chunks, u.buf)
+	}
+	whole := len(p) - len(p)%ChunkSize
+	chunks = slices.AppendSeq(chunks, slices.Chunk(p[:whole], ChunkSize))
+	for batch := range slices.Chunk(chunks, ChunkBatch) {
+		if err := u.write(ctx, batch); err != nil {
+			return err
 		}
 	}
+	if u.buf == nil {
+		u.buf = make([]byte, 0, ChunkSize)
+	}
+	u.buf = append(u.buf[:0], p[whole:]...)
 	return nil
 }
 
-// flush writes the buffered bytes as the next chunks, in one transaction.
-func (u *Upload) flush(ctx context.Context) error {
-	if len(u.buf) == 0 {
-		return nil
+// write stores chunks as the blob's next ones, in one transaction.
+func (u *Upload) write(ctx context.Context, chunks [][]byte) error {
+	size := 0
+	for _, c := range chunks {
+		size += len(c)
 	}
 	err := u.store.inTx(ctx, func(tx *gorm.DB) error {
 		res := tx.Model(&AttachmentBlob{}).Where("id = ? AND complete = ?", u.blobID, false).Updates(map[string]any{
-			"size_bytes":  gorm.Expr("size_bytes + ?", len(u.buf)),
+			"size_bytes":  gorm.Expr("size_bytes + ?", size),
 			"create_time": nowMicros(),
 		})
 		if res.Error != nil {
@@ -100,28 +112,27 @@ func (u *Upload) flush(ctx context.Context) error {
 		if res.RowsAffected == 0 {
 			return errUploadExpired
 		}
-		return insertChunks(tx, u.blobID, u.seq, u.buf)
+		return insertChunks(tx, u.blobID, u.seq, chunks)
 	})
 	if err != nil {
 		return err
 	}
-	u.seq += int32((len(u.buf) + ChunkSize - 1) / ChunkSize)
-	u.buf = u.buf[:0]
+	u.seq += int32(len(chunks))
 	return nil
 }
 
-// insertChunks writes data as chunks of a blob numbered from seq on, with a
+// insertChunks writes chunks of a blob numbered from seq on, with a
 // prepared statement, whose parameters travel in the binary protocol: the
 // interpolated statements the store uses elsewhere would escape the bytes
 // into a query string, taking about three times their size in memory.
-func insertChunks(tx *gorm.DB, blobID int64, seq int32, data []byte) error {
+func insertChunks(tx *gorm.DB, blobID int64, seq int32, chunks [][]byte) error {
 	stmt, err := tx.Statement.ConnPool.PrepareContext(tx.Statement.Context,
 		"INSERT INTO attachment_chunks (blob_id, seq, data) VALUES (?, ?, ?)")
 	if err != nil {
 		return err
 	}
 	defer stmt.Close()
-	for chunk := range slices.Chunk(data, ChunkSize) {
+	for _, chunk := range chunks {
 		if _, err := stmt.ExecContext(tx.Statement.Context, blobID, seq, chunk); err != nil {
 			return err
 		}
@@ -133,8 +144,18 @@ func insertChunks(tx *gorm.DB, blobID int64, seq int32, data []byte) error {
 // errUploadExpired: the upload's blob was swept as abandoned.
 var errUploadExpired = newError(ErrPrecondition, ReasonNotFound, "the upload was idle too long and was discarded: upload the file again")
 
-// Close writes the content still buffered. After it Size and SHA256 are final.
-func (u *Upload) Close(ctx context.Context) error { return u.flush(ctx) }
+// Close writes the content still buffered, the blob's last chunk. After it
+// Size and SHA256 are final.
+func (u *Upload) Close(ctx context.Context) error {
+	if len(u.buf) == 0 {
+		return nil
+	}
+	if err := u.write(ctx, [][]byte{u.buf}); err != nil {
+		return err
+	}
+	u.buf = nil
+	return nil
+}
 
 // Size is the number of bytes appended so far.
 func (u *Upload) Size() int64 { return u.size }

@@ -99,7 +99,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	srv, err := server.New(st, server.Options{
 		Logger: log, Tokens: tokens, Metrics: reg, HealthInterval: cfg.healthInterval, ServerOptions: grpcOptions(cfg, certs),
-		MaxAttachmentBytes: cfg.maxAttachmentBytes,
+		MaxAttachmentBytes: cfg.maxAttachmentBytes, MaxConcurrentUploads: cfg.maxConcurrentUploads, UploadIdleTimeout: cfg.uploadIdleTimeout,
 	})
 	if err != nil {
 		return err
