@@ -53,6 +53,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: cfg.logLevel}))
+	store.LogDriverTo(log) // so that every line on stderr is JSON
 	switch cmd {
 	case "migrate":
 		return migrate(ctx, cfg, log)
