@@ -77,14 +77,14 @@ func TestConcurrentUploadsAreLimited(t *testing.T) {
 // when the client hears of it; so is an upload that never sends its
 // metadata. A client that keeps sending is not stopped.
 func TestStalledUploadIsStopped(t *testing.T) {
-	opts := ts.Options{Server: server.Options{MaxConcurrentUploads: 1, UploadIdleTimeout: 300 * time.Millisecond}}
+	opts := ts.Options{Server: server.Options{MaxConcurrentUploads: 1, UploadIdleTimeout: time.Second}}
 	ts.ForEachEngineWith(t, opts, func(t *testing.T, env *ts.Env) {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
 		stalled := startUpload(t, env, ctx, store.ChunkSize+10) // a stored chunk and the start of the next
 		err := stalled.RecvMsg(new(apiv1.UploadAttachmentResponse))
 		ts.WantCode(t, err, codes.DeadlineExceeded, "DEADLINE_EXCEEDED")
-		if !strings.Contains(err.Error(), "received nothing for 300ms") {
+		if !strings.Contains(err.Error(), "received nothing for 1s") {
 			t.Fatalf("message %q: want it to say why the upload was stopped", err)
 		}
 		wantStorage(t, env, 0, 0)
