@@ -68,7 +68,9 @@ func parseConfig(cmd string, args []string, stderr io.Writer, getenv func(string
 		return cfg, err
 	}
 	if fs.NArg() > 0 {
-		return cfg, fmt.Errorf("unexpected arguments %q", fs.Args())
+		// Not quoted back: an unquoted --database URL whose password holds a
+		// space leaves the rest of the password here.
+		return cfg, fmt.Errorf("%d unexpected arguments after the flags: interlogd %s takes flags only (quote a value that holds spaces)", fs.NArg(), cmd)
 	}
 	if cmd == "serve" && (cfg.maxRecvMsgSize <= 0 || cfg.maxConcurrentStreams == 0 || cfg.dbMaxOpenConns <= 0 || cfg.maxAttachmentBytes <= 0 ||
 		cfg.maxConcurrentUploads <= 0 || cfg.uploadIdleTimeout <= 0) {
