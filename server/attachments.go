@@ -50,9 +50,9 @@ func (s *attachmentService) UploadAttachment(stream uploadStream) error {
 		return err
 	}
 	defer release()
-	stream = idleLimitedStream{uploadStream: stream, idle: s.limits.idle}
+	limited := idleLimitedStream{uploadStream: stream, idle: s.limits.idle}
 	ctx := stream.Context()
-	first, meta, err := receiveMetadata(stream)
+	first, meta, err := receiveMetadata(limited)
 	if err != nil {
 		return err
 	}
@@ -61,7 +61,7 @@ func (s *attachmentService) UploadAttachment(stream uploadStream) error {
 		return err
 	}
 	defer s.discard(ctx, up)
-	if err := receiveContent(ctx, stream, up); err != nil {
+	if err := receiveContent(ctx, limited, up); err != nil {
 		return err
 	}
 	finish := func(ctx context.Context) (proto.Message, error) {
@@ -110,13 +110,16 @@ func receiveMetadata(stream uploadStream) (*apiv1.UploadAttachmentRequest, store
 
 // receiveContent appends every chunk the client sends until it closes the
 // stream, receiving them into one uploadChunk, whose buffer goes back to
-// the pool after each append: an upload waiting for its next chunk holds
-// none. (After a failed receive msg is left alone: an idle timeout leaves
-// the receive running until the stream ends.)
-func receiveContent(ctx context.Context, stream uploadStream, up *store.Upload) error {
+// the pool after each append. When the next chunk is slow to come, the
+// upload writes the whole chunks it buffered (Settle): an upload waiting
+// for its client holds less than a chunk. (After a failed receive msg is
+// left alone: an idle timeout leaves the receive running until the stream
+// ends.)
+func receiveContent(ctx context.Context, stream idleLimitedStream, up *store.Upload) error {
 	var msg uploadChunk
+	settle := func() error { return up.Settle(ctx) }
 	for {
-		err := stream.RecvMsg(&msg)
+		err := stream.receive(&msg, settle)
 		if errors.Is(err, io.EOF) {
 			return up.Close(ctx)
 		}

@@ -61,21 +61,45 @@ func (s idleLimitedStream) Recv() (*apiv1.UploadAttachmentRequest, error) {
 	return m, nil
 }
 
+// uploadPause is how long an upload waits for its client's next message
+// before it writes what it has buffered (store.Upload.Settle): a client
+// streaming a file has the next message on its way already, so one that
+// has not sent it by then is slow or stalled, and the upload should not
+// hold a batch of chunks for it.
+const uploadPause = 20 * time.Millisecond
+
 // RecvMsg receives into m on another goroutine and stops waiting after
 // s.idle: gRPC offers no receive with a timeout. After a timeout the caller
 // must return from the handler without touching m again; that ends the
 // stream, and with it the pending receive.
-func (s idleLimitedStream) RecvMsg(m any) error {
+func (s idleLimitedStream) RecvMsg(m any) error { return s.receive(m, nil) }
+
+// receive is RecvMsg that also calls pause, if set, once no message has
+// come for uploadPause.
+func (s idleLimitedStream) receive(m any, pause func() error) error {
 	received := make(chan error, 1)
 	go func() { received <- s.uploadStream.RecvMsg(m) }()
-	timer := time.NewTimer(s.idle)
-	defer timer.Stop()
-	select {
-	case err := <-received:
-		return err
-	case <-timer.C:
-		return withDetails(codes.DeadlineExceeded,
-			fmt.Sprintf("the upload received nothing for %s and was stopped; nothing of it was kept: upload the file again", s.idle),
-			apiv1.ErrorReason_ERROR_REASON_DEADLINE_EXCEEDED)
+	idle := time.NewTimer(s.idle)
+	defer idle.Stop()
+	var paused <-chan time.Time
+	if pause != nil {
+		t := time.NewTimer(uploadPause)
+		defer t.Stop()
+		paused = t.C
+	}
+	for {
+		select {
+		case err := <-received:
+			return err
+		case <-paused:
+			paused = nil
+			if err := pause(); err != nil {
+				return err
+			}
+		case <-idle.C:
+			return withDetails(codes.DeadlineExceeded,
+				fmt.Sprintf("the upload received nothing for %s and was stopped; nothing of it was kept: upload the file again", s.idle),
+				apiv1.ErrorReason_ERROR_REASON_DEADLINE_EXCEEDED)
+		}
 	}
 }

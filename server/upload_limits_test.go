@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"bytes"
 	"context"
 	"runtime"
 	"strings"
@@ -133,4 +134,28 @@ func heapInUse() int64 {
 	runtime.GC() // sync.Pools keep what they held until a second collection
 	runtime.ReadMemStats(&m)
 	return int64(m.HeapAlloc)
+}
+
+// TestSlowUploadKeepsItsContent: an upload whose client pauses (so that the
+// server writes the chunks it buffered) and then goes on stores the file
+// exactly, in chunks of the usual size.
+func TestSlowUploadKeepsItsContent(t *testing.T) {
+	ts.ForEachEngineWith(t, attachmentOptions, func(t *testing.T, env *ts.Env) {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		data := content(3*mib, 5)
+		first := store.ChunkSize + 10
+		stream := startUpload(t, env, ctx, 0)
+		ts.NoErr(t, stream.Send(chunkMessage(data[:first])))
+		waitForRows(t, env, "attachment_chunks", 1) // the pause wrote the whole chunk
+		ts.NoErr(t, stream.Send(chunkMessage(data[first:mib])))
+		ts.NoErr(t, stream.Send(chunkMessage(data[mib:2*mib])))
+		ts.NoErr(t, stream.Send(chunkMessage(data[2*mib:])))
+		resp, err := stream.CloseAndRecv()
+		ts.NoErr(t, err)
+		if got := download(t, env, resp.GetAttachment().GetName()); !bytes.Equal(got, data) {
+			t.Fatalf("downloaded %d bytes that differ from the %d uploaded", len(got), len(data))
+		}
+		wantStorage(t, env, 1, chunksOf(len(data)))
+	})
 }

@@ -40,8 +40,8 @@ const ChunkSize = 255 << 10
 // query of a download reads: about 1 MiB, the largest message of the API.
 const ChunkBatch = 4
 
-// Upload is one upload in progress. Between calls of Append it holds less
-// than one chunk of content.
+// Upload is one upload in progress. It buffers at most ChunkBatch chunks,
+// and less than one after Settle.
 type Upload struct {
 	store  *Store
 	blobID int64
@@ -49,7 +49,7 @@ type Upload struct {
 	seq    int32
 	size   int64
 	sha    hash.Hash
-	buf    []byte // the start of the next chunk
+	buf    []byte
 }
 
 // BeginUpload starts an upload of at most limit bytes.
@@ -61,49 +61,58 @@ func (s *Store) BeginUpload(ctx context.Context, limit int64) (*Upload, error) {
 	return &Upload{store: s, blobID: blob.ID, limit: limit, sha: sha256.New()}, nil
 }
 
+// uploadBatch is the content of ChunkBatch chunks, what one transaction of
+// an upload writes.
+const uploadBatch = ChunkSize * ChunkBatch
+
 // Append adds content. It fails with ErrLimit once the content would exceed
-// the upload's limit; nothing of the content is kept then. Every chunk the
-// content completes is written before Append returns (ChunkBatch chunks to
-// a transaction), so that an upload whose client stops sending holds less
-// than a chunk, not a batch.
+// the upload's limit; nothing of the content is kept then.
 func (u *Upload) Append(ctx context.Context, p []byte) error {
 	if u.size+int64(len(p)) > u.limit {
 		return newError(ErrLimit, ReasonAttachmentTooLarge, "the attachment is larger than the limit of %d bytes", u.limit)
 	}
 	u.size += int64(len(p))
 	u.sha.Write(p)
-	var chunks [][]byte
-	if len(u.buf) > 0 {
-		n := min(len(p), ChunkSize-len(u.buf))
+	for len(p) > 0 {
+		if cap(u.buf) < uploadBatch { // none yet, or the small one Settle left
+			u.buf = append(make([]byte, 0, uploadBatch), u.buf...)
+		}
+		n := min(len(p), uploadBatch-len(u.buf))
 		u.buf, p = append(u.buf, p[:n]...), p[n:]
-		if len(u.buf) < ChunkSize {
-			return nil
-		}
-		chunks = append(chunks, u.buf)
-	}
-	whole := len(p) - len(p)%ChunkSize
-	chunks = slices.AppendSeq(chunks, slices.Chunk(p[:whole], ChunkSize))
-	for batch := range slices.Chunk(chunks, ChunkBatch) {
-		if err := u.write(ctx, batch); err != nil {
-			return err
+		if len(u.buf) == uploadBatch {
+			if err := u.write(ctx, u.buf); err != nil {
+				return err
+			}
+			u.buf = u.buf[:0]
 		}
 	}
-	if u.buf == nil {
-		u.buf = make([]byte, 0, ChunkSize)
-	}
-	u.buf = append(u.buf[:0], p[whole:]...)
 	return nil
 }
 
-// write stores chunks as the blob's next ones, in one transaction.
-func (u *Upload) write(ctx context.Context, chunks [][]byte) error {
-	size := 0
-	for _, c := range chunks {
-		size += len(c)
+// Settle writes the whole chunks buffered and keeps only the start of the
+// next one, in a buffer of its size: for an upload whose client is slow to
+// send more, so that while it waits it holds less than a chunk.
+func (u *Upload) Settle(ctx context.Context) error {
+	whole := len(u.buf) - len(u.buf)%ChunkSize
+	if whole > 0 {
+		if err := u.write(ctx, u.buf[:whole]); err != nil {
+			return err
+		}
 	}
+	switch rest := u.buf[whole:]; {
+	case len(rest) == 0:
+		u.buf = nil
+	case cap(rest) > len(rest):
+		u.buf = append(make([]byte, 0, len(rest)), rest...)
+	}
+	return nil
+}
+
+// write stores data as the blob's next chunks, in one transaction.
+func (u *Upload) write(ctx context.Context, data []byte) error {
 	err := u.store.inTx(ctx, func(tx *gorm.DB) error {
 		res := tx.Model(&AttachmentBlob{}).Where("id = ? AND complete = ?", u.blobID, false).Updates(map[string]any{
-			"size_bytes":  gorm.Expr("size_bytes + ?", size),
+			"size_bytes":  gorm.Expr("size_bytes + ?", len(data)),
 			"create_time": nowMicros(),
 		})
 		if res.Error != nil {
@@ -112,27 +121,27 @@ func (u *Upload) write(ctx context.Context, chunks [][]byte) error {
 		if res.RowsAffected == 0 {
 			return errUploadExpired
 		}
-		return insertChunks(tx, u.blobID, u.seq, chunks)
+		return insertChunks(tx, u.blobID, u.seq, data)
 	})
 	if err != nil {
 		return err
 	}
-	u.seq += int32(len(chunks))
+	u.seq += int32((len(data) + ChunkSize - 1) / ChunkSize)
 	return nil
 }
 
-// insertChunks writes chunks of a blob numbered from seq on, with a
+// insertChunks writes data as chunks of a blob numbered from seq on, with a
 // prepared statement, whose parameters travel in the binary protocol: the
 // interpolated statements the store uses elsewhere would escape the bytes
 // into a query string, taking about three times their size in memory.
-func insertChunks(tx *gorm.DB, blobID int64, seq int32, chunks [][]byte) error {
+func insertChunks(tx *gorm.DB, blobID int64, seq int32, data []byte) error {
 	stmt, err := tx.Statement.ConnPool.PrepareContext(tx.Statement.Context,
 		"INSERT INTO attachment_chunks (blob_id, seq, data) VALUES (?, ?, ?)")
 	if err != nil {
 		return err
 	}
 	defer stmt.Close()
-	for _, chunk := range chunks {
+	for chunk := range slices.Chunk(data, ChunkSize) {
 		if _, err := stmt.ExecContext(tx.Statement.Context, blobID, seq, chunk); err != nil {
 			return err
 		}
@@ -144,13 +153,12 @@ func insertChunks(tx *gorm.DB, blobID int64, seq int32, chunks [][]byte) error {
 // errUploadExpired: the upload's blob was swept as abandoned.
 var errUploadExpired = newError(ErrPrecondition, ReasonNotFound, "the upload was idle too long and was discarded: upload the file again")
 
-// Close writes the content still buffered, the blob's last chunk. After it
-// Size and SHA256 are final.
+// Close writes the content still buffered. After it Size and SHA256 are final.
 func (u *Upload) Close(ctx context.Context) error {
 	if len(u.buf) == 0 {
 		return nil
 	}
-	if err := u.write(ctx, [][]byte{u.buf}); err != nil {
+	if err := u.write(ctx, u.buf); err != nil {
 		return err
 	}
 	u.buf = nil
