@@ -31,6 +31,7 @@ type attachmentService struct {
 	store    *store.Store
 	idem     *idempotency
 	maxBytes int64
+	limits   *uploadLimits
 	log      *slog.Logger
 }
 
@@ -40,10 +41,18 @@ type attachmentService struct {
 // upload idempotent: the content is streamed into a blob as usual, and the
 // attachment is created in one transaction with the claim of the id, or, when
 // an earlier upload with that id and the same metadata and content committed,
-// the new blob is discarded and the first response returned.
-func (s *attachmentService) UploadAttachment(stream grpc.ClientStreamingServer[apiv1.UploadAttachmentRequest, apiv1.UploadAttachmentResponse]) error {
+// the new blob is discarded and the first response returned. The server
+// runs a bounded number of uploads at once, and stops one whose client
+// sends nothing for a while (uploadLimits).
+func (s *attachmentService) UploadAttachment(stream uploadStream) error {
+	release, err := s.limits.admit()
+	if err != nil {
+		return err
+	}
+	defer release()
+	limited := idleLimitedStream{uploadStream: stream, idle: s.limits.idle}
 	ctx := stream.Context()
-	first, meta, err := receiveMetadata(stream)
+	first, meta, err := receiveMetadata(limited)
 	if err != nil {
 		return err
 	}
@@ -52,7 +61,7 @@ func (s *attachmentService) UploadAttachment(stream grpc.ClientStreamingServer[a
 		return err
 	}
 	defer s.discard(ctx, up)
-	if err := receiveContent(ctx, stream, up); err != nil {
+	if err := receiveContent(ctx, limited, up); err != nil {
 		return err
 	}
 	finish := func(ctx context.Context) (proto.Message, error) {
@@ -76,7 +85,7 @@ func (s *attachmentService) UploadAttachment(stream grpc.ClientStreamingServer[a
 }
 
 // receiveMetadata reads the first message, which must carry the metadata.
-func receiveMetadata(stream grpc.ClientStreamingServer[apiv1.UploadAttachmentRequest, apiv1.UploadAttachmentResponse]) (*apiv1.UploadAttachmentRequest, store.Attachment, error) {
+func receiveMetadata(stream uploadStream) (*apiv1.UploadAttachmentRequest, store.Attachment, error) {
 	first, err := stream.Recv()
 	if errors.Is(err, io.EOF) {
 		return nil, store.Attachment{}, invalidField("metadata", "the stream is empty: send the metadata first, then the chunks")
@@ -101,18 +110,26 @@ func receiveMetadata(stream grpc.ClientStreamingServer[apiv1.UploadAttachmentReq
 }
 
 // receiveContent appends every chunk the client sends until it closes the
-// stream, receiving them into one reused uploadChunk.
-func receiveContent(ctx context.Context, stream grpc.ClientStreamingServer[apiv1.UploadAttachmentRequest, apiv1.UploadAttachmentResponse], up *store.Upload) error {
+// stream, receiving them into one uploadChunk, whose buffer goes back to
+// the pool after each append. When the next chunk is slow to come, the
+// upload writes the whole chunks it buffered (Settle): an upload waiting
+// for its client holds less than a chunk. (After a failed receive msg is
+// left alone: an idle timeout leaves the receive running until the stream
+// ends.)
+func receiveContent(ctx context.Context, stream idleLimitedStream, up *store.Upload) error {
 	var msg uploadChunk
+	settle := func() error { return up.Settle(ctx) }
 	for {
-		err := stream.RecvMsg(&msg)
+		err := stream.receive(&msg, settle)
 		if errors.Is(err, io.EOF) {
 			return up.Close(ctx)
 		}
 		if err != nil {
 			return err
 		}
-		if err := up.Append(ctx, msg.data); err != nil {
+		err = up.Append(ctx, msg.data)
+		msg.release()
+		if err != nil {
 			return err
 		}
 	}
@@ -274,8 +291,10 @@ func attachmentToAPI(a store.Attachment) *apiv1.Attachment {
 
 // An upload that receives no chunk for uploadIdleLimit is deleted by the
 // sweep, which each server runs at start and every sweepEvery. It removes
-// what a crashed server left; a live upload that idle gets an error at its
-// next chunk.
+// what a crashed server left: a live upload is stopped, and removed at once,
+// after Options.UploadIdleTimeout without a message (an idle timeout
+// configured longer than uploadIdleLimit meets the sweep instead, and gets
+// an error at its next chunk).
 const (
 	uploadIdleLimit = 15 * time.Minute
 	sweepEvery      = 5 * time.Minute

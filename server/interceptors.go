@@ -15,6 +15,7 @@ import (
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/metadata"
+	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
 	"google.golang.org/protobuf/reflect/protoregistry"
@@ -93,10 +94,32 @@ func statusStream(log *slog.Logger) grpc.StreamServerInterceptor {
 }
 
 func translate(ctx context.Context, log *slog.Logger, method string, err error) error {
+	if err != nil && endedByCaller(ctx, err) {
+		log.DebugContext(ctx, "call ended by its caller", "method", method, "request_id", requestIDFrom(ctx), "error", err.Error())
+		err = ctx.Err()
+	}
 	if err != nil && isInternal(err) {
 		log.ErrorContext(ctx, "internal error", "method", method, "request_id", requestIDFrom(ctx), "error", err.Error())
 	}
 	return toStatus(err)
+}
+
+// endedByCaller reports whether err is what the end of the call's context
+// caused rather than an answer to the request. Once the caller has cancelled
+// (or its deadline has passed), the interrupted statement, the transaction
+// rolled back under a commit, the connection closed by the driver or the
+// retries cut short come back as driver errors (INTERNAL), lost connections
+// (UNAVAILABLE) or conflicts (ABORTED); the call is CANCELED (or
+// DEADLINE_EXCEEDED) in the log and the metrics all the same.
+func endedByCaller(ctx context.Context, err error) bool {
+	if ctx.Err() == nil {
+		return false
+	}
+	switch status.Code(toStatus(err)) {
+	case codes.Internal, codes.Unavailable:
+		return true
+	}
+	return errors.Is(err, store.ErrConflict)
 }
 
 // recoveryOption turns a panic into INTERNAL and logs it with its stack.

@@ -31,6 +31,13 @@ type Options struct {
 	// MaxAttachmentBytes limits the size of an uploaded attachment. Default
 	// DefaultMaxAttachmentBytes (32 MiB).
 	MaxAttachmentBytes int64
+	// MaxConcurrentUploads bounds the uploads the server runs at once; one
+	// more is RESOURCE_EXHAUSTED. Default DefaultMaxConcurrentUploads.
+	MaxConcurrentUploads int
+	// UploadIdleTimeout stops an upload whose client sends nothing for this
+	// long (DEADLINE_EXCEEDED), deleting what it sent. Default
+	// DefaultUploadIdleTimeout.
+	UploadIdleTimeout time.Duration
 	// ServerOptions are passed to grpc.NewServer after ours (TLS credentials, limits).
 	ServerOptions []grpc.ServerOption
 	// Tokens authenticates callers (see TokenFile). Nil serves without
@@ -66,6 +73,12 @@ func New(st *store.Store, opts Options) (*Server, error) {
 	}
 	if opts.MaxAttachmentBytes <= 0 {
 		opts.MaxAttachmentBytes = DefaultMaxAttachmentBytes
+	}
+	if opts.MaxConcurrentUploads <= 0 {
+		opts.MaxConcurrentUploads = DefaultMaxConcurrentUploads
+	}
+	if opts.UploadIdleTimeout <= 0 {
+		opts.UploadIdleTimeout = DefaultUploadIdleTimeout
 	}
 	v, err := newValidator()
 	if err != nil {
@@ -131,7 +144,8 @@ func (s *Server) register() {
 	apiv1.RegisterContactServiceServer(s.GRPC, &contactService{store: s.store})
 	apiv1.RegisterInteractionLogServiceServer(s.GRPC, &logService{store: s.store})
 	apiv1.RegisterSegmentServiceServer(s.GRPC, &segmentService{store: s.store})
-	apiv1.RegisterAttachmentServiceServer(s.GRPC, &attachmentService{store: s.store, idem: &idempotency{store: s.store}, maxBytes: s.opts.MaxAttachmentBytes, log: s.log})
+	apiv1.RegisterAttachmentServiceServer(s.GRPC, &attachmentService{store: s.store, idem: &idempotency{store: s.store}, maxBytes: s.opts.MaxAttachmentBytes,
+		limits: newUploadLimits(s.opts.MaxConcurrentUploads, s.opts.UploadIdleTimeout), log: s.log})
 	healthpb.RegisterHealthServer(s.GRPC, s.health)
 	reflection.Register(s.GRPC)
 }

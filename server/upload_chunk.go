@@ -3,6 +3,7 @@ package server
 import (
 	"errors"
 	"fmt"
+	"sync"
 
 	"buf.build/gen/go/bufbuild/protovalidate/protocolbuffers/go/buf/validate"
 	"google.golang.org/protobuf/encoding/protowire"
@@ -14,8 +15,8 @@ import (
 
 // uploadChunk receives the messages of an upload after the first one, with
 // chunkwire into a buffer it reuses for every message (serverCodec.Unmarshal
-// calls decodeWire): the upload copies each chunk on into its own buffer
-// before it receives the next.
+// calls decodeWire) that it borrows from chunkBuffers until the upload has
+// copied the chunk on (release).
 //
 // It holds what such a message may carry, as the proto declares: a chunk. A
 // metadata field is refused, a request_id is ignored (it is read from the
@@ -24,6 +25,22 @@ import (
 // decodeWire enforces the chunk's one rule, its maximum length.
 type uploadChunk struct {
 	data []byte
+	buf  *[]byte // from chunkBuffers, while the chunk waits to be appended
+}
+
+// chunkBuffers lend uploads the buffers chunks are decoded into.
+var chunkBuffers = sync.Pool{New: func() any {
+	b := make([]byte, 0, maxUploadChunk)
+	return &b
+}}
+
+// release gives the chunk's buffer back to chunkBuffers.
+func (c *uploadChunk) release() {
+	if c.buf != nil && cap(c.data) <= maxUploadChunk { // not one grown by a chunk refused as too long
+		*c.buf = c.data[:0]
+		chunkBuffers.Put(c.buf)
+	}
+	c.data, c.buf = nil, nil
 }
 
 var (
@@ -46,6 +63,10 @@ var maxUploadChunk = func() int {
 // decodeWire reads the message's wire bytes b; the chunk is copied, b is
 // not kept.
 func (c *uploadChunk) decodeWire(b []byte) error {
+	if c.buf == nil {
+		c.buf = chunkBuffers.Get().(*[]byte)
+		c.data = *c.buf
+	}
 	var err error
 	c.data, err = chunkwire.Decode(b, uploadChunkField, c.data, func(num protowire.Number, _ []byte) error {
 		if num == uploadMetadataField {

@@ -40,7 +40,8 @@ const ChunkSize = 255 << 10
 // query of a download reads: about 1 MiB, the largest message of the API.
 const ChunkBatch = 4
 
-// Upload is one upload in progress. It buffers at most ChunkBatch chunks.
+// Upload is one upload in progress. It buffers at most ChunkBatch chunks,
+// and less than one after Settle.
 type Upload struct {
 	store  *Store
 	blobID int64
@@ -60,6 +61,10 @@ func (s *Store) BeginUpload(ctx context.Context, limit int64) (*Upload, error) {
 	return &Upload{store: s, blobID: blob.ID, limit: limit, sha: sha256.New()}, nil
 }
 
+// uploadBatch is the content of ChunkBatch chunks, what one transaction of
+// an upload writes.
+const uploadBatch = ChunkSize * ChunkBatch
+
 // Append adds content. It fails with ErrLimit once the content would exceed
 // the upload's limit; nothing of the content is kept then.
 func (u *Upload) Append(ctx context.Context, p []byte) error {
@@ -68,30 +73,46 @@ func (u *Upload) Append(ctx context.Context, p []byte) error {
 	}
 	u.size += int64(len(p))
 	u.sha.Write(p)
-	const batch = ChunkSize * ChunkBatch
 	for len(p) > 0 {
-		if u.buf == nil {
-			u.buf = make([]byte, 0, batch)
+		if cap(u.buf) < uploadBatch { // none yet, or the small one Settle left
+			u.buf = append(make([]byte, 0, uploadBatch), u.buf...)
 		}
-		n := min(len(p), batch-len(u.buf))
+		n := min(len(p), uploadBatch-len(u.buf))
 		u.buf, p = append(u.buf, p[:n]...), p[n:]
-		if len(u.buf) == batch {
-			if err := u.flush(ctx); err != nil {
+		if len(u.buf) == uploadBatch {
+			if err := u.write(ctx, u.buf); err != nil {
 				return err
 			}
+			u.buf = u.buf[:0]
 		}
 	}
 	return nil
 }
 
-// flush writes the buffered bytes as the next chunks, in one transaction.
-func (u *Upload) flush(ctx context.Context) error {
-	if len(u.buf) == 0 {
-		return nil
+// Settle writes the whole chunks buffered and keeps only the start of the
+// next one, in a buffer of its size: for an upload whose client is slow to
+// send more, so that while it waits it holds less than a chunk.
+func (u *Upload) Settle(ctx context.Context) error {
+	whole := len(u.buf) - len(u.buf)%ChunkSize
+	if whole > 0 {
+		if err := u.write(ctx, u.buf[:whole]); err != nil {
+			return err
+		}
 	}
+	switch rest := u.buf[whole:]; {
+	case len(rest) == 0:
+		u.buf = nil
+	case cap(rest) > len(rest):
+		u.buf = append(make([]byte, 0, len(rest)), rest...)
+	}
+	return nil
+}
+
+// write stores data as the blob's next chunks, in one transaction.
+func (u *Upload) write(ctx context.Context, data []byte) error {
 	err := u.store.inTx(ctx, func(tx *gorm.DB) error {
 		res := tx.Model(&AttachmentBlob{}).Where("id = ? AND complete = ?", u.blobID, false).Updates(map[string]any{
-			"size_bytes":  gorm.Expr("size_bytes + ?", len(u.buf)),
+			"size_bytes":  gorm.Expr("size_bytes + ?", len(data)),
 			"create_time": nowMicros(),
 		})
 		if res.Error != nil {
@@ -100,13 +121,12 @@ func (u *Upload) flush(ctx context.Context) error {
 		if res.RowsAffected == 0 {
 			return errUploadExpired
 		}
-		return insertChunks(tx, u.blobID, u.seq, u.buf)
+		return insertChunks(tx, u.blobID, u.seq, data)
 	})
 	if err != nil {
 		return err
 	}
-	u.seq += int32((len(u.buf) + ChunkSize - 1) / ChunkSize)
-	u.buf = u.buf[:0]
+	u.seq += int32((len(data) + ChunkSize - 1) / ChunkSize)
 	return nil
 }
 
@@ -137,7 +157,16 @@ func insertChunks(tx *gorm.DB, blobID int64, seq int32, data []byte) (err error)
 var errUploadExpired = newError(ErrPrecondition, ReasonNotFound, "the upload was idle too long and was discarded: upload the file again")
 
 // Close writes the content still buffered. After it Size and SHA256 are final.
-func (u *Upload) Close(ctx context.Context) error { return u.flush(ctx) }
+func (u *Upload) Close(ctx context.Context) error {
+	if len(u.buf) == 0 {
+		return nil
+	}
+	if err := u.write(ctx, u.buf); err != nil {
+		return err
+	}
+	u.buf = nil
+	return nil
+}
 
 // Size is the number of bytes appended so far.
 func (u *Upload) Size() int64 { return u.size }

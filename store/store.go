@@ -7,6 +7,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"net/url"
 	"strings"
 	"time"
@@ -160,6 +161,22 @@ func mysqlConfig(rawURL string, opts Options) (*mysqldriver.Config, error) {
 	// is spelled differently by MySQL 8 and MariaDB 10.
 	cfg.Params = map[string]string{"time_zone": "'+00:00'"}
 	return cfg, nil
+}
+
+// LogDriverTo sends the MySQL driver's own messages (a connection it found
+// broken and dropped, say) to log as warnings, instead of the driver's
+// "[mysql] ..." lines on stderr. The driver has one logger for the whole
+// process, which each connection configuration copies when it is made: call
+// this once, before Open.
+func LogDriverTo(log *slog.Logger) {
+	_ = mysqldriver.SetLogger(driverLogger{log}) // fails only for a nil logger
+}
+
+// driverLogger writes the MySQL driver's messages to a structured logger.
+type driverLogger struct{ log *slog.Logger }
+
+func (l driverLogger) Print(v ...any) {
+	l.log.Warn("mysql driver", "message", fmt.Sprint(v...))
 }
 
 // misreadUserinfo reports whether url.Parse read part of the user name or

@@ -39,6 +39,10 @@ type config struct {
 	keepaliveTimeout     time.Duration
 	// maxAttachmentBytes limits the size of an uploaded attachment.
 	maxAttachmentBytes int64
+	// maxConcurrentUploads and uploadIdleTimeout bound uploads across
+	// connections and stop one whose client stops sending.
+	maxConcurrentUploads int
+	uploadIdleTimeout    time.Duration
 }
 
 // envPrefix starts the environment variable of every flag: --token-file is
@@ -64,10 +68,13 @@ func parseConfig(cmd string, args []string, stderr io.Writer, getenv func(string
 		return cfg, err
 	}
 	if fs.NArg() > 0 {
-		return cfg, fmt.Errorf("unexpected arguments %q", fs.Args())
+		// Not quoted back: an unquoted --database URL whose password holds a
+		// space leaves the rest of the password here.
+		return cfg, fmt.Errorf("%d unexpected arguments after the flags: interlogd %s takes flags only (quote a value that holds spaces)", fs.NArg(), cmd)
 	}
-	if cmd == "serve" && (cfg.maxRecvMsgSize <= 0 || cfg.maxConcurrentStreams == 0 || cfg.dbMaxOpenConns <= 0 || cfg.maxAttachmentBytes <= 0) {
-		return cfg, errors.New("--max-recv-msg-size, --max-concurrent-streams, --db-max-open-conns and --max-attachment-bytes must be positive")
+	if cmd == "serve" && (cfg.maxRecvMsgSize <= 0 || cfg.maxConcurrentStreams == 0 || cfg.dbMaxOpenConns <= 0 || cfg.maxAttachmentBytes <= 0 ||
+		cfg.maxConcurrentUploads <= 0 || cfg.uploadIdleTimeout <= 0) {
+		return cfg, errors.New("--max-recv-msg-size, --max-concurrent-streams, --db-max-open-conns, --max-attachment-bytes, --max-concurrent-uploads and --upload-idle-timeout must be positive")
 	}
 	return cfg, nil
 }
@@ -96,6 +103,8 @@ func defineFlags(fs *flag.FlagSet, cmd string, cfg *config) {
 	fs.DurationVar(&cfg.keepaliveTime, "keepalive-time", 2*time.Minute, "ping a client after this long without activity")
 	fs.DurationVar(&cfg.keepaliveTimeout, "keepalive-timeout", 20*time.Second, "close the connection when a ping is not answered within this")
 	fs.Int64Var(&cfg.maxAttachmentBytes, "max-attachment-bytes", server.DefaultMaxAttachmentBytes, "largest attachment an upload may store, in bytes")
+	fs.IntVar(&cfg.maxConcurrentUploads, "max-concurrent-uploads", server.DefaultMaxConcurrentUploads, "uploads the server runs at once, over all connections; one more is RESOURCE_EXHAUSTED")
+	fs.DurationVar(&cfg.uploadIdleTimeout, "upload-idle-timeout", server.DefaultUploadIdleTimeout, "an upload whose client sends nothing for this long is stopped (DEADLINE_EXCEEDED) and deleted")
 }
 
 // applyEnv sets each flag from its environment variable, if set, and names
@@ -135,6 +144,8 @@ func (c config) logAttrs() []any {
 		"keepalive_timeout", c.keepaliveTimeout.String(),
 		"shutdown_timeout", c.shutdownTimeout.String(),
 		"max_attachment_bytes", c.maxAttachmentBytes,
+		"max_concurrent_uploads", c.maxConcurrentUploads,
+		"upload_idle_timeout", c.uploadIdleTimeout.String(),
 		"log_level", c.logLevel.String(),
 	}
 }

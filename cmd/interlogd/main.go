@@ -53,6 +53,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: cfg.logLevel}))
+	store.LogDriverTo(log) // so that every line on stderr is JSON
 	switch cmd {
 	case "migrate":
 		return migrate(ctx, cfg, log)
@@ -81,6 +82,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	if err := checkListenSafety(cfg); err != nil {
 		return err
 	}
+	warnOfExposure(cfg, log)
 	certs, err := loadTLSFiles(cfg)
 	if err != nil {
 		return err
@@ -104,7 +106,8 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	srv, err := server.New(st, server.Options{
 		Logger: log, Tokens: tokens, Metrics: reg, HealthInterval: cfg.healthInterval, ServerOptions: grpcOptions(cfg, certs),
-		MaxAttachmentBytes: cfg.maxAttachmentBytes, TracerProvider: traces.Provider, Propagator: traces.Propagator,
+		MaxAttachmentBytes: cfg.maxAttachmentBytes, MaxConcurrentUploads: cfg.maxConcurrentUploads, UploadIdleTimeout: cfg.uploadIdleTimeout,
+		TracerProvider: traces.Provider, Propagator: traces.Propagator,
 	})
 	if err != nil {
 		return err
@@ -255,6 +258,31 @@ func checkListenSafety(cfg config) error {
 		return nil
 	}
 	return errors.New("refusing to listen on " + cfg.listen + " without authentication: configure a token file (--token-file) or client certificates (--tls-client-ca), listen on 127.0.0.1, or pass --insecure")
+}
+
+// warnOfExposure logs a warning for each thing the configuration shows to
+// the network unprotected: bearer tokens sent in plaintext, an API without
+// authentication (--insecure), the metrics listener.
+func warnOfExposure(cfg config, log *slog.Logger) {
+	public := !isLoopbackAddress(cfg.listen)
+	if public && cfg.tokenFile != "" && cfg.tlsCert == "" {
+		log.Warn("bearer tokens are accepted over plaintext on a non-loopback address: whoever can see the traffic can take them; configure --tls-cert and --tls-key",
+			"listen", cfg.listen)
+	}
+	if public && cfg.insecure && !cfg.authenticates() {
+		log.Warn("--insecure: the API is served without authentication on a non-loopback address, so whoever can reach it has the admin role",
+			"listen", cfg.listen)
+	}
+	if cfg.metricsListen != "" && !isLoopbackAddress(cfg.metricsListen) {
+		log.Warn("the metrics listener is not on loopback and has no authentication: whoever can reach it reads the metrics",
+			"metrics_listen", cfg.metricsListen)
+	}
+}
+
+// isLoopbackAddress reports whether a host:port address is on loopback only.
+func isLoopbackAddress(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	return err == nil && isLoopback(host)
 }
 
 func isLoopback(host string) bool {

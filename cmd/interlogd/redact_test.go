@@ -49,6 +49,14 @@ func TestMalformedDatabaseURLHidesPassword(t *testing.T) {
 			}
 		}
 	}
+	// Unquoted, a password with a space is split in two arguments.
+	for _, cmd := range []string{"serve", "migrate"} {
+		stdout, stderr, err := ts.RunInterlogd(t, cmd, "--database", "mysql://interlog:Sesame", "Xyzzy@127.0.0.1:3306/interlog")
+		if printed := stdout + stderr; err == nil || strings.Contains(printed, "Sesame") || strings.Contains(printed, "Xyzzy") ||
+			!strings.Contains(printed, "unexpected arguments") {
+			t.Fatalf("%s with the password split: %v\n%s", cmd, err, printed)
+		}
+	}
 	// A well-formed URL still works.
 	_, stderr, err := ts.RunInterlogd(t, "migrate", "--database", "sqlite://"+filepath.Join(t.TempDir(), "ok.db"))
 	if err != nil {

@@ -107,6 +107,9 @@ func (l *LogLines) WaitNth(t testing.TB, msg string, n int) map[string]any {
 	}
 }
 
+// Find returns the first record whose msg is msg, or nil, without waiting.
+func (l *LogLines) Find(msg string) map[string]any { return l.find(msg, 1) }
+
 // find returns the nth record whose msg is msg, or nil.
 func (l *LogLines) find(msg string, n int) map[string]any {
 	l.mu.Lock()
