@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"runtime"
 	"syscall"
 	"time"
 
@@ -44,19 +45,20 @@ func benchTracing(ctx context.Context, e *env) error {
 		return err
 	}
 	defer sampled1.close()
-	r, cpu, err := ratesAndCPU(ctx, tracingConcurrency, e.cfg.duration,
+	r, cost, err := ratesAndCost(ctx, tracingConcurrency, e.cfg.duration,
 		measured{e.logOne, nil}, measured{sampled100.logOne, sampled100.traces}, measured{sampled1.logOne, sampled1.traces})
 	if err != nil {
 		return err
 	}
-	fmt.Printf("LogInteraction at concurrency %d:\n\n", tracingConcurrency)
-	fmt.Print("| tracing | calls/s | ratio to off | | CPU µs per call (server and clients) | ratio to off |\n|---|---|---|---|---|---|\n")
+	fmt.Printf("LogInteraction at concurrency %d (per call: the whole process, servers and clients):\n\n", tracingConcurrency)
+	fmt.Print("| tracing | calls/s | ratio to off | | CPU µs per call | ratio to off | allocations per call | ratio to off |\n|---|---|---|---|---|---|---|---|\n")
 	for i, name := range []string{"off", "on, every call sampled", "on, 1% sampled"} {
 		note := ""
 		if i == 2 {
 			note = verdict(r[2]/r[0], 0.95, true)
 		}
-		fmt.Printf("| %s | %.0f | %.2f | %s | %.0f | %.2f |\n", name, r[i], r[i]/r[0], note, cpu[i], cpu[i]/cpu[0])
+		fmt.Printf("| %s | %.0f | %.2f | %s | %.0f | %.2f | %.0f | %.3f |\n", name, r[i], r[i]/r[0], note,
+			cost[i].cpuMicros, cost[i].cpuMicros/cost[0].cpuMicros, cost[i].allocs, cost[i].allocs/cost[0].allocs)
 	}
 	sampled100.close()
 	sampled1.close()
@@ -71,18 +73,24 @@ type measured struct {
 	traces *tracing.Tracing
 }
 
-// ratesAndCPU is alternatingRates that also returns the CPU time this
-// process (servers and clients alike) spent per call of each operation, in
-// microseconds, counting the export of its spans: a measure of the work
-// tracing adds that does not depend on how long the database makes calls
+// callCost is what the process spent per call, on average.
+type callCost struct {
+	cpuMicros float64 // user and system CPU time
+	allocs    float64 // heap allocations
+}
+
+// ratesAndCost is alternatingRates that also returns the CPU time and the
+// heap allocations this process (servers and clients alike) spent per call
+// of each operation, counting the export of its spans: measures of the work
+// tracing adds that do not depend on how long the database makes calls
 // wait.
-func ratesAndCPU(ctx context.Context, n int, d time.Duration, ops ...measured) (rates, cpuPerCall []float64, err error) {
+func ratesAndCost(ctx context.Context, n int, d time.Duration, ops ...measured) (rates []float64, costs []callCost, err error) {
 	rates = make([]float64, len(ops))
-	cpu := make([]time.Duration, len(ops))
+	costs = make([]callCost, len(ops))
 	calls := make([]float64, len(ops))
 	for range rateSlices {
 		for i, m := range ops {
-			before, start := processCPU(), time.Now()
+			cpuBefore, allocsBefore, start := processCPU(), heapAllocs(), time.Now()
 			r, err := rate(ctx, n, d/rateSlices, m.op)
 			if err != nil {
 				return nil, nil, err
@@ -93,16 +101,17 @@ func ratesAndCPU(ctx context.Context, n int, d time.Duration, ops ...measured) (
 					return nil, nil, err
 				}
 			}
-			cpu[i] += processCPU() - before
+			costs[i].cpuMicros += float64((processCPU() - cpuBefore).Microseconds())
+			costs[i].allocs += float64(heapAllocs() - allocsBefore)
 			calls[i] += r * elapsed.Seconds()
 			rates[i] += r / rateSlices
 		}
 	}
-	cpuPerCall = make([]float64, len(ops))
-	for i := range ops {
-		cpuPerCall[i] = float64(cpu[i].Microseconds()) / calls[i]
+	for i := range costs {
+		costs[i].cpuMicros /= calls[i]
+		costs[i].allocs /= calls[i]
 	}
-	return rates, cpuPerCall, nil
+	return rates, costs, nil
 }
 
 // processCPU is the user and system CPU time this process has used.
@@ -110,6 +119,13 @@ func processCPU() time.Duration {
 	var u syscall.Rusage
 	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &u)
 	return time.Duration(u.Utime.Nano() + u.Stime.Nano())
+}
+
+// heapAllocs is the number of heap allocations this process has made.
+func heapAllocs() uint64 {
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return m.Mallocs
 }
 
 // tracedServer is a gRPC server with tracing on over its own store.
