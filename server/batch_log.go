@@ -50,9 +50,10 @@ func (s *logService) BatchLogInteractions(ctx context.Context, req *apiv1.BatchL
 			results[i] = failedResult(err)
 		}
 	}
-	logged, err := s.store.LogInteractions(ctx, valid, allOrNothing)
-	if ie := (*store.ItemError)(nil); errors.As(err, &ie) {
-		return nil, nameItem(ie.Err, positions[ie.Index])
+	logged, err := s.store.BatchLogInteractions(ctx, valid, allOrNothing)
+	var itemErr *store.ItemError
+	if errors.As(err, &itemErr) {
+		return nil, nameItem(itemErr.Err, positions[itemErr.Index])
 	}
 	if err != nil {
 		return nil, err

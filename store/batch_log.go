@@ -7,7 +7,7 @@ import (
 	"gorm.io/gorm"
 )
 
-// LogResult is the outcome of one request of LogInteractions: the stored
+// LogResult is the outcome of one request of BatchLogInteractions: the stored
 // entry, or the error LogInteraction would give for the request.
 type LogResult struct {
 	Entry InteractionLogEntry
@@ -15,7 +15,7 @@ type LogResult struct {
 	Err error
 }
 
-// ItemError is the failure of an all-or-nothing LogInteractions on one of
+// ItemError is the failure of an all-or-nothing BatchLogInteractions on one of
 // its requests: Err is what LogInteraction gives for that request, Index its
 // position in the batch.
 type ItemError struct {
@@ -28,7 +28,7 @@ func (e *ItemError) Error() string { return fmt.Sprintf("requests[%d]: %v", e.In
 // Unwrap exposes the request's error, so that errors.As finds its *Error.
 func (e *ItemError) Unwrap() error { return e.Err }
 
-// LogInteractions logs a batch of interactions in one transaction, each
+// BatchLogInteractions logs a batch of interactions in one transaction, each
 // through the pipeline with the checks and errors of LogInteraction (drafts
 // included), their entry numbers increasing in request order. The batch's
 // contacts, templates and own attachments are read in a few statements (IN
@@ -40,7 +40,7 @@ func (e *ItemError) Unwrap() error { return e.Err }
 // *ItemError and nothing is logged. Otherwise the valid requests are logged
 // and each invalid one gets its error in its LogResult. Errors of the
 // database fail the call in both modes.
-func (s *Store) LogInteractions(ctx context.Context, reqs []LogRequest, allOrNothing bool) ([]LogResult, error) {
+func (s *Store) BatchLogInteractions(ctx context.Context, reqs []LogRequest, allOrNothing bool) ([]LogResult, error) {
 	var results []LogResult
 	err := s.inTx(ctx, func(tx *gorm.DB) error {
 		results = make([]LogResult, len(reqs)) // anew on a retried transaction
