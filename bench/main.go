@@ -39,10 +39,11 @@ var benchmarks = map[string]benchmark{
 	"attachments": {"upload and download MB/s of a 32 MiB file vs the same chunks through database/sql, and interlogd's peak memory", benchAttachments},
 	"tracing":     {"LogInteraction calls/s at concurrency 64 with OpenTelemetry tracing off, on with every call sampled, and on with 1% sampled", benchTracing},
 	"segment":     {"LogSegment entries/s for 10 000 and 100 000 lines vs raw multi-row INSERTs of the same rows, and interlogd's peak memory", benchSegment},
+	"batch":       {"BatchLogInteractions entries/s with 1000 items vs a raw multi-row INSERT of the same rows, and vs LogInteraction at concurrency 64", benchBatch},
 }
 
 // order is the running order of the benchmarks.
-var order = []string{"log", "tracing", "list", "summary", "attachments", "segment"}
+var order = []string{"log", "tracing", "list", "summary", "attachments", "segment", "batch"}
 
 func main() {
 	var cfg config

@@ -398,6 +398,10 @@ func batchFields() []batchField {
 		{"comments", 0, 100, func(_ hostileFixture, n int) proto.Message {
 			return &apiv1.LogInteractionRequest{ContactNo: "ANN", InteractionTemplateCode: "CALL", Comments: slices.Repeat([]string{"c"}, n)}
 		}},
+		{"requests", 1, 1000, func(_ hostileFixture, n int) proto.Message {
+			return &apiv1.BatchLogInteractionsRequest{Mode: apiv1.BatchLogMode_BATCH_LOG_MODE_ALL_OR_NOTHING,
+				Requests: slices.Repeat([]*apiv1.LogInteractionRequest{{ContactNo: "ANN", InteractionTemplateCode: "CALL"}}, n)}
+		}},
 		{"segment_lines", 1, 10000, func(_ hostileFixture, n int) proto.Message {
 			return &apiv1.BatchCreateSegmentLinesRequest{Parent: "segments/SEG",
 				SegmentLines: slices.Repeat([]*apiv1.SegmentLine{{ContactNo: "ANN"}}, n)}

@@ -19,32 +19,45 @@ const entryCollection = "interactionLogEntries"
 type logService struct {
 	apiv1.UnimplementedInteractionLogServiceServer
 	store *store.Store
+	// validator checks the items of BatchLogInteractions one by one (the
+	// interceptor checks every other request whole).
+	validator *validator
 }
 
 func (s *logService) LogInteraction(ctx context.Context, req *apiv1.LogInteractionRequest) (*apiv1.LogInteractionResponse, error) {
-	contactNo, err := normalizeCode("contact_no", req.GetContactNo(), longCode, false)
+	r, err := logRequestFromAPI(req)
 	if err != nil {
 		return nil, err
 	}
-	templateCode, err := normalizeCode("interaction_template_code", req.GetInteractionTemplateCode(), shortCode, false)
-	if err != nil {
-		return nil, err
-	}
-	overrides, err := overridesFromAPI("overrides.", req.GetOverrides())
-	if err != nil {
-		return nil, err
-	}
-	if overrides.AttachmentID, err = parseAttachmentRef("attachment", req.GetAttachment()); err != nil {
-		return nil, err
-	}
-	e, err := s.store.LogInteraction(ctx, store.LogRequest{
-		ContactNo: contactNo, TemplateCode: templateCode, Overrides: overrides,
-		Comments: req.GetComments(), Postpone: req.GetPostpone(),
-	})
+	e, err := s.store.LogInteraction(ctx, r)
 	if err != nil {
 		return nil, err
 	}
 	return &apiv1.LogInteractionResponse{InteractionLogEntry: entryToAPI(e)}, nil
+}
+
+// logRequestFromAPI converts and checks a LogInteraction request (also an
+// item of BatchLogInteractions), naming fields as LogInteraction does.
+func logRequestFromAPI(req *apiv1.LogInteractionRequest) (store.LogRequest, error) {
+	contactNo, err := normalizeCode("contact_no", req.GetContactNo(), longCode, false)
+	if err != nil {
+		return store.LogRequest{}, err
+	}
+	templateCode, err := normalizeCode("interaction_template_code", req.GetInteractionTemplateCode(), shortCode, false)
+	if err != nil {
+		return store.LogRequest{}, err
+	}
+	overrides, err := overridesFromAPI("overrides.", req.GetOverrides())
+	if err != nil {
+		return store.LogRequest{}, err
+	}
+	if overrides.AttachmentID, err = parseAttachmentRef("attachment", req.GetAttachment()); err != nil {
+		return store.LogRequest{}, err
+	}
+	return store.LogRequest{
+		ContactNo: contactNo, TemplateCode: templateCode, Overrides: overrides,
+		Comments: req.GetComments(), Postpone: req.GetPostpone(),
+	}, nil
 }
 
 func (s *logService) ResumeInteraction(ctx context.Context, req *apiv1.ResumeInteractionRequest) (*apiv1.ResumeInteractionResponse, error) {

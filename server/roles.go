@@ -81,6 +81,7 @@ var methodRoles = map[string]Role{
 	apiv1.InteractionLogService_SummarizeInteractions_FullMethodName:               RoleViewer,
 	apiv1.InteractionLogService_ListInteractionLogComments_FullMethodName:          RoleViewer,
 	apiv1.InteractionLogService_LogInteraction_FullMethodName:                      RoleEditor,
+	apiv1.InteractionLogService_BatchLogInteractions_FullMethodName:                RoleEditor,
 	apiv1.InteractionLogService_ResumeInteraction_FullMethodName:                   RoleEditor,
 	apiv1.InteractionLogService_DeletePostponedInteraction_FullMethodName:          RoleEditor,
 	apiv1.InteractionLogService_RecordDocumentInteraction_FullMethodName:           RoleEditor,

@@ -61,6 +61,7 @@ type Server struct {
 	health *health.Server
 	stop   chan struct{}
 	opts   Options
+	rules  *validator // the protovalidate rules, also checked item by item
 }
 
 // New builds a server whose services use st. Call Close when done.
@@ -128,6 +129,7 @@ func New(st *store.Store, opts Options) (*Server, error) {
 		health: health.NewServer(),
 		stop:   make(chan struct{}),
 		opts:   opts,
+		rules:  v,
 	}
 	s.register()
 	metrics.InitializeMetrics(s.GRPC)
@@ -142,7 +144,7 @@ func (s *Server) register() {
 	apiv1.RegisterInteractionGroupServiceServer(s.GRPC, &groupService{store: s.store})
 	apiv1.RegisterInteractionTemplateServiceServer(s.GRPC, &templateService{store: s.store})
 	apiv1.RegisterContactServiceServer(s.GRPC, &contactService{store: s.store})
-	apiv1.RegisterInteractionLogServiceServer(s.GRPC, &logService{store: s.store})
+	apiv1.RegisterInteractionLogServiceServer(s.GRPC, &logService{store: s.store, validator: s.rules})
 	apiv1.RegisterSegmentServiceServer(s.GRPC, &segmentService{store: s.store})
 	apiv1.RegisterAttachmentServiceServer(s.GRPC, &attachmentService{store: s.store, idem: &idempotency{store: s.store}, maxBytes: s.opts.MaxAttachmentBytes,
 		limits: newUploadLimits(s.opts.MaxConcurrentUploads, s.opts.UploadIdleTimeout), log: s.log})

@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"slices"
 	"strings"
 	"sync"
 
@@ -28,33 +30,140 @@ type LogRequest struct {
 func (s *Store) LogInteraction(ctx context.Context, r LogRequest) (InteractionLogEntry, error) {
 	var e InteractionLogEntry
 	err := s.inTx(ctx, func(tx *gorm.DB) error {
-		in, err := loadInput(ctx, tx, r.ContactNo, r.TemplateCode, r.Postpone)
+		c, t, err := loadContactAndTemplate(tx, r.ContactNo, r.TemplateCode)
 		if err != nil {
 			return err
 		}
-		if err := requireAttachment(tx, r.Overrides.AttachmentID); err != nil {
+		attachments, err := shareAttachments(tx, []LogRequest{r})
+		if err != nil {
 			return err
 		}
-		in.Overrides = r.Overrides
-		if r.Postpone && r.Overrides.InteractionTime == nil {
+		p, err := buildLogged(r, c, t, attachments, userID(ctx), nowMicros())
+		if err != nil {
+			return err
+		}
+		batch := []pendingEntry{p}
+		err = insertLogged(tx, batch)
+		e = batch[0].Entry
+		return err
+	})
+	return e, err
+}
+
+// pendingEntry is an entry that the pipeline built for a LogRequest, not
+// stored yet, with what is stored beside it.
+type pendingEntry struct {
+	Entry InteractionLogEntry
+	// Draft is a postponed entry's overrides, kept for ResumeInteraction;
+	// nil for a logged entry.
+	Draft    *Overrides
+	Comments []string
+}
+
+// buildLogged runs the pipeline for one LogRequest on its contact and
+// template as read (blank when missing) and the attachments that exist of
+// those requests name (shareAttachments): the checks of LogInteraction, in
+// its order, and its errors.
+func buildLogged(r LogRequest, c Contact, t TemplateRows, attachments map[int64]bool, user string, now int64) (pendingEntry, error) {
+	in, err := pipelineInput(c, t, r.ContactNo, r.TemplateCode, r.Postpone, user, now)
+	if err != nil {
+		return pendingEntry{}, err
+	}
+	if id := r.Overrides.AttachmentID; id != nil && !attachments[*id] {
+		return pendingEntry{}, notFound(ReasonAttachmentNotFound, fmt.Sprintf("attachment %d", *id))
+	}
+	in.Overrides = r.Overrides
+	p := pendingEntry{Comments: r.Comments}
+	if r.Postpone {
+		if r.Overrides.InteractionTime == nil {
 			// The draft keeps the time it was made unless resumed with another.
 			in.Overrides.InteractionTime = &in.Now
 		}
-		if e, err = BuildEntry(in); err != nil {
-			return PrefixField(err, "overrides.")
+		p.Draft = &in.Overrides
+	}
+	if p.Entry, err = BuildEntry(in); err != nil {
+		return pendingEntry{}, PrefixField(err, "overrides.")
+	}
+	p.Entry.CommentCount = int32(len(r.Comments))
+	return p, nil
+}
+
+// shareAttachments reads which of the attachments that requests name as
+// their own exist, share-locked (as requireAttachment locks one), so that
+// they are not released before the transaction ends.
+func shareAttachments(tx *gorm.DB, reqs []LogRequest) (map[int64]bool, error) {
+	var ids []int64
+	for _, r := range reqs {
+		if r.Overrides.AttachmentID != nil {
+			ids = append(ids, *r.Overrides.AttachmentID)
 		}
-		e.CommentCount = int32(len(r.Comments))
-		if e, err = insertEntry(tx, e); err != nil {
-			return err
+	}
+	found := make(map[int64]bool, len(ids))
+	for chunk := range slices.Chunk(distinct(ids), inChunk) {
+		var rows []int64
+		if err := tx.Model(&Attachment{}).Clauses(lockingShare).Where("id IN ?", chunk).Pluck("id", &rows).Error; err != nil {
+			return nil, err
 		}
-		if r.Postpone {
-			if err := savePostponed(tx, e.EntryNo, in.Overrides); err != nil {
+		for _, id := range rows {
+			found[id] = true
+		}
+	}
+	return found, nil
+}
+
+// insertLogged stores built entries, filling their EntryNo, with the drafts'
+// overrides and the comments, each kind in multi-row INSERTs.
+func insertLogged(tx *gorm.DB, pending []pendingEntry) error {
+	entries := make([]InteractionLogEntry, len(pending))
+	for i, p := range pending {
+		entries[i] = p.Entry
+	}
+	if err := insertEntries(tx, entries); err != nil {
+		return err
+	}
+	var drafts []PostponedInteraction
+	var comments []InteractionLogComment
+	for i := range pending {
+		p := &pending[i]
+		p.Entry = entries[i]
+		if p.Draft != nil {
+			b, err := json.Marshal(p.Draft)
+			if err != nil {
 				return err
 			}
+			drafts = append(drafts, PostponedInteraction{EntryNo: p.Entry.EntryNo, Overrides: string(b)})
 		}
-		return insertComments(tx, e, r.Comments)
-	})
-	return e, err
+		comments = appendComments(comments, p.Entry, p.Comments)
+	}
+	if len(drafts) > 0 {
+		if err := tx.CreateInBatches(drafts, insertBatch(tx, 2, draftInsertBatch)).Error; err != nil {
+			return err
+		}
+	}
+	if len(comments) == 0 {
+		return nil
+	}
+	return tx.CreateInBatches(comments, insertBatch(tx, 6, commentInsertBatch)).Error
+}
+
+// Rows per INSERT of drafts' overrides and of comments on MySQL (comments
+// are up to 2000 characters: 1000 of them stay well under max_allowed_packet).
+const (
+	draftInsertBatch   = 1000
+	commentInsertBatch = 1000
+)
+
+// appendComments appends the comment rows of a new entry, dated the entry's
+// creation day (UTC).
+func appendComments(rows []InteractionLogComment, e InteractionLogEntry, texts []string) []InteractionLogComment {
+	date := Time(e.CreateTime).Format("2006-01-02")
+	for _, text := range texts {
+		rows = append(rows, InteractionLogComment{
+			EntryNo: e.EntryNo, CommentDate: date, Text: text,
+			UserID: e.UserID, CreateTime: e.CreateTime, UpdateTime: e.CreateTime,
+		})
+	}
+	return rows
 }
 
 // insertEntry stores one entry and returns it with its entry no.
@@ -72,6 +181,13 @@ func loadInput(ctx context.Context, tx *gorm.DB, contactNo, templateCode string,
 	if err != nil {
 		return InteractionInput{}, err
 	}
+	return pipelineInput(c, t, contactNo, templateCode, draft, userID(ctx), nowMicros())
+}
+
+// pipelineInput checks that the contact and template read for an
+// interaction exist (a draft tolerates a missing template) and makes the
+// pipeline's input of them: NOT_FOUND CONTACT_NOT_FOUND or TEMPLATE_NOT_FOUND.
+func pipelineInput(c Contact, t TemplateRows, contactNo, templateCode string, draft bool, user string, now int64) (InteractionInput, error) {
 	if c.No == "" {
 		return InteractionInput{}, newError(ErrNotFound, ReasonContactNotFound, "contact %q not found", contactNo)
 	}
@@ -79,7 +195,7 @@ func loadInput(ctx context.Context, tx *gorm.DB, contactNo, templateCode string,
 		return InteractionInput{}, templateNotFound(templateCode)
 	}
 	t.Template.Code = templateCode
-	return InteractionInput{Contact: c, Template: t, Postponed: draft, UserID: userID(ctx), Now: nowMicros()}, nil
+	return InteractionInput{Contact: c, Template: t, Postponed: draft, UserID: user, Now: now}, nil
 }
 
 // loadContactAndTemplate reads a contact, share-locked, with a template and
@@ -129,31 +245,6 @@ var templateColumns = sync.OnceValue(func() string {
 
 func templateNotFound(code string) error {
 	return newError(ErrNotFound, ReasonTemplateNotFound, "interaction template %q not found", code)
-}
-
-// savePostponed keeps the overrides of a draft for ResumeInteraction.
-func savePostponed(tx *gorm.DB, entryNo int64, o Overrides) error {
-	b, err := json.Marshal(o)
-	if err != nil {
-		return err
-	}
-	return tx.Create(&PostponedInteraction{EntryNo: entryNo, Overrides: string(b)}).Error
-}
-
-// insertComments stores comments of a new entry, dated the entry's creation day (UTC).
-func insertComments(tx *gorm.DB, e InteractionLogEntry, texts []string) error {
-	if len(texts) == 0 {
-		return nil
-	}
-	date := Time(e.CreateTime).Format("2006-01-02")
-	rows := make([]InteractionLogComment, len(texts))
-	for i, text := range texts {
-		rows[i] = InteractionLogComment{
-			EntryNo: e.EntryNo, CommentDate: date, Text: text,
-			UserID: e.UserID, CreateTime: e.CreateTime, UpdateTime: e.CreateTime,
-		}
-	}
-	return tx.Create(&rows).Error
 }
 
 // ResumeRequest is one ResumeInteraction call.

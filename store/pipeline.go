@@ -13,7 +13,7 @@ import (
 
 // The interaction pipeline (SPEC §2.5 "Logging one interaction") turns a
 // contact, a template and overrides into one InteractionLogEntry. It is the
-// one code path of LogInteraction, ResumeInteraction,
+// one code path of LogInteraction, BatchLogInteractions, ResumeInteraction,
 // RecordDocumentInteraction and LogSegment, split in three so that bulk
 // callers can fetch and write in batches:
 //

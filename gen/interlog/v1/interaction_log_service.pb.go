@@ -8,6 +8,7 @@ package interlogv1
 
 import (
 	_ "buf.build/gen/go/bufbuild/protovalidate/protocolbuffers/go/buf/validate"
+	status "google.golang.org/genproto/googleapis/rpc/status"
 	protoreflect "google.golang.org/protobuf/reflect/protoreflect"
 	protoimpl "google.golang.org/protobuf/runtime/protoimpl"
 	durationpb "google.golang.org/protobuf/types/known/durationpb"
@@ -24,6 +25,59 @@ const (
 	// Verify that runtime/protoimpl is sufficiently up-to-date.
 	_ = protoimpl.EnforceVersion(protoimpl.MaxVersion - 20)
 )
+
+// How BatchLogInteractions treats invalid items.
+type BatchLogMode int32
+
+const (
+	// Not allowed: the caller chooses.
+	BatchLogMode_BATCH_LOG_MODE_UNSPECIFIED BatchLogMode = 0
+	// Any invalid item fails the whole call and nothing is logged.
+	BatchLogMode_BATCH_LOG_MODE_ALL_OR_NOTHING BatchLogMode = 1
+	// The valid items are logged; each invalid item gets its error in its result.
+	BatchLogMode_BATCH_LOG_MODE_PER_ITEM BatchLogMode = 2
+)
+
+// Enum value maps for BatchLogMode.
+var (
+	BatchLogMode_name = map[int32]string{
+		0: "BATCH_LOG_MODE_UNSPECIFIED",
+		1: "BATCH_LOG_MODE_ALL_OR_NOTHING",
+		2: "BATCH_LOG_MODE_PER_ITEM",
+	}
+	BatchLogMode_value = map[string]int32{
+		"BATCH_LOG_MODE_UNSPECIFIED":    0,
+		"BATCH_LOG_MODE_ALL_OR_NOTHING": 1,
+		"BATCH_LOG_MODE_PER_ITEM":       2,
+	}
+)
+
+func (x BatchLogMode) Enum() *BatchLogMode {
+	p := new(BatchLogMode)
+	*p = x
+	return p
+}
+
+func (x BatchLogMode) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (BatchLogMode) Descriptor() protoreflect.EnumDescriptor {
+	return file_interlog_v1_interaction_log_service_proto_enumTypes[0].Descriptor()
+}
+
+func (BatchLogMode) Type() protoreflect.EnumType {
+	return &file_interlog_v1_interaction_log_service_proto_enumTypes[0]
+}
+
+func (x BatchLogMode) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use BatchLogMode.Descriptor instead.
+func (BatchLogMode) EnumDescriptor() ([]byte, []int) {
+	return file_interlog_v1_interaction_log_service_proto_rawDescGZIP(), []int{0}
+}
 
 // Sort key of ListInteractionLogEntries.
 type InteractionLogOrder int32
@@ -62,11 +116,11 @@ func (x InteractionLogOrder) String() string {
 }
 
 func (InteractionLogOrder) Descriptor() protoreflect.EnumDescriptor {
-	return file_interlog_v1_interaction_log_service_proto_enumTypes[0].Descriptor()
+	return file_interlog_v1_interaction_log_service_proto_enumTypes[1].Descriptor()
 }
 
 func (InteractionLogOrder) Type() protoreflect.EnumType {
-	return &file_interlog_v1_interaction_log_service_proto_enumTypes[0]
+	return &file_interlog_v1_interaction_log_service_proto_enumTypes[1]
 }
 
 func (x InteractionLogOrder) Number() protoreflect.EnumNumber {
@@ -75,7 +129,7 @@ func (x InteractionLogOrder) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use InteractionLogOrder.Descriptor instead.
 func (InteractionLogOrder) EnumDescriptor() ([]byte, []int) {
-	return file_interlog_v1_interaction_log_service_proto_rawDescGZIP(), []int{0}
+	return file_interlog_v1_interaction_log_service_proto_rawDescGZIP(), []int{1}
 }
 
 // A dimension that SummarizeInteractions groups by.
@@ -139,11 +193,11 @@ func (x SummaryDimension) String() string {
 }
 
 func (SummaryDimension) Descriptor() protoreflect.EnumDescriptor {
-	return file_interlog_v1_interaction_log_service_proto_enumTypes[1].Descriptor()
+	return file_interlog_v1_interaction_log_service_proto_enumTypes[2].Descriptor()
 }
 
 func (SummaryDimension) Type() protoreflect.EnumType {
-	return &file_interlog_v1_interaction_log_service_proto_enumTypes[1]
+	return &file_interlog_v1_interaction_log_service_proto_enumTypes[2]
 }
 
 func (x SummaryDimension) Number() protoreflect.EnumNumber {
@@ -152,7 +206,7 @@ func (x SummaryDimension) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use SummaryDimension.Descriptor instead.
 func (SummaryDimension) EnumDescriptor() ([]byte, []int) {
-	return file_interlog_v1_interaction_log_service_proto_rawDescGZIP(), []int{1}
+	return file_interlog_v1_interaction_log_service_proto_rawDescGZIP(), []int{2}
 }
 
 // One logged (or postponed) interaction. Resource name: interactionLogEntries/{entry_no}.
@@ -1274,6 +1328,207 @@ func (x *LogInteractionResponse) GetInteractionLogEntry() *InteractionLogEntry {
 	return nil
 }
 
+// Request of BatchLogInteractions.
+type BatchLogInteractionsRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The interactions, 1 to 1000, logged in this order (their entry numbers increase with it).
+	// Each is checked as LogInteraction checks its request, with the same errors and field names
+	// (relative to the item: "overrides.salesperson_code"). An item's own request_id must be
+	// empty: the batch's request_id covers every item.
+	Requests []*LogInteractionRequest `protobuf:"bytes,1,rep,name=requests,proto3" json:"requests,omitempty"`
+	// What an invalid item does; required.
+	Mode BatchLogMode `protobuf:"varint,2,opt,name=mode,proto3,enum=interlog.v1.BatchLogMode" json:"mode,omitempty"`
+	// Optional UUID making retries safe (AIP-155): a retry gets the first call's results.
+	RequestId     string `protobuf:"bytes,3,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *BatchLogInteractionsRequest) Reset() {
+	*x = BatchLogInteractionsRequest{}
+	mi := &file_interlog_v1_interaction_log_service_proto_msgTypes[7]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *BatchLogInteractionsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*BatchLogInteractionsRequest) ProtoMessage() {}
+
+func (x *BatchLogInteractionsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_interlog_v1_interaction_log_service_proto_msgTypes[7]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use BatchLogInteractionsRequest.ProtoReflect.Descriptor instead.
+func (*BatchLogInteractionsRequest) Descriptor() ([]byte, []int) {
+	return file_interlog_v1_interaction_log_service_proto_rawDescGZIP(), []int{7}
+}
+
+func (x *BatchLogInteractionsRequest) GetRequests() []*LogInteractionRequest {
+	if x != nil {
+		return x.Requests
+	}
+	return nil
+}
+
+func (x *BatchLogInteractionsRequest) GetMode() BatchLogMode {
+	if x != nil {
+		return x.Mode
+	}
+	return BatchLogMode_BATCH_LOG_MODE_UNSPECIFIED
+}
+
+func (x *BatchLogInteractionsRequest) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
+}
+
+// The outcome of one item of BatchLogInteractions.
+type BatchLogInteractionResult struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The entry, or why the item was not logged.
+	//
+	// Types that are valid to be assigned to Result:
+	//
+	//	*BatchLogInteractionResult_InteractionLogEntry
+	//	*BatchLogInteractionResult_Error
+	Result        isBatchLogInteractionResult_Result `protobuf_oneof:"result"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *BatchLogInteractionResult) Reset() {
+	*x = BatchLogInteractionResult{}
+	mi := &file_interlog_v1_interaction_log_service_proto_msgTypes[8]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *BatchLogInteractionResult) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*BatchLogInteractionResult) ProtoMessage() {}
+
+func (x *BatchLogInteractionResult) ProtoReflect() protoreflect.Message {
+	mi := &file_interlog_v1_interaction_log_service_proto_msgTypes[8]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use BatchLogInteractionResult.ProtoReflect.Descriptor instead.
+func (*BatchLogInteractionResult) Descriptor() ([]byte, []int) {
+	return file_interlog_v1_interaction_log_service_proto_rawDescGZIP(), []int{8}
+}
+
+func (x *BatchLogInteractionResult) GetResult() isBatchLogInteractionResult_Result {
+	if x != nil {
+		return x.Result
+	}
+	return nil
+}
+
+func (x *BatchLogInteractionResult) GetInteractionLogEntry() *InteractionLogEntry {
+	if x != nil {
+		if x, ok := x.Result.(*BatchLogInteractionResult_InteractionLogEntry); ok {
+			return x.InteractionLogEntry
+		}
+	}
+	return nil
+}
+
+func (x *BatchLogInteractionResult) GetError() *status.Status {
+	if x != nil {
+		if x, ok := x.Result.(*BatchLogInteractionResult_Error); ok {
+			return x.Error
+		}
+	}
+	return nil
+}
+
+type isBatchLogInteractionResult_Result interface {
+	isBatchLogInteractionResult_Result()
+}
+
+type BatchLogInteractionResult_InteractionLogEntry struct {
+	// The stored entry, as LogInteraction returns it.
+	InteractionLogEntry *InteractionLogEntry `protobuf:"bytes,1,opt,name=interaction_log_entry,json=interactionLogEntry,proto3,oneof"`
+}
+
+type BatchLogInteractionResult_Error struct {
+	// The error LogInteraction gives for the item: code, message and details (ErrorInfo,
+	// BadRequest). Only in BATCH_LOG_MODE_PER_ITEM.
+	Error *status.Status `protobuf:"bytes,2,opt,name=error,proto3,oneof"`
+}
+
+func (*BatchLogInteractionResult_InteractionLogEntry) isBatchLogInteractionResult_Result() {}
+
+func (*BatchLogInteractionResult_Error) isBatchLogInteractionResult_Result() {}
+
+// Response of BatchLogInteractions.
+type BatchLogInteractionsResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// One result per request item, in request order.
+	Results       []*BatchLogInteractionResult `protobuf:"bytes,1,rep,name=results,proto3" json:"results,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *BatchLogInteractionsResponse) Reset() {
+	*x = BatchLogInteractionsResponse{}
+	mi := &file_interlog_v1_interaction_log_service_proto_msgTypes[9]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *BatchLogInteractionsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*BatchLogInteractionsResponse) ProtoMessage() {}
+
+func (x *BatchLogInteractionsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_interlog_v1_interaction_log_service_proto_msgTypes[9]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use BatchLogInteractionsResponse.ProtoReflect.Descriptor instead.
+func (*BatchLogInteractionsResponse) Descriptor() ([]byte, []int) {
+	return file_interlog_v1_interaction_log_service_proto_rawDescGZIP(), []int{9}
+}
+
+func (x *BatchLogInteractionsResponse) GetResults() []*BatchLogInteractionResult {
+	if x != nil {
+		return x.Results
+	}
+	return nil
+}
+
 // Request of ResumeInteraction.
 type ResumeInteractionRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -1294,7 +1549,7 @@ type ResumeInteractionRequest struct {
 
 func (x *ResumeInteractionRequest) Reset() {
 	*x = ResumeInteractionRequest{}
-	mi := &file_interlog_v1_interaction_log_service_proto_msgTypes[7]
+	mi := &file_interlog_v1_interaction_log_service_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1306,7 +1561,7 @@ func (x *ResumeInteractionRequest) String() string {
 func (*ResumeInteractionRequest) ProtoMessage() {}
 
 func (x *ResumeInteractionRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_interlog_v1_interaction_log_service_proto_msgTypes[7]
+	mi := &file_interlog_v1_interaction_log_service_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1319,7 +1574,7 @@ func (x *ResumeInteractionRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ResumeInteractionRequest.ProtoReflect.Descriptor instead.
 func (*ResumeInteractionRequest) Descriptor() ([]byte, []int) {
-	return file_interlog_v1_interaction_log_service_proto_rawDescGZIP(), []int{7}
+	return file_interlog_v1_interaction_log_service_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *ResumeInteractionRequest) GetName() string {
@@ -1368,7 +1623,7 @@ type ResumeInteractionResponse struct {
 
 func (x *ResumeInteractionResponse) Reset() {
 	*x = ResumeInteractionResponse{}
-	mi := &file_interlog_v1_interaction_log_service_proto_msgTypes[8]
+	mi := &file_interlog_v1_interaction_log_service_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1380,7 +1635,7 @@ func (x *ResumeInteractionResponse) String() string {
 func (*ResumeInteractionResponse) ProtoMessage() {}
 
 func (x *ResumeInteractionResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_interlog_v1_interaction_log_service_proto_msgTypes[8]
+	mi := &file_interlog_v1_interaction_log_service_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1393,7 +1648,7 @@ func (x *ResumeInteractionResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ResumeInteractionResponse.ProtoReflect.Descriptor instead.
 func (*ResumeInteractionResponse) Descriptor() ([]byte, []int) {
-	return file_interlog_v1_interaction_log_service_proto_rawDescGZIP(), []int{8}
+	return file_interlog_v1_interaction_log_service_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *ResumeInteractionResponse) GetInteractionLogEntry() *InteractionLogEntry {
@@ -1416,7 +1671,7 @@ type DeletePostponedInteractionRequest struct {
 
 func (x *DeletePostponedInteractionRequest) Reset() {
 	*x = DeletePostponedInteractionRequest{}
-	mi := &file_interlog_v1_interaction_log_service_proto_msgTypes[9]
+	mi := &file_interlog_v1_interaction_log_service_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1428,7 +1683,7 @@ func (x *DeletePostponedInteractionRequest) String() string {
 func (*DeletePostponedInteractionRequest) ProtoMessage() {}
 
 func (x *DeletePostponedInteractionRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_interlog_v1_interaction_log_service_proto_msgTypes[9]
+	mi := &file_interlog_v1_interaction_log_service_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1441,7 +1696,7 @@ func (x *DeletePostponedInteractionRequest) ProtoReflect() protoreflect.Message 
 
 // Deprecated: Use DeletePostponedInteractionRequest.ProtoReflect.Descriptor instead.
 func (*DeletePostponedInteractionRequest) Descriptor() ([]byte, []int) {
-	return file_interlog_v1_interaction_log_service_proto_rawDescGZIP(), []int{9}
+	return file_interlog_v1_interaction_log_service_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *DeletePostponedInteractionRequest) GetName() string {
@@ -1467,7 +1722,7 @@ type DeletePostponedInteractionResponse struct {
 
 func (x *DeletePostponedInteractionResponse) Reset() {
 	*x = DeletePostponedInteractionResponse{}
-	mi := &file_interlog_v1_interaction_log_service_proto_msgTypes[10]
+	mi := &file_interlog_v1_interaction_log_service_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1479,7 +1734,7 @@ func (x *DeletePostponedInteractionResponse) String() string {
 func (*DeletePostponedInteractionResponse) ProtoMessage() {}
 
 func (x *DeletePostponedInteractionResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_interlog_v1_interaction_log_service_proto_msgTypes[10]
+	mi := &file_interlog_v1_interaction_log_service_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1492,7 +1747,7 @@ func (x *DeletePostponedInteractionResponse) ProtoReflect() protoreflect.Message
 
 // Deprecated: Use DeletePostponedInteractionResponse.ProtoReflect.Descriptor instead.
 func (*DeletePostponedInteractionResponse) Descriptor() ([]byte, []int) {
-	return file_interlog_v1_interaction_log_service_proto_rawDescGZIP(), []int{10}
+	return file_interlog_v1_interaction_log_service_proto_rawDescGZIP(), []int{13}
 }
 
 // Request of RecordDocumentInteraction.
@@ -1526,7 +1781,7 @@ type RecordDocumentInteractionRequest struct {
 
 func (x *RecordDocumentInteractionRequest) Reset() {
 	*x = RecordDocumentInteractionRequest{}
-	mi := &file_interlog_v1_interaction_log_service_proto_msgTypes[11]
+	mi := &file_interlog_v1_interaction_log_service_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1538,7 +1793,7 @@ func (x *RecordDocumentInteractionRequest) String() string {
 func (*RecordDocumentInteractionRequest) ProtoMessage() {}
 
 func (x *RecordDocumentInteractionRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_interlog_v1_interaction_log_service_proto_msgTypes[11]
+	mi := &file_interlog_v1_interaction_log_service_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1551,7 +1806,7 @@ func (x *RecordDocumentInteractionRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordDocumentInteractionRequest.ProtoReflect.Descriptor instead.
 func (*RecordDocumentInteractionRequest) Descriptor() ([]byte, []int) {
-	return file_interlog_v1_interaction_log_service_proto_rawDescGZIP(), []int{11}
+	return file_interlog_v1_interaction_log_service_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *RecordDocumentInteractionRequest) GetDocumentType() DocumentType {
@@ -1644,7 +1899,7 @@ type RecordDocumentInteractionResponse struct {
 
 func (x *RecordDocumentInteractionResponse) Reset() {
 	*x = RecordDocumentInteractionResponse{}
-	mi := &file_interlog_v1_interaction_log_service_proto_msgTypes[12]
+	mi := &file_interlog_v1_interaction_log_service_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1656,7 +1911,7 @@ func (x *RecordDocumentInteractionResponse) String() string {
 func (*RecordDocumentInteractionResponse) ProtoMessage() {}
 
 func (x *RecordDocumentInteractionResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_interlog_v1_interaction_log_service_proto_msgTypes[12]
+	mi := &file_interlog_v1_interaction_log_service_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1669,7 +1924,7 @@ func (x *RecordDocumentInteractionResponse) ProtoReflect() protoreflect.Message 
 
 // Deprecated: Use RecordDocumentInteractionResponse.ProtoReflect.Descriptor instead.
 func (*RecordDocumentInteractionResponse) Descriptor() ([]byte, []int) {
-	return file_interlog_v1_interaction_log_service_proto_rawDescGZIP(), []int{12}
+	return file_interlog_v1_interaction_log_service_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *RecordDocumentInteractionResponse) GetRecorded() bool {
@@ -1697,7 +1952,7 @@ type GetInteractionLogEntryRequest struct {
 
 func (x *GetInteractionLogEntryRequest) Reset() {
 	*x = GetInteractionLogEntryRequest{}
-	mi := &file_interlog_v1_interaction_log_service_proto_msgTypes[13]
+	mi := &file_interlog_v1_interaction_log_service_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1709,7 +1964,7 @@ func (x *GetInteractionLogEntryRequest) String() string {
 func (*GetInteractionLogEntryRequest) ProtoMessage() {}
 
 func (x *GetInteractionLogEntryRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_interlog_v1_interaction_log_service_proto_msgTypes[13]
+	mi := &file_interlog_v1_interaction_log_service_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1722,7 +1977,7 @@ func (x *GetInteractionLogEntryRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetInteractionLogEntryRequest.ProtoReflect.Descriptor instead.
 func (*GetInteractionLogEntryRequest) Descriptor() ([]byte, []int) {
-	return file_interlog_v1_interaction_log_service_proto_rawDescGZIP(), []int{13}
+	return file_interlog_v1_interaction_log_service_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *GetInteractionLogEntryRequest) GetName() string {
@@ -1743,7 +1998,7 @@ type GetInteractionLogEntryResponse struct {
 
 func (x *GetInteractionLogEntryResponse) Reset() {
 	*x = GetInteractionLogEntryResponse{}
-	mi := &file_interlog_v1_interaction_log_service_proto_msgTypes[14]
+	mi := &file_interlog_v1_interaction_log_service_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1755,7 +2010,7 @@ func (x *GetInteractionLogEntryResponse) String() string {
 func (*GetInteractionLogEntryResponse) ProtoMessage() {}
 
 func (x *GetInteractionLogEntryResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_interlog_v1_interaction_log_service_proto_msgTypes[14]
+	mi := &file_interlog_v1_interaction_log_service_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1768,7 +2023,7 @@ func (x *GetInteractionLogEntryResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetInteractionLogEntryResponse.ProtoReflect.Descriptor instead.
 func (*GetInteractionLogEntryResponse) Descriptor() ([]byte, []int) {
-	return file_interlog_v1_interaction_log_service_proto_rawDescGZIP(), []int{14}
+	return file_interlog_v1_interaction_log_service_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *GetInteractionLogEntryResponse) GetInteractionLogEntry() *InteractionLogEntry {
@@ -1797,7 +2052,7 @@ type ListInteractionLogEntriesRequest struct {
 
 func (x *ListInteractionLogEntriesRequest) Reset() {
 	*x = ListInteractionLogEntriesRequest{}
-	mi := &file_interlog_v1_interaction_log_service_proto_msgTypes[15]
+	mi := &file_interlog_v1_interaction_log_service_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1809,7 +2064,7 @@ func (x *ListInteractionLogEntriesRequest) String() string {
 func (*ListInteractionLogEntriesRequest) ProtoMessage() {}
 
 func (x *ListInteractionLogEntriesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_interlog_v1_interaction_log_service_proto_msgTypes[15]
+	mi := &file_interlog_v1_interaction_log_service_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1822,7 +2077,7 @@ func (x *ListInteractionLogEntriesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListInteractionLogEntriesRequest.ProtoReflect.Descriptor instead.
 func (*ListInteractionLogEntriesRequest) Descriptor() ([]byte, []int) {
-	return file_interlog_v1_interaction_log_service_proto_rawDescGZIP(), []int{15}
+	return file_interlog_v1_interaction_log_service_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *ListInteractionLogEntriesRequest) GetPageSize() int32 {
@@ -1873,7 +2128,7 @@ type ListInteractionLogEntriesResponse struct {
 
 func (x *ListInteractionLogEntriesResponse) Reset() {
 	*x = ListInteractionLogEntriesResponse{}
-	mi := &file_interlog_v1_interaction_log_service_proto_msgTypes[16]
+	mi := &file_interlog_v1_interaction_log_service_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1885,7 +2140,7 @@ func (x *ListInteractionLogEntriesResponse) String() string {
 func (*ListInteractionLogEntriesResponse) ProtoMessage() {}
 
 func (x *ListInteractionLogEntriesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_interlog_v1_interaction_log_service_proto_msgTypes[16]
+	mi := &file_interlog_v1_interaction_log_service_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1898,7 +2153,7 @@ func (x *ListInteractionLogEntriesResponse) ProtoReflect() protoreflect.Message 
 
 // Deprecated: Use ListInteractionLogEntriesResponse.ProtoReflect.Descriptor instead.
 func (*ListInteractionLogEntriesResponse) Descriptor() ([]byte, []int) {
-	return file_interlog_v1_interaction_log_service_proto_rawDescGZIP(), []int{16}
+	return file_interlog_v1_interaction_log_service_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *ListInteractionLogEntriesResponse) GetInteractionLogEntries() []*InteractionLogEntry {
@@ -1933,7 +2188,7 @@ type UpdateInteractionLogEntryRequest struct {
 
 func (x *UpdateInteractionLogEntryRequest) Reset() {
 	*x = UpdateInteractionLogEntryRequest{}
-	mi := &file_interlog_v1_interaction_log_service_proto_msgTypes[17]
+	mi := &file_interlog_v1_interaction_log_service_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1945,7 +2200,7 @@ func (x *UpdateInteractionLogEntryRequest) String() string {
 func (*UpdateInteractionLogEntryRequest) ProtoMessage() {}
 
 func (x *UpdateInteractionLogEntryRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_interlog_v1_interaction_log_service_proto_msgTypes[17]
+	mi := &file_interlog_v1_interaction_log_service_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1958,7 +2213,7 @@ func (x *UpdateInteractionLogEntryRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateInteractionLogEntryRequest.ProtoReflect.Descriptor instead.
 func (*UpdateInteractionLogEntryRequest) Descriptor() ([]byte, []int) {
-	return file_interlog_v1_interaction_log_service_proto_rawDescGZIP(), []int{17}
+	return file_interlog_v1_interaction_log_service_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *UpdateInteractionLogEntryRequest) GetInteractionLogEntry() *InteractionLogEntry {
@@ -1986,7 +2241,7 @@ type UpdateInteractionLogEntryResponse struct {
 
 func (x *UpdateInteractionLogEntryResponse) Reset() {
 	*x = UpdateInteractionLogEntryResponse{}
-	mi := &file_interlog_v1_interaction_log_service_proto_msgTypes[18]
+	mi := &file_interlog_v1_interaction_log_service_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1998,7 +2253,7 @@ func (x *UpdateInteractionLogEntryResponse) String() string {
 func (*UpdateInteractionLogEntryResponse) ProtoMessage() {}
 
 func (x *UpdateInteractionLogEntryResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_interlog_v1_interaction_log_service_proto_msgTypes[18]
+	mi := &file_interlog_v1_interaction_log_service_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2011,7 +2266,7 @@ func (x *UpdateInteractionLogEntryResponse) ProtoReflect() protoreflect.Message 
 
 // Deprecated: Use UpdateInteractionLogEntryResponse.ProtoReflect.Descriptor instead.
 func (*UpdateInteractionLogEntryResponse) Descriptor() ([]byte, []int) {
-	return file_interlog_v1_interaction_log_service_proto_rawDescGZIP(), []int{18}
+	return file_interlog_v1_interaction_log_service_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *UpdateInteractionLogEntryResponse) GetInteractionLogEntry() *InteractionLogEntry {
@@ -2036,7 +2291,7 @@ type CancelInteractionLogEntriesRequest struct {
 
 func (x *CancelInteractionLogEntriesRequest) Reset() {
 	*x = CancelInteractionLogEntriesRequest{}
-	mi := &file_interlog_v1_interaction_log_service_proto_msgTypes[19]
+	mi := &file_interlog_v1_interaction_log_service_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2048,7 +2303,7 @@ func (x *CancelInteractionLogEntriesRequest) String() string {
 func (*CancelInteractionLogEntriesRequest) ProtoMessage() {}
 
 func (x *CancelInteractionLogEntriesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_interlog_v1_interaction_log_service_proto_msgTypes[19]
+	mi := &file_interlog_v1_interaction_log_service_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2061,7 +2316,7 @@ func (x *CancelInteractionLogEntriesRequest) ProtoReflect() protoreflect.Message
 
 // Deprecated: Use CancelInteractionLogEntriesRequest.ProtoReflect.Descriptor instead.
 func (*CancelInteractionLogEntriesRequest) Descriptor() ([]byte, []int) {
-	return file_interlog_v1_interaction_log_service_proto_rawDescGZIP(), []int{19}
+	return file_interlog_v1_interaction_log_service_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *CancelInteractionLogEntriesRequest) GetNames() []string {
@@ -2096,7 +2351,7 @@ type CancelInteractionLogEntriesResponse struct {
 
 func (x *CancelInteractionLogEntriesResponse) Reset() {
 	*x = CancelInteractionLogEntriesResponse{}
-	mi := &file_interlog_v1_interaction_log_service_proto_msgTypes[20]
+	mi := &file_interlog_v1_interaction_log_service_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2108,7 +2363,7 @@ func (x *CancelInteractionLogEntriesResponse) String() string {
 func (*CancelInteractionLogEntriesResponse) ProtoMessage() {}
 
 func (x *CancelInteractionLogEntriesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_interlog_v1_interaction_log_service_proto_msgTypes[20]
+	mi := &file_interlog_v1_interaction_log_service_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2121,7 +2376,7 @@ func (x *CancelInteractionLogEntriesResponse) ProtoReflect() protoreflect.Messag
 
 // Deprecated: Use CancelInteractionLogEntriesResponse.ProtoReflect.Descriptor instead.
 func (*CancelInteractionLogEntriesResponse) Descriptor() ([]byte, []int) {
-	return file_interlog_v1_interaction_log_service_proto_rawDescGZIP(), []int{20}
+	return file_interlog_v1_interaction_log_service_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *CancelInteractionLogEntriesResponse) GetInteractionLogEntries() []*InteractionLogEntry {
@@ -2144,7 +2399,7 @@ type RestoreInteractionLogEntriesRequest struct {
 
 func (x *RestoreInteractionLogEntriesRequest) Reset() {
 	*x = RestoreInteractionLogEntriesRequest{}
-	mi := &file_interlog_v1_interaction_log_service_proto_msgTypes[21]
+	mi := &file_interlog_v1_interaction_log_service_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2156,7 +2411,7 @@ func (x *RestoreInteractionLogEntriesRequest) String() string {
 func (*RestoreInteractionLogEntriesRequest) ProtoMessage() {}
 
 func (x *RestoreInteractionLogEntriesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_interlog_v1_interaction_log_service_proto_msgTypes[21]
+	mi := &file_interlog_v1_interaction_log_service_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2169,7 +2424,7 @@ func (x *RestoreInteractionLogEntriesRequest) ProtoReflect() protoreflect.Messag
 
 // Deprecated: Use RestoreInteractionLogEntriesRequest.ProtoReflect.Descriptor instead.
 func (*RestoreInteractionLogEntriesRequest) Descriptor() ([]byte, []int) {
-	return file_interlog_v1_interaction_log_service_proto_rawDescGZIP(), []int{21}
+	return file_interlog_v1_interaction_log_service_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *RestoreInteractionLogEntriesRequest) GetNames() []string {
@@ -2197,7 +2452,7 @@ type RestoreInteractionLogEntriesResponse struct {
 
 func (x *RestoreInteractionLogEntriesResponse) Reset() {
 	*x = RestoreInteractionLogEntriesResponse{}
-	mi := &file_interlog_v1_interaction_log_service_proto_msgTypes[22]
+	mi := &file_interlog_v1_interaction_log_service_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2209,7 +2464,7 @@ func (x *RestoreInteractionLogEntriesResponse) String() string {
 func (*RestoreInteractionLogEntriesResponse) ProtoMessage() {}
 
 func (x *RestoreInteractionLogEntriesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_interlog_v1_interaction_log_service_proto_msgTypes[22]
+	mi := &file_interlog_v1_interaction_log_service_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2222,7 +2477,7 @@ func (x *RestoreInteractionLogEntriesResponse) ProtoReflect() protoreflect.Messa
 
 // Deprecated: Use RestoreInteractionLogEntriesResponse.ProtoReflect.Descriptor instead.
 func (*RestoreInteractionLogEntriesResponse) Descriptor() ([]byte, []int) {
-	return file_interlog_v1_interaction_log_service_proto_rawDescGZIP(), []int{22}
+	return file_interlog_v1_interaction_log_service_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *RestoreInteractionLogEntriesResponse) GetInteractionLogEntries() []*InteractionLogEntry {
@@ -2247,7 +2502,7 @@ type EvaluateInteractionLogEntriesRequest struct {
 
 func (x *EvaluateInteractionLogEntriesRequest) Reset() {
 	*x = EvaluateInteractionLogEntriesRequest{}
-	mi := &file_interlog_v1_interaction_log_service_proto_msgTypes[23]
+	mi := &file_interlog_v1_interaction_log_service_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2259,7 +2514,7 @@ func (x *EvaluateInteractionLogEntriesRequest) String() string {
 func (*EvaluateInteractionLogEntriesRequest) ProtoMessage() {}
 
 func (x *EvaluateInteractionLogEntriesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_interlog_v1_interaction_log_service_proto_msgTypes[23]
+	mi := &file_interlog_v1_interaction_log_service_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2272,7 +2527,7 @@ func (x *EvaluateInteractionLogEntriesRequest) ProtoReflect() protoreflect.Messa
 
 // Deprecated: Use EvaluateInteractionLogEntriesRequest.ProtoReflect.Descriptor instead.
 func (*EvaluateInteractionLogEntriesRequest) Descriptor() ([]byte, []int) {
-	return file_interlog_v1_interaction_log_service_proto_rawDescGZIP(), []int{23}
+	return file_interlog_v1_interaction_log_service_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *EvaluateInteractionLogEntriesRequest) GetNames() []string {
@@ -2307,7 +2562,7 @@ type EvaluateInteractionLogEntriesResponse struct {
 
 func (x *EvaluateInteractionLogEntriesResponse) Reset() {
 	*x = EvaluateInteractionLogEntriesResponse{}
-	mi := &file_interlog_v1_interaction_log_service_proto_msgTypes[24]
+	mi := &file_interlog_v1_interaction_log_service_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2319,7 +2574,7 @@ func (x *EvaluateInteractionLogEntriesResponse) String() string {
 func (*EvaluateInteractionLogEntriesResponse) ProtoMessage() {}
 
 func (x *EvaluateInteractionLogEntriesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_interlog_v1_interaction_log_service_proto_msgTypes[24]
+	mi := &file_interlog_v1_interaction_log_service_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2332,7 +2587,7 @@ func (x *EvaluateInteractionLogEntriesResponse) ProtoReflect() protoreflect.Mess
 
 // Deprecated: Use EvaluateInteractionLogEntriesResponse.ProtoReflect.Descriptor instead.
 func (*EvaluateInteractionLogEntriesResponse) Descriptor() ([]byte, []int) {
-	return file_interlog_v1_interaction_log_service_proto_rawDescGZIP(), []int{24}
+	return file_interlog_v1_interaction_log_service_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *EvaluateInteractionLogEntriesResponse) GetInteractionLogEntries() []*InteractionLogEntry {
@@ -2373,7 +2628,7 @@ type DeleteCanceledInteractionLogEntriesRequest struct {
 
 func (x *DeleteCanceledInteractionLogEntriesRequest) Reset() {
 	*x = DeleteCanceledInteractionLogEntriesRequest{}
-	mi := &file_interlog_v1_interaction_log_service_proto_msgTypes[25]
+	mi := &file_interlog_v1_interaction_log_service_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2385,7 +2640,7 @@ func (x *DeleteCanceledInteractionLogEntriesRequest) String() string {
 func (*DeleteCanceledInteractionLogEntriesRequest) ProtoMessage() {}
 
 func (x *DeleteCanceledInteractionLogEntriesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_interlog_v1_interaction_log_service_proto_msgTypes[25]
+	mi := &file_interlog_v1_interaction_log_service_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2398,7 +2653,7 @@ func (x *DeleteCanceledInteractionLogEntriesRequest) ProtoReflect() protoreflect
 
 // Deprecated: Use DeleteCanceledInteractionLogEntriesRequest.ProtoReflect.Descriptor instead.
 func (*DeleteCanceledInteractionLogEntriesRequest) Descriptor() ([]byte, []int) {
-	return file_interlog_v1_interaction_log_service_proto_rawDescGZIP(), []int{25}
+	return file_interlog_v1_interaction_log_service_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *DeleteCanceledInteractionLogEntriesRequest) GetMinEntryNo() int64 {
@@ -2489,7 +2744,7 @@ type DeleteCanceledInteractionLogEntriesResponse struct {
 
 func (x *DeleteCanceledInteractionLogEntriesResponse) Reset() {
 	*x = DeleteCanceledInteractionLogEntriesResponse{}
-	mi := &file_interlog_v1_interaction_log_service_proto_msgTypes[26]
+	mi := &file_interlog_v1_interaction_log_service_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2501,7 +2756,7 @@ func (x *DeleteCanceledInteractionLogEntriesResponse) String() string {
 func (*DeleteCanceledInteractionLogEntriesResponse) ProtoMessage() {}
 
 func (x *DeleteCanceledInteractionLogEntriesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_interlog_v1_interaction_log_service_proto_msgTypes[26]
+	mi := &file_interlog_v1_interaction_log_service_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2514,7 +2769,7 @@ func (x *DeleteCanceledInteractionLogEntriesResponse) ProtoReflect() protoreflec
 
 // Deprecated: Use DeleteCanceledInteractionLogEntriesResponse.ProtoReflect.Descriptor instead.
 func (*DeleteCanceledInteractionLogEntriesResponse) Descriptor() ([]byte, []int) {
-	return file_interlog_v1_interaction_log_service_proto_rawDescGZIP(), []int{26}
+	return file_interlog_v1_interaction_log_service_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *DeleteCanceledInteractionLogEntriesResponse) GetDeletedCount() int64 {
@@ -2539,7 +2794,7 @@ type SummarizeInteractionsRequest struct {
 
 func (x *SummarizeInteractionsRequest) Reset() {
 	*x = SummarizeInteractionsRequest{}
-	mi := &file_interlog_v1_interaction_log_service_proto_msgTypes[27]
+	mi := &file_interlog_v1_interaction_log_service_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2551,7 +2806,7 @@ func (x *SummarizeInteractionsRequest) String() string {
 func (*SummarizeInteractionsRequest) ProtoMessage() {}
 
 func (x *SummarizeInteractionsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_interlog_v1_interaction_log_service_proto_msgTypes[27]
+	mi := &file_interlog_v1_interaction_log_service_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2564,7 +2819,7 @@ func (x *SummarizeInteractionsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SummarizeInteractionsRequest.ProtoReflect.Descriptor instead.
 func (*SummarizeInteractionsRequest) Descriptor() ([]byte, []int) {
-	return file_interlog_v1_interaction_log_service_proto_rawDescGZIP(), []int{27}
+	return file_interlog_v1_interaction_log_service_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *SummarizeInteractionsRequest) GetFilter() *InteractionLogFilter {
@@ -2613,7 +2868,7 @@ type InteractionSummaryRow struct {
 
 func (x *InteractionSummaryRow) Reset() {
 	*x = InteractionSummaryRow{}
-	mi := &file_interlog_v1_interaction_log_service_proto_msgTypes[28]
+	mi := &file_interlog_v1_interaction_log_service_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2625,7 +2880,7 @@ func (x *InteractionSummaryRow) String() string {
 func (*InteractionSummaryRow) ProtoMessage() {}
 
 func (x *InteractionSummaryRow) ProtoReflect() protoreflect.Message {
-	mi := &file_interlog_v1_interaction_log_service_proto_msgTypes[28]
+	mi := &file_interlog_v1_interaction_log_service_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2638,7 +2893,7 @@ func (x *InteractionSummaryRow) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use InteractionSummaryRow.ProtoReflect.Descriptor instead.
 func (*InteractionSummaryRow) Descriptor() ([]byte, []int) {
-	return file_interlog_v1_interaction_log_service_proto_rawDescGZIP(), []int{28}
+	return file_interlog_v1_interaction_log_service_proto_rawDescGZIP(), []int{31}
 }
 
 func (x *InteractionSummaryRow) GetInteractionTemplateCode() string {
@@ -2708,7 +2963,7 @@ type SummarizeInteractionsResponse struct {
 
 func (x *SummarizeInteractionsResponse) Reset() {
 	*x = SummarizeInteractionsResponse{}
-	mi := &file_interlog_v1_interaction_log_service_proto_msgTypes[29]
+	mi := &file_interlog_v1_interaction_log_service_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2720,7 +2975,7 @@ func (x *SummarizeInteractionsResponse) String() string {
 func (*SummarizeInteractionsResponse) ProtoMessage() {}
 
 func (x *SummarizeInteractionsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_interlog_v1_interaction_log_service_proto_msgTypes[29]
+	mi := &file_interlog_v1_interaction_log_service_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2733,7 +2988,7 @@ func (x *SummarizeInteractionsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SummarizeInteractionsResponse.ProtoReflect.Descriptor instead.
 func (*SummarizeInteractionsResponse) Descriptor() ([]byte, []int) {
-	return file_interlog_v1_interaction_log_service_proto_rawDescGZIP(), []int{29}
+	return file_interlog_v1_interaction_log_service_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *SummarizeInteractionsResponse) GetRows() []*InteractionSummaryRow {
@@ -2758,7 +3013,7 @@ type CreateInteractionLogCommentRequest struct {
 
 func (x *CreateInteractionLogCommentRequest) Reset() {
 	*x = CreateInteractionLogCommentRequest{}
-	mi := &file_interlog_v1_interaction_log_service_proto_msgTypes[30]
+	mi := &file_interlog_v1_interaction_log_service_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2770,7 +3025,7 @@ func (x *CreateInteractionLogCommentRequest) String() string {
 func (*CreateInteractionLogCommentRequest) ProtoMessage() {}
 
 func (x *CreateInteractionLogCommentRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_interlog_v1_interaction_log_service_proto_msgTypes[30]
+	mi := &file_interlog_v1_interaction_log_service_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2783,7 +3038,7 @@ func (x *CreateInteractionLogCommentRequest) ProtoReflect() protoreflect.Message
 
 // Deprecated: Use CreateInteractionLogCommentRequest.ProtoReflect.Descriptor instead.
 func (*CreateInteractionLogCommentRequest) Descriptor() ([]byte, []int) {
-	return file_interlog_v1_interaction_log_service_proto_rawDescGZIP(), []int{30}
+	return file_interlog_v1_interaction_log_service_proto_rawDescGZIP(), []int{33}
 }
 
 func (x *CreateInteractionLogCommentRequest) GetParent() string {
@@ -2818,7 +3073,7 @@ type CreateInteractionLogCommentResponse struct {
 
 func (x *CreateInteractionLogCommentResponse) Reset() {
 	*x = CreateInteractionLogCommentResponse{}
-	mi := &file_interlog_v1_interaction_log_service_proto_msgTypes[31]
+	mi := &file_interlog_v1_interaction_log_service_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2830,7 +3085,7 @@ func (x *CreateInteractionLogCommentResponse) String() string {
 func (*CreateInteractionLogCommentResponse) ProtoMessage() {}
 
 func (x *CreateInteractionLogCommentResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_interlog_v1_interaction_log_service_proto_msgTypes[31]
+	mi := &file_interlog_v1_interaction_log_service_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2843,7 +3098,7 @@ func (x *CreateInteractionLogCommentResponse) ProtoReflect() protoreflect.Messag
 
 // Deprecated: Use CreateInteractionLogCommentResponse.ProtoReflect.Descriptor instead.
 func (*CreateInteractionLogCommentResponse) Descriptor() ([]byte, []int) {
-	return file_interlog_v1_interaction_log_service_proto_rawDescGZIP(), []int{31}
+	return file_interlog_v1_interaction_log_service_proto_rawDescGZIP(), []int{34}
 }
 
 func (x *CreateInteractionLogCommentResponse) GetInteractionLogComment() *InteractionLogComment {
@@ -2868,7 +3123,7 @@ type ListInteractionLogCommentsRequest struct {
 
 func (x *ListInteractionLogCommentsRequest) Reset() {
 	*x = ListInteractionLogCommentsRequest{}
-	mi := &file_interlog_v1_interaction_log_service_proto_msgTypes[32]
+	mi := &file_interlog_v1_interaction_log_service_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2880,7 +3135,7 @@ func (x *ListInteractionLogCommentsRequest) String() string {
 func (*ListInteractionLogCommentsRequest) ProtoMessage() {}
 
 func (x *ListInteractionLogCommentsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_interlog_v1_interaction_log_service_proto_msgTypes[32]
+	mi := &file_interlog_v1_interaction_log_service_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2893,7 +3148,7 @@ func (x *ListInteractionLogCommentsRequest) ProtoReflect() protoreflect.Message 
 
 // Deprecated: Use ListInteractionLogCommentsRequest.ProtoReflect.Descriptor instead.
 func (*ListInteractionLogCommentsRequest) Descriptor() ([]byte, []int) {
-	return file_interlog_v1_interaction_log_service_proto_rawDescGZIP(), []int{32}
+	return file_interlog_v1_interaction_log_service_proto_rawDescGZIP(), []int{35}
 }
 
 func (x *ListInteractionLogCommentsRequest) GetParent() string {
@@ -2930,7 +3185,7 @@ type ListInteractionLogCommentsResponse struct {
 
 func (x *ListInteractionLogCommentsResponse) Reset() {
 	*x = ListInteractionLogCommentsResponse{}
-	mi := &file_interlog_v1_interaction_log_service_proto_msgTypes[33]
+	mi := &file_interlog_v1_interaction_log_service_proto_msgTypes[36]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2942,7 +3197,7 @@ func (x *ListInteractionLogCommentsResponse) String() string {
 func (*ListInteractionLogCommentsResponse) ProtoMessage() {}
 
 func (x *ListInteractionLogCommentsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_interlog_v1_interaction_log_service_proto_msgTypes[33]
+	mi := &file_interlog_v1_interaction_log_service_proto_msgTypes[36]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2955,7 +3210,7 @@ func (x *ListInteractionLogCommentsResponse) ProtoReflect() protoreflect.Message
 
 // Deprecated: Use ListInteractionLogCommentsResponse.ProtoReflect.Descriptor instead.
 func (*ListInteractionLogCommentsResponse) Descriptor() ([]byte, []int) {
-	return file_interlog_v1_interaction_log_service_proto_rawDescGZIP(), []int{33}
+	return file_interlog_v1_interaction_log_service_proto_rawDescGZIP(), []int{36}
 }
 
 func (x *ListInteractionLogCommentsResponse) GetInteractionLogComments() []*InteractionLogComment {
@@ -2989,7 +3244,7 @@ type UpdateInteractionLogCommentRequest struct {
 
 func (x *UpdateInteractionLogCommentRequest) Reset() {
 	*x = UpdateInteractionLogCommentRequest{}
-	mi := &file_interlog_v1_interaction_log_service_proto_msgTypes[34]
+	mi := &file_interlog_v1_interaction_log_service_proto_msgTypes[37]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3001,7 +3256,7 @@ func (x *UpdateInteractionLogCommentRequest) String() string {
 func (*UpdateInteractionLogCommentRequest) ProtoMessage() {}
 
 func (x *UpdateInteractionLogCommentRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_interlog_v1_interaction_log_service_proto_msgTypes[34]
+	mi := &file_interlog_v1_interaction_log_service_proto_msgTypes[37]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3014,7 +3269,7 @@ func (x *UpdateInteractionLogCommentRequest) ProtoReflect() protoreflect.Message
 
 // Deprecated: Use UpdateInteractionLogCommentRequest.ProtoReflect.Descriptor instead.
 func (*UpdateInteractionLogCommentRequest) Descriptor() ([]byte, []int) {
-	return file_interlog_v1_interaction_log_service_proto_rawDescGZIP(), []int{34}
+	return file_interlog_v1_interaction_log_service_proto_rawDescGZIP(), []int{37}
 }
 
 func (x *UpdateInteractionLogCommentRequest) GetInteractionLogComment() *InteractionLogComment {
@@ -3042,7 +3297,7 @@ type UpdateInteractionLogCommentResponse struct {
 
 func (x *UpdateInteractionLogCommentResponse) Reset() {
 	*x = UpdateInteractionLogCommentResponse{}
-	mi := &file_interlog_v1_interaction_log_service_proto_msgTypes[35]
+	mi := &file_interlog_v1_interaction_log_service_proto_msgTypes[38]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3054,7 +3309,7 @@ func (x *UpdateInteractionLogCommentResponse) String() string {
 func (*UpdateInteractionLogCommentResponse) ProtoMessage() {}
 
 func (x *UpdateInteractionLogCommentResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_interlog_v1_interaction_log_service_proto_msgTypes[35]
+	mi := &file_interlog_v1_interaction_log_service_proto_msgTypes[38]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3067,7 +3322,7 @@ func (x *UpdateInteractionLogCommentResponse) ProtoReflect() protoreflect.Messag
 
 // Deprecated: Use UpdateInteractionLogCommentResponse.ProtoReflect.Descriptor instead.
 func (*UpdateInteractionLogCommentResponse) Descriptor() ([]byte, []int) {
-	return file_interlog_v1_interaction_log_service_proto_rawDescGZIP(), []int{35}
+	return file_interlog_v1_interaction_log_service_proto_rawDescGZIP(), []int{38}
 }
 
 func (x *UpdateInteractionLogCommentResponse) GetInteractionLogComment() *InteractionLogComment {
@@ -3090,7 +3345,7 @@ type DeleteInteractionLogCommentRequest struct {
 
 func (x *DeleteInteractionLogCommentRequest) Reset() {
 	*x = DeleteInteractionLogCommentRequest{}
-	mi := &file_interlog_v1_interaction_log_service_proto_msgTypes[36]
+	mi := &file_interlog_v1_interaction_log_service_proto_msgTypes[39]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3102,7 +3357,7 @@ func (x *DeleteInteractionLogCommentRequest) String() string {
 func (*DeleteInteractionLogCommentRequest) ProtoMessage() {}
 
 func (x *DeleteInteractionLogCommentRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_interlog_v1_interaction_log_service_proto_msgTypes[36]
+	mi := &file_interlog_v1_interaction_log_service_proto_msgTypes[39]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3115,7 +3370,7 @@ func (x *DeleteInteractionLogCommentRequest) ProtoReflect() protoreflect.Message
 
 // Deprecated: Use DeleteInteractionLogCommentRequest.ProtoReflect.Descriptor instead.
 func (*DeleteInteractionLogCommentRequest) Descriptor() ([]byte, []int) {
-	return file_interlog_v1_interaction_log_service_proto_rawDescGZIP(), []int{36}
+	return file_interlog_v1_interaction_log_service_proto_rawDescGZIP(), []int{39}
 }
 
 func (x *DeleteInteractionLogCommentRequest) GetName() string {
@@ -3141,7 +3396,7 @@ type DeleteInteractionLogCommentResponse struct {
 
 func (x *DeleteInteractionLogCommentResponse) Reset() {
 	*x = DeleteInteractionLogCommentResponse{}
-	mi := &file_interlog_v1_interaction_log_service_proto_msgTypes[37]
+	mi := &file_interlog_v1_interaction_log_service_proto_msgTypes[40]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3153,7 +3408,7 @@ func (x *DeleteInteractionLogCommentResponse) String() string {
 func (*DeleteInteractionLogCommentResponse) ProtoMessage() {}
 
 func (x *DeleteInteractionLogCommentResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_interlog_v1_interaction_log_service_proto_msgTypes[37]
+	mi := &file_interlog_v1_interaction_log_service_proto_msgTypes[40]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3166,14 +3421,14 @@ func (x *DeleteInteractionLogCommentResponse) ProtoReflect() protoreflect.Messag
 
 // Deprecated: Use DeleteInteractionLogCommentResponse.ProtoReflect.Descriptor instead.
 func (*DeleteInteractionLogCommentResponse) Descriptor() ([]byte, []int) {
-	return file_interlog_v1_interaction_log_service_proto_rawDescGZIP(), []int{37}
+	return file_interlog_v1_interaction_log_service_proto_rawDescGZIP(), []int{40}
 }
 
 var File_interlog_v1_interaction_log_service_proto protoreflect.FileDescriptor
 
 const file_interlog_v1_interaction_log_service_proto_rawDesc = "" +
 	"\n" +
-	")interlog/v1/interaction_log_service.proto\x12\vinterlog.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1egoogle/protobuf/duration.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x18interlog/v1/common.proto\x1a\x1cinterlog/v1/validation.proto\"\xa8\x0e\n" +
+	")interlog/v1/interaction_log_service.proto\x12\vinterlog.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1egoogle/protobuf/duration.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x17google/rpc/status.proto\x1a\x18interlog/v1/common.proto\x1a\x1cinterlog/v1/validation.proto\"\xa8\x0e\n" +
 	"\x13InteractionLogEntry\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x19\n" +
 	"\bentry_no\x18\x02 \x01(\x03R\aentryNo\x12\x1d\n" +
@@ -3339,7 +3594,20 @@ const file_interlog_v1_interaction_log_service_proto_rawDesc = "" +
 	"attachment\x18\a \x01(\tB\b\xbaH\x05r\x03\x18\xc8\x01R\n" +
 	"attachment\"n\n" +
 	"\x16LogInteractionResponse\x12T\n" +
-	"\x15interaction_log_entry\x18\x01 \x01(\v2 .interlog.v1.InteractionLogEntryR\x13interactionLogEntry\"\x98\x02\n" +
+	"\x15interaction_log_entry\x18\x01 \x01(\v2 .interlog.v1.InteractionLogEntryR\x13interactionLogEntry\"\xd6\x01\n" +
+	"\x1bBatchLogInteractionsRequest\x12P\n" +
+	"\brequests\x18\x01 \x03(\v2\".interlog.v1.LogInteractionRequestB\x10\xbaH\r\x92\x01\n" +
+	"\b\x01\x10\xe8\a\"\x03\xd8\x01\x03R\brequests\x129\n" +
+	"\x04mode\x18\x02 \x01(\x0e2\x19.interlog.v1.BatchLogModeB\n" +
+	"\xbaH\a\x82\x01\x04\x10\x01 \x00R\x04mode\x12*\n" +
+	"\n" +
+	"request_id\x18\x03 \x01(\tB\v\xbaH\b\xd8\x01\x01r\x03\xb0\x01\x01R\trequestId\"\xa9\x01\n" +
+	"\x19BatchLogInteractionResult\x12V\n" +
+	"\x15interaction_log_entry\x18\x01 \x01(\v2 .interlog.v1.InteractionLogEntryH\x00R\x13interactionLogEntry\x12*\n" +
+	"\x05error\x18\x02 \x01(\v2\x12.google.rpc.StatusH\x00R\x05errorB\b\n" +
+	"\x06result\"`\n" +
+	"\x1cBatchLogInteractionsResponse\x12@\n" +
+	"\aresults\x18\x01 \x03(\v2&.interlog.v1.BatchLogInteractionResultR\aresults\"\x98\x02\n" +
 	"\x18ResumeInteractionRequest\x12\x1e\n" +
 	"\x04name\x18\x01 \x01(\tB\n" +
 	"\xbaH\ar\x05\x10\x01\x18\xc8\x01R\x04name\x12E\n" +
@@ -3491,7 +3759,11 @@ const file_interlog_v1_interaction_log_service_proto_rawDesc = "" +
 	"\xbaH\ar\x05\x10\x01\x18\xc8\x01R\x04name\x12*\n" +
 	"\n" +
 	"request_id\x18\x02 \x01(\tB\v\xbaH\b\xd8\x01\x01r\x03\xb0\x01\x01R\trequestId\"%\n" +
-	"#DeleteInteractionLogCommentResponse*\x8c\x01\n" +
+	"#DeleteInteractionLogCommentResponse*n\n" +
+	"\fBatchLogMode\x12\x1e\n" +
+	"\x1aBATCH_LOG_MODE_UNSPECIFIED\x10\x00\x12!\n" +
+	"\x1dBATCH_LOG_MODE_ALL_OR_NOTHING\x10\x01\x12\x1b\n" +
+	"\x17BATCH_LOG_MODE_PER_ITEM\x10\x02*\x8c\x01\n" +
 	"\x13InteractionLogOrder\x12%\n" +
 	"!INTERACTION_LOG_ORDER_UNSPECIFIED\x10\x00\x12\"\n" +
 	"\x1eINTERACTION_LOG_ORDER_ENTRY_NO\x10\x01\x12*\n" +
@@ -3505,9 +3777,10 @@ const file_interlog_v1_interaction_log_service_proto_rawDesc = "" +
 	"\x1dSUMMARY_DIMENSION_SALESPERSON\x10\x05\x12\x1e\n" +
 	"\x1aSUMMARY_DIMENSION_CAMPAIGN\x10\x06\x12\x19\n" +
 	"\x15SUMMARY_DIMENSION_DAY\x10\a\x12\x1b\n" +
-	"\x17SUMMARY_DIMENSION_MONTH\x10\b2\xe1\x0f\n" +
+	"\x17SUMMARY_DIMENSION_MONTH\x10\b2\xce\x10\n" +
 	"\x15InteractionLogService\x12Y\n" +
-	"\x0eLogInteraction\x12\".interlog.v1.LogInteractionRequest\x1a#.interlog.v1.LogInteractionResponse\x12b\n" +
+	"\x0eLogInteraction\x12\".interlog.v1.LogInteractionRequest\x1a#.interlog.v1.LogInteractionResponse\x12k\n" +
+	"\x14BatchLogInteractions\x12(.interlog.v1.BatchLogInteractionsRequest\x1a).interlog.v1.BatchLogInteractionsResponse\x12b\n" +
 	"\x11ResumeInteraction\x12%.interlog.v1.ResumeInteractionRequest\x1a&.interlog.v1.ResumeInteractionResponse\x12}\n" +
 	"\x1aDeletePostponedInteraction\x12..interlog.v1.DeletePostponedInteractionRequest\x1a/.interlog.v1.DeletePostponedInteractionResponse\x12z\n" +
 	"\x19RecordDocumentInteraction\x12-.interlog.v1.RecordDocumentInteractionRequest\x1a..interlog.v1.RecordDocumentInteractionResponse\x12q\n" +
@@ -3537,153 +3810,165 @@ func file_interlog_v1_interaction_log_service_proto_rawDescGZIP() []byte {
 	return file_interlog_v1_interaction_log_service_proto_rawDescData
 }
 
-var file_interlog_v1_interaction_log_service_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
-var file_interlog_v1_interaction_log_service_proto_msgTypes = make([]protoimpl.MessageInfo, 38)
+var file_interlog_v1_interaction_log_service_proto_enumTypes = make([]protoimpl.EnumInfo, 3)
+var file_interlog_v1_interaction_log_service_proto_msgTypes = make([]protoimpl.MessageInfo, 41)
 var file_interlog_v1_interaction_log_service_proto_goTypes = []any{
-	(InteractionLogOrder)(0),                            // 0: interlog.v1.InteractionLogOrder
-	(SummaryDimension)(0),                               // 1: interlog.v1.SummaryDimension
-	(*InteractionLogEntry)(nil),                         // 2: interlog.v1.InteractionLogEntry
-	(*InteractionOverrides)(nil),                        // 3: interlog.v1.InteractionOverrides
-	(*InteractionLogFilter)(nil),                        // 4: interlog.v1.InteractionLogFilter
-	(*InteractionTotals)(nil),                           // 5: interlog.v1.InteractionTotals
-	(*InteractionLogComment)(nil),                       // 6: interlog.v1.InteractionLogComment
-	(*LogInteractionRequest)(nil),                       // 7: interlog.v1.LogInteractionRequest
-	(*LogInteractionResponse)(nil),                      // 8: interlog.v1.LogInteractionResponse
-	(*ResumeInteractionRequest)(nil),                    // 9: interlog.v1.ResumeInteractionRequest
-	(*ResumeInteractionResponse)(nil),                   // 10: interlog.v1.ResumeInteractionResponse
-	(*DeletePostponedInteractionRequest)(nil),           // 11: interlog.v1.DeletePostponedInteractionRequest
-	(*DeletePostponedInteractionResponse)(nil),          // 12: interlog.v1.DeletePostponedInteractionResponse
-	(*RecordDocumentInteractionRequest)(nil),            // 13: interlog.v1.RecordDocumentInteractionRequest
-	(*RecordDocumentInteractionResponse)(nil),           // 14: interlog.v1.RecordDocumentInteractionResponse
-	(*GetInteractionLogEntryRequest)(nil),               // 15: interlog.v1.GetInteractionLogEntryRequest
-	(*GetInteractionLogEntryResponse)(nil),              // 16: interlog.v1.GetInteractionLogEntryResponse
-	(*ListInteractionLogEntriesRequest)(nil),            // 17: interlog.v1.ListInteractionLogEntriesRequest
-	(*ListInteractionLogEntriesResponse)(nil),           // 18: interlog.v1.ListInteractionLogEntriesResponse
-	(*UpdateInteractionLogEntryRequest)(nil),            // 19: interlog.v1.UpdateInteractionLogEntryRequest
-	(*UpdateInteractionLogEntryResponse)(nil),           // 20: interlog.v1.UpdateInteractionLogEntryResponse
-	(*CancelInteractionLogEntriesRequest)(nil),          // 21: interlog.v1.CancelInteractionLogEntriesRequest
-	(*CancelInteractionLogEntriesResponse)(nil),         // 22: interlog.v1.CancelInteractionLogEntriesResponse
-	(*RestoreInteractionLogEntriesRequest)(nil),         // 23: interlog.v1.RestoreInteractionLogEntriesRequest
-	(*RestoreInteractionLogEntriesResponse)(nil),        // 24: interlog.v1.RestoreInteractionLogEntriesResponse
-	(*EvaluateInteractionLogEntriesRequest)(nil),        // 25: interlog.v1.EvaluateInteractionLogEntriesRequest
-	(*EvaluateInteractionLogEntriesResponse)(nil),       // 26: interlog.v1.EvaluateInteractionLogEntriesResponse
-	(*DeleteCanceledInteractionLogEntriesRequest)(nil),  // 27: interlog.v1.DeleteCanceledInteractionLogEntriesRequest
-	(*DeleteCanceledInteractionLogEntriesResponse)(nil), // 28: interlog.v1.DeleteCanceledInteractionLogEntriesResponse
-	(*SummarizeInteractionsRequest)(nil),                // 29: interlog.v1.SummarizeInteractionsRequest
-	(*InteractionSummaryRow)(nil),                       // 30: interlog.v1.InteractionSummaryRow
-	(*SummarizeInteractionsResponse)(nil),               // 31: interlog.v1.SummarizeInteractionsResponse
-	(*CreateInteractionLogCommentRequest)(nil),          // 32: interlog.v1.CreateInteractionLogCommentRequest
-	(*CreateInteractionLogCommentResponse)(nil),         // 33: interlog.v1.CreateInteractionLogCommentResponse
-	(*ListInteractionLogCommentsRequest)(nil),           // 34: interlog.v1.ListInteractionLogCommentsRequest
-	(*ListInteractionLogCommentsResponse)(nil),          // 35: interlog.v1.ListInteractionLogCommentsResponse
-	(*UpdateInteractionLogCommentRequest)(nil),          // 36: interlog.v1.UpdateInteractionLogCommentRequest
-	(*UpdateInteractionLogCommentResponse)(nil),         // 37: interlog.v1.UpdateInteractionLogCommentResponse
-	(*DeleteInteractionLogCommentRequest)(nil),          // 38: interlog.v1.DeleteInteractionLogCommentRequest
-	(*DeleteInteractionLogCommentResponse)(nil),         // 39: interlog.v1.DeleteInteractionLogCommentResponse
-	(*timestamppb.Timestamp)(nil),                       // 40: google.protobuf.Timestamp
-	(InformationFlow)(0),                                // 41: interlog.v1.InformationFlow
-	(InitiatedBy)(0),                                    // 42: interlog.v1.InitiatedBy
-	(*durationpb.Duration)(nil),                         // 43: google.protobuf.Duration
-	(Evaluation)(0),                                     // 44: interlog.v1.Evaluation
-	(DeliveryStatus)(0),                                 // 45: interlog.v1.DeliveryStatus
-	(CorrespondenceType)(0),                             // 46: interlog.v1.CorrespondenceType
-	(DocumentType)(0),                                   // 47: interlog.v1.DocumentType
-	(*fieldmaskpb.FieldMask)(nil),                       // 48: google.protobuf.FieldMask
+	(BatchLogMode)(0),                                   // 0: interlog.v1.BatchLogMode
+	(InteractionLogOrder)(0),                            // 1: interlog.v1.InteractionLogOrder
+	(SummaryDimension)(0),                               // 2: interlog.v1.SummaryDimension
+	(*InteractionLogEntry)(nil),                         // 3: interlog.v1.InteractionLogEntry
+	(*InteractionOverrides)(nil),                        // 4: interlog.v1.InteractionOverrides
+	(*InteractionLogFilter)(nil),                        // 5: interlog.v1.InteractionLogFilter
+	(*InteractionTotals)(nil),                           // 6: interlog.v1.InteractionTotals
+	(*InteractionLogComment)(nil),                       // 7: interlog.v1.InteractionLogComment
+	(*LogInteractionRequest)(nil),                       // 8: interlog.v1.LogInteractionRequest
+	(*LogInteractionResponse)(nil),                      // 9: interlog.v1.LogInteractionResponse
+	(*BatchLogInteractionsRequest)(nil),                 // 10: interlog.v1.BatchLogInteractionsRequest
+	(*BatchLogInteractionResult)(nil),                   // 11: interlog.v1.BatchLogInteractionResult
+	(*BatchLogInteractionsResponse)(nil),                // 12: interlog.v1.BatchLogInteractionsResponse
+	(*ResumeInteractionRequest)(nil),                    // 13: interlog.v1.ResumeInteractionRequest
+	(*ResumeInteractionResponse)(nil),                   // 14: interlog.v1.ResumeInteractionResponse
+	(*DeletePostponedInteractionRequest)(nil),           // 15: interlog.v1.DeletePostponedInteractionRequest
+	(*DeletePostponedInteractionResponse)(nil),          // 16: interlog.v1.DeletePostponedInteractionResponse
+	(*RecordDocumentInteractionRequest)(nil),            // 17: interlog.v1.RecordDocumentInteractionRequest
+	(*RecordDocumentInteractionResponse)(nil),           // 18: interlog.v1.RecordDocumentInteractionResponse
+	(*GetInteractionLogEntryRequest)(nil),               // 19: interlog.v1.GetInteractionLogEntryRequest
+	(*GetInteractionLogEntryResponse)(nil),              // 20: interlog.v1.GetInteractionLogEntryResponse
+	(*ListInteractionLogEntriesRequest)(nil),            // 21: interlog.v1.ListInteractionLogEntriesRequest
+	(*ListInteractionLogEntriesResponse)(nil),           // 22: interlog.v1.ListInteractionLogEntriesResponse
+	(*UpdateInteractionLogEntryRequest)(nil),            // 23: interlog.v1.UpdateInteractionLogEntryRequest
+	(*UpdateInteractionLogEntryResponse)(nil),           // 24: interlog.v1.UpdateInteractionLogEntryResponse
+	(*CancelInteractionLogEntriesRequest)(nil),          // 25: interlog.v1.CancelInteractionLogEntriesRequest
+	(*CancelInteractionLogEntriesResponse)(nil),         // 26: interlog.v1.CancelInteractionLogEntriesResponse
+	(*RestoreInteractionLogEntriesRequest)(nil),         // 27: interlog.v1.RestoreInteractionLogEntriesRequest
+	(*RestoreInteractionLogEntriesResponse)(nil),        // 28: interlog.v1.RestoreInteractionLogEntriesResponse
+	(*EvaluateInteractionLogEntriesRequest)(nil),        // 29: interlog.v1.EvaluateInteractionLogEntriesRequest
+	(*EvaluateInteractionLogEntriesResponse)(nil),       // 30: interlog.v1.EvaluateInteractionLogEntriesResponse
+	(*DeleteCanceledInteractionLogEntriesRequest)(nil),  // 31: interlog.v1.DeleteCanceledInteractionLogEntriesRequest
+	(*DeleteCanceledInteractionLogEntriesResponse)(nil), // 32: interlog.v1.DeleteCanceledInteractionLogEntriesResponse
+	(*SummarizeInteractionsRequest)(nil),                // 33: interlog.v1.SummarizeInteractionsRequest
+	(*InteractionSummaryRow)(nil),                       // 34: interlog.v1.InteractionSummaryRow
+	(*SummarizeInteractionsResponse)(nil),               // 35: interlog.v1.SummarizeInteractionsResponse
+	(*CreateInteractionLogCommentRequest)(nil),          // 36: interlog.v1.CreateInteractionLogCommentRequest
+	(*CreateInteractionLogCommentResponse)(nil),         // 37: interlog.v1.CreateInteractionLogCommentResponse
+	(*ListInteractionLogCommentsRequest)(nil),           // 38: interlog.v1.ListInteractionLogCommentsRequest
+	(*ListInteractionLogCommentsResponse)(nil),          // 39: interlog.v1.ListInteractionLogCommentsResponse
+	(*UpdateInteractionLogCommentRequest)(nil),          // 40: interlog.v1.UpdateInteractionLogCommentRequest
+	(*UpdateInteractionLogCommentResponse)(nil),         // 41: interlog.v1.UpdateInteractionLogCommentResponse
+	(*DeleteInteractionLogCommentRequest)(nil),          // 42: interlog.v1.DeleteInteractionLogCommentRequest
+	(*DeleteInteractionLogCommentResponse)(nil),         // 43: interlog.v1.DeleteInteractionLogCommentResponse
+	(*timestamppb.Timestamp)(nil),                       // 44: google.protobuf.Timestamp
+	(InformationFlow)(0),                                // 45: interlog.v1.InformationFlow
+	(InitiatedBy)(0),                                    // 46: interlog.v1.InitiatedBy
+	(*durationpb.Duration)(nil),                         // 47: google.protobuf.Duration
+	(Evaluation)(0),                                     // 48: interlog.v1.Evaluation
+	(DeliveryStatus)(0),                                 // 49: interlog.v1.DeliveryStatus
+	(CorrespondenceType)(0),                             // 50: interlog.v1.CorrespondenceType
+	(DocumentType)(0),                                   // 51: interlog.v1.DocumentType
+	(*status.Status)(nil),                               // 52: google.rpc.Status
+	(*fieldmaskpb.FieldMask)(nil),                       // 53: google.protobuf.FieldMask
 }
 var file_interlog_v1_interaction_log_service_proto_depIdxs = []int32{
-	40, // 0: interlog.v1.InteractionLogEntry.interaction_time:type_name -> google.protobuf.Timestamp
-	41, // 1: interlog.v1.InteractionLogEntry.information_flow:type_name -> interlog.v1.InformationFlow
-	42, // 2: interlog.v1.InteractionLogEntry.initiated_by:type_name -> interlog.v1.InitiatedBy
-	43, // 3: interlog.v1.InteractionLogEntry.duration:type_name -> google.protobuf.Duration
-	44, // 4: interlog.v1.InteractionLogEntry.evaluation:type_name -> interlog.v1.Evaluation
-	45, // 5: interlog.v1.InteractionLogEntry.delivery_status:type_name -> interlog.v1.DeliveryStatus
-	46, // 6: interlog.v1.InteractionLogEntry.correspondence_type:type_name -> interlog.v1.CorrespondenceType
-	47, // 7: interlog.v1.InteractionLogEntry.document_type:type_name -> interlog.v1.DocumentType
-	40, // 8: interlog.v1.InteractionLogEntry.create_time:type_name -> google.protobuf.Timestamp
-	40, // 9: interlog.v1.InteractionLogEntry.update_time:type_name -> google.protobuf.Timestamp
-	40, // 10: interlog.v1.InteractionOverrides.interaction_time:type_name -> google.protobuf.Timestamp
-	41, // 11: interlog.v1.InteractionOverrides.information_flow:type_name -> interlog.v1.InformationFlow
-	42, // 12: interlog.v1.InteractionOverrides.initiated_by:type_name -> interlog.v1.InitiatedBy
-	43, // 13: interlog.v1.InteractionOverrides.duration:type_name -> google.protobuf.Duration
-	46, // 14: interlog.v1.InteractionOverrides.correspondence_type:type_name -> interlog.v1.CorrespondenceType
-	44, // 15: interlog.v1.InteractionOverrides.evaluation:type_name -> interlog.v1.Evaluation
-	45, // 16: interlog.v1.InteractionOverrides.delivery_status:type_name -> interlog.v1.DeliveryStatus
-	47, // 17: interlog.v1.InteractionLogFilter.document_type:type_name -> interlog.v1.DocumentType
-	40, // 18: interlog.v1.InteractionLogFilter.start_time:type_name -> google.protobuf.Timestamp
-	40, // 19: interlog.v1.InteractionLogFilter.end_time:type_name -> google.protobuf.Timestamp
-	44, // 20: interlog.v1.InteractionLogFilter.evaluation:type_name -> interlog.v1.Evaluation
-	41, // 21: interlog.v1.InteractionLogFilter.information_flow:type_name -> interlog.v1.InformationFlow
-	42, // 22: interlog.v1.InteractionLogFilter.initiated_by:type_name -> interlog.v1.InitiatedBy
-	43, // 23: interlog.v1.InteractionTotals.total_duration:type_name -> google.protobuf.Duration
-	40, // 24: interlog.v1.InteractionLogComment.create_time:type_name -> google.protobuf.Timestamp
-	40, // 25: interlog.v1.InteractionLogComment.update_time:type_name -> google.protobuf.Timestamp
-	3,  // 26: interlog.v1.LogInteractionRequest.overrides:type_name -> interlog.v1.InteractionOverrides
-	2,  // 27: interlog.v1.LogInteractionResponse.interaction_log_entry:type_name -> interlog.v1.InteractionLogEntry
-	3,  // 28: interlog.v1.ResumeInteractionRequest.overrides:type_name -> interlog.v1.InteractionOverrides
-	2,  // 29: interlog.v1.ResumeInteractionResponse.interaction_log_entry:type_name -> interlog.v1.InteractionLogEntry
-	47, // 30: interlog.v1.RecordDocumentInteractionRequest.document_type:type_name -> interlog.v1.DocumentType
-	40, // 31: interlog.v1.RecordDocumentInteractionRequest.interaction_time:type_name -> google.protobuf.Timestamp
-	2,  // 32: interlog.v1.RecordDocumentInteractionResponse.interaction_log_entry:type_name -> interlog.v1.InteractionLogEntry
-	2,  // 33: interlog.v1.GetInteractionLogEntryResponse.interaction_log_entry:type_name -> interlog.v1.InteractionLogEntry
-	4,  // 34: interlog.v1.ListInteractionLogEntriesRequest.filter:type_name -> interlog.v1.InteractionLogFilter
-	0,  // 35: interlog.v1.ListInteractionLogEntriesRequest.order_by:type_name -> interlog.v1.InteractionLogOrder
-	2,  // 36: interlog.v1.ListInteractionLogEntriesResponse.interaction_log_entries:type_name -> interlog.v1.InteractionLogEntry
-	2,  // 37: interlog.v1.UpdateInteractionLogEntryRequest.interaction_log_entry:type_name -> interlog.v1.InteractionLogEntry
-	48, // 38: interlog.v1.UpdateInteractionLogEntryRequest.update_mask:type_name -> google.protobuf.FieldMask
-	2,  // 39: interlog.v1.UpdateInteractionLogEntryResponse.interaction_log_entry:type_name -> interlog.v1.InteractionLogEntry
-	2,  // 40: interlog.v1.CancelInteractionLogEntriesResponse.interaction_log_entries:type_name -> interlog.v1.InteractionLogEntry
-	2,  // 41: interlog.v1.RestoreInteractionLogEntriesResponse.interaction_log_entries:type_name -> interlog.v1.InteractionLogEntry
-	44, // 42: interlog.v1.EvaluateInteractionLogEntriesRequest.evaluation:type_name -> interlog.v1.Evaluation
-	2,  // 43: interlog.v1.EvaluateInteractionLogEntriesResponse.interaction_log_entries:type_name -> interlog.v1.InteractionLogEntry
-	40, // 44: interlog.v1.DeleteCanceledInteractionLogEntriesRequest.start_time:type_name -> google.protobuf.Timestamp
-	40, // 45: interlog.v1.DeleteCanceledInteractionLogEntriesRequest.end_time:type_name -> google.protobuf.Timestamp
-	4,  // 46: interlog.v1.SummarizeInteractionsRequest.filter:type_name -> interlog.v1.InteractionLogFilter
-	1,  // 47: interlog.v1.SummarizeInteractionsRequest.group_by:type_name -> interlog.v1.SummaryDimension
-	5,  // 48: interlog.v1.InteractionSummaryRow.totals:type_name -> interlog.v1.InteractionTotals
-	30, // 49: interlog.v1.SummarizeInteractionsResponse.rows:type_name -> interlog.v1.InteractionSummaryRow
-	6,  // 50: interlog.v1.CreateInteractionLogCommentRequest.interaction_log_comment:type_name -> interlog.v1.InteractionLogComment
-	6,  // 51: interlog.v1.CreateInteractionLogCommentResponse.interaction_log_comment:type_name -> interlog.v1.InteractionLogComment
-	6,  // 52: interlog.v1.ListInteractionLogCommentsResponse.interaction_log_comments:type_name -> interlog.v1.InteractionLogComment
-	6,  // 53: interlog.v1.UpdateInteractionLogCommentRequest.interaction_log_comment:type_name -> interlog.v1.InteractionLogComment
-	48, // 54: interlog.v1.UpdateInteractionLogCommentRequest.update_mask:type_name -> google.protobuf.FieldMask
-	6,  // 55: interlog.v1.UpdateInteractionLogCommentResponse.interaction_log_comment:type_name -> interlog.v1.InteractionLogComment
-	7,  // 56: interlog.v1.InteractionLogService.LogInteraction:input_type -> interlog.v1.LogInteractionRequest
-	9,  // 57: interlog.v1.InteractionLogService.ResumeInteraction:input_type -> interlog.v1.ResumeInteractionRequest
-	11, // 58: interlog.v1.InteractionLogService.DeletePostponedInteraction:input_type -> interlog.v1.DeletePostponedInteractionRequest
-	13, // 59: interlog.v1.InteractionLogService.RecordDocumentInteraction:input_type -> interlog.v1.RecordDocumentInteractionRequest
-	15, // 60: interlog.v1.InteractionLogService.GetInteractionLogEntry:input_type -> interlog.v1.GetInteractionLogEntryRequest
-	17, // 61: interlog.v1.InteractionLogService.ListInteractionLogEntries:input_type -> interlog.v1.ListInteractionLogEntriesRequest
-	19, // 62: interlog.v1.InteractionLogService.UpdateInteractionLogEntry:input_type -> interlog.v1.UpdateInteractionLogEntryRequest
-	21, // 63: interlog.v1.InteractionLogService.CancelInteractionLogEntries:input_type -> interlog.v1.CancelInteractionLogEntriesRequest
-	23, // 64: interlog.v1.InteractionLogService.RestoreInteractionLogEntries:input_type -> interlog.v1.RestoreInteractionLogEntriesRequest
-	25, // 65: interlog.v1.InteractionLogService.EvaluateInteractionLogEntries:input_type -> interlog.v1.EvaluateInteractionLogEntriesRequest
-	27, // 66: interlog.v1.InteractionLogService.DeleteCanceledInteractionLogEntries:input_type -> interlog.v1.DeleteCanceledInteractionLogEntriesRequest
-	29, // 67: interlog.v1.InteractionLogService.SummarizeInteractions:input_type -> interlog.v1.SummarizeInteractionsRequest
-	32, // 68: interlog.v1.InteractionLogService.CreateInteractionLogComment:input_type -> interlog.v1.CreateInteractionLogCommentRequest
-	34, // 69: interlog.v1.InteractionLogService.ListInteractionLogComments:input_type -> interlog.v1.ListInteractionLogCommentsRequest
-	36, // 70: interlog.v1.InteractionLogService.UpdateInteractionLogComment:input_type -> interlog.v1.UpdateInteractionLogCommentRequest
-	38, // 71: interlog.v1.InteractionLogService.DeleteInteractionLogComment:input_type -> interlog.v1.DeleteInteractionLogCommentRequest
-	8,  // 72: interlog.v1.InteractionLogService.LogInteraction:output_type -> interlog.v1.LogInteractionResponse
-	10, // 73: interlog.v1.InteractionLogService.ResumeInteraction:output_type -> interlog.v1.ResumeInteractionResponse
-	12, // 74: interlog.v1.InteractionLogService.DeletePostponedInteraction:output_type -> interlog.v1.DeletePostponedInteractionResponse
-	14, // 75: interlog.v1.InteractionLogService.RecordDocumentInteraction:output_type -> interlog.v1.RecordDocumentInteractionResponse
-	16, // 76: interlog.v1.InteractionLogService.GetInteractionLogEntry:output_type -> interlog.v1.GetInteractionLogEntryResponse
-	18, // 77: interlog.v1.InteractionLogService.ListInteractionLogEntries:output_type -> interlog.v1.ListInteractionLogEntriesResponse
-	20, // 78: interlog.v1.InteractionLogService.UpdateInteractionLogEntry:output_type -> interlog.v1.UpdateInteractionLogEntryResponse
-	22, // 79: interlog.v1.InteractionLogService.CancelInteractionLogEntries:output_type -> interlog.v1.CancelInteractionLogEntriesResponse
-	24, // 80: interlog.v1.InteractionLogService.RestoreInteractionLogEntries:output_type -> interlog.v1.RestoreInteractionLogEntriesResponse
-	26, // 81: interlog.v1.InteractionLogService.EvaluateInteractionLogEntries:output_type -> interlog.v1.EvaluateInteractionLogEntriesResponse
-	28, // 82: interlog.v1.InteractionLogService.DeleteCanceledInteractionLogEntries:output_type -> interlog.v1.DeleteCanceledInteractionLogEntriesResponse
-	31, // 83: interlog.v1.InteractionLogService.SummarizeInteractions:output_type -> interlog.v1.SummarizeInteractionsResponse
-	33, // 84: interlog.v1.InteractionLogService.CreateInteractionLogComment:output_type -> interlog.v1.CreateInteractionLogCommentResponse
-	35, // 85: interlog.v1.InteractionLogService.ListInteractionLogComments:output_type -> interlog.v1.ListInteractionLogCommentsResponse
-	37, // 86: interlog.v1.InteractionLogService.UpdateInteractionLogComment:output_type -> interlog.v1.UpdateInteractionLogCommentResponse
-	39, // 87: interlog.v1.InteractionLogService.DeleteInteractionLogComment:output_type -> interlog.v1.DeleteInteractionLogCommentResponse
-	72, // [72:88] is the sub-list for method output_type
-	56, // [56:72] is the sub-list for method input_type
-	56, // [56:56] is the sub-list for extension type_name
-	56, // [56:56] is the sub-list for extension extendee
-	0,  // [0:56] is the sub-list for field type_name
+	44, // 0: interlog.v1.InteractionLogEntry.interaction_time:type_name -> google.protobuf.Timestamp
+	45, // 1: interlog.v1.InteractionLogEntry.information_flow:type_name -> interlog.v1.InformationFlow
+	46, // 2: interlog.v1.InteractionLogEntry.initiated_by:type_name -> interlog.v1.InitiatedBy
+	47, // 3: interlog.v1.InteractionLogEntry.duration:type_name -> google.protobuf.Duration
+	48, // 4: interlog.v1.InteractionLogEntry.evaluation:type_name -> interlog.v1.Evaluation
+	49, // 5: interlog.v1.InteractionLogEntry.delivery_status:type_name -> interlog.v1.DeliveryStatus
+	50, // 6: interlog.v1.InteractionLogEntry.correspondence_type:type_name -> interlog.v1.CorrespondenceType
+	51, // 7: interlog.v1.InteractionLogEntry.document_type:type_name -> interlog.v1.DocumentType
+	44, // 8: interlog.v1.InteractionLogEntry.create_time:type_name -> google.protobuf.Timestamp
+	44, // 9: interlog.v1.InteractionLogEntry.update_time:type_name -> google.protobuf.Timestamp
+	44, // 10: interlog.v1.InteractionOverrides.interaction_time:type_name -> google.protobuf.Timestamp
+	45, // 11: interlog.v1.InteractionOverrides.information_flow:type_name -> interlog.v1.InformationFlow
+	46, // 12: interlog.v1.InteractionOverrides.initiated_by:type_name -> interlog.v1.InitiatedBy
+	47, // 13: interlog.v1.InteractionOverrides.duration:type_name -> google.protobuf.Duration
+	50, // 14: interlog.v1.InteractionOverrides.correspondence_type:type_name -> interlog.v1.CorrespondenceType
+	48, // 15: interlog.v1.InteractionOverrides.evaluation:type_name -> interlog.v1.Evaluation
+	49, // 16: interlog.v1.InteractionOverrides.delivery_status:type_name -> interlog.v1.DeliveryStatus
+	51, // 17: interlog.v1.InteractionLogFilter.document_type:type_name -> interlog.v1.DocumentType
+	44, // 18: interlog.v1.InteractionLogFilter.start_time:type_name -> google.protobuf.Timestamp
+	44, // 19: interlog.v1.InteractionLogFilter.end_time:type_name -> google.protobuf.Timestamp
+	48, // 20: interlog.v1.InteractionLogFilter.evaluation:type_name -> interlog.v1.Evaluation
+	45, // 21: interlog.v1.InteractionLogFilter.information_flow:type_name -> interlog.v1.InformationFlow
+	46, // 22: interlog.v1.InteractionLogFilter.initiated_by:type_name -> interlog.v1.InitiatedBy
+	47, // 23: interlog.v1.InteractionTotals.total_duration:type_name -> google.protobuf.Duration
+	44, // 24: interlog.v1.InteractionLogComment.create_time:type_name -> google.protobuf.Timestamp
+	44, // 25: interlog.v1.InteractionLogComment.update_time:type_name -> google.protobuf.Timestamp
+	4,  // 26: interlog.v1.LogInteractionRequest.overrides:type_name -> interlog.v1.InteractionOverrides
+	3,  // 27: interlog.v1.LogInteractionResponse.interaction_log_entry:type_name -> interlog.v1.InteractionLogEntry
+	8,  // 28: interlog.v1.BatchLogInteractionsRequest.requests:type_name -> interlog.v1.LogInteractionRequest
+	0,  // 29: interlog.v1.BatchLogInteractionsRequest.mode:type_name -> interlog.v1.BatchLogMode
+	3,  // 30: interlog.v1.BatchLogInteractionResult.interaction_log_entry:type_name -> interlog.v1.InteractionLogEntry
+	52, // 31: interlog.v1.BatchLogInteractionResult.error:type_name -> google.rpc.Status
+	11, // 32: interlog.v1.BatchLogInteractionsResponse.results:type_name -> interlog.v1.BatchLogInteractionResult
+	4,  // 33: interlog.v1.ResumeInteractionRequest.overrides:type_name -> interlog.v1.InteractionOverrides
+	3,  // 34: interlog.v1.ResumeInteractionResponse.interaction_log_entry:type_name -> interlog.v1.InteractionLogEntry
+	51, // 35: interlog.v1.RecordDocumentInteractionRequest.document_type:type_name -> interlog.v1.DocumentType
+	44, // 36: interlog.v1.RecordDocumentInteractionRequest.interaction_time:type_name -> google.protobuf.Timestamp
+	3,  // 37: interlog.v1.RecordDocumentInteractionResponse.interaction_log_entry:type_name -> interlog.v1.InteractionLogEntry
+	3,  // 38: interlog.v1.GetInteractionLogEntryResponse.interaction_log_entry:type_name -> interlog.v1.InteractionLogEntry
+	5,  // 39: interlog.v1.ListInteractionLogEntriesRequest.filter:type_name -> interlog.v1.InteractionLogFilter
+	1,  // 40: interlog.v1.ListInteractionLogEntriesRequest.order_by:type_name -> interlog.v1.InteractionLogOrder
+	3,  // 41: interlog.v1.ListInteractionLogEntriesResponse.interaction_log_entries:type_name -> interlog.v1.InteractionLogEntry
+	3,  // 42: interlog.v1.UpdateInteractionLogEntryRequest.interaction_log_entry:type_name -> interlog.v1.InteractionLogEntry
+	53, // 43: interlog.v1.UpdateInteractionLogEntryRequest.update_mask:type_name -> google.protobuf.FieldMask
+	3,  // 44: interlog.v1.UpdateInteractionLogEntryResponse.interaction_log_entry:type_name -> interlog.v1.InteractionLogEntry
+	3,  // 45: interlog.v1.CancelInteractionLogEntriesResponse.interaction_log_entries:type_name -> interlog.v1.InteractionLogEntry
+	3,  // 46: interlog.v1.RestoreInteractionLogEntriesResponse.interaction_log_entries:type_name -> interlog.v1.InteractionLogEntry
+	48, // 47: interlog.v1.EvaluateInteractionLogEntriesRequest.evaluation:type_name -> interlog.v1.Evaluation
+	3,  // 48: interlog.v1.EvaluateInteractionLogEntriesResponse.interaction_log_entries:type_name -> interlog.v1.InteractionLogEntry
+	44, // 49: interlog.v1.DeleteCanceledInteractionLogEntriesRequest.start_time:type_name -> google.protobuf.Timestamp
+	44, // 50: interlog.v1.DeleteCanceledInteractionLogEntriesRequest.end_time:type_name -> google.protobuf.Timestamp
+	5,  // 51: interlog.v1.SummarizeInteractionsRequest.filter:type_name -> interlog.v1.InteractionLogFilter
+	2,  // 52: interlog.v1.SummarizeInteractionsRequest.group_by:type_name -> interlog.v1.SummaryDimension
+	6,  // 53: interlog.v1.InteractionSummaryRow.totals:type_name -> interlog.v1.InteractionTotals
+	34, // 54: interlog.v1.SummarizeInteractionsResponse.rows:type_name -> interlog.v1.InteractionSummaryRow
+	7,  // 55: interlog.v1.CreateInteractionLogCommentRequest.interaction_log_comment:type_name -> interlog.v1.InteractionLogComment
+	7,  // 56: interlog.v1.CreateInteractionLogCommentResponse.interaction_log_comment:type_name -> interlog.v1.InteractionLogComment
+	7,  // 57: interlog.v1.ListInteractionLogCommentsResponse.interaction_log_comments:type_name -> interlog.v1.InteractionLogComment
+	7,  // 58: interlog.v1.UpdateInteractionLogCommentRequest.interaction_log_comment:type_name -> interlog.v1.InteractionLogComment
+	53, // 59: interlog.v1.UpdateInteractionLogCommentRequest.update_mask:type_name -> google.protobuf.FieldMask
+	7,  // 60: interlog.v1.UpdateInteractionLogCommentResponse.interaction_log_comment:type_name -> interlog.v1.InteractionLogComment
+	8,  // 61: interlog.v1.InteractionLogService.LogInteraction:input_type -> interlog.v1.LogInteractionRequest
+	10, // 62: interlog.v1.InteractionLogService.BatchLogInteractions:input_type -> interlog.v1.BatchLogInteractionsRequest
+	13, // 63: interlog.v1.InteractionLogService.ResumeInteraction:input_type -> interlog.v1.ResumeInteractionRequest
+	15, // 64: interlog.v1.InteractionLogService.DeletePostponedInteraction:input_type -> interlog.v1.DeletePostponedInteractionRequest
+	17, // 65: interlog.v1.InteractionLogService.RecordDocumentInteraction:input_type -> interlog.v1.RecordDocumentInteractionRequest
+	19, // 66: interlog.v1.InteractionLogService.GetInteractionLogEntry:input_type -> interlog.v1.GetInteractionLogEntryRequest
+	21, // 67: interlog.v1.InteractionLogService.ListInteractionLogEntries:input_type -> interlog.v1.ListInteractionLogEntriesRequest
+	23, // 68: interlog.v1.InteractionLogService.UpdateInteractionLogEntry:input_type -> interlog.v1.UpdateInteractionLogEntryRequest
+	25, // 69: interlog.v1.InteractionLogService.CancelInteractionLogEntries:input_type -> interlog.v1.CancelInteractionLogEntriesRequest
+	27, // 70: interlog.v1.InteractionLogService.RestoreInteractionLogEntries:input_type -> interlog.v1.RestoreInteractionLogEntriesRequest
+	29, // 71: interlog.v1.InteractionLogService.EvaluateInteractionLogEntries:input_type -> interlog.v1.EvaluateInteractionLogEntriesRequest
+	31, // 72: interlog.v1.InteractionLogService.DeleteCanceledInteractionLogEntries:input_type -> interlog.v1.DeleteCanceledInteractionLogEntriesRequest
+	33, // 73: interlog.v1.InteractionLogService.SummarizeInteractions:input_type -> interlog.v1.SummarizeInteractionsRequest
+	36, // 74: interlog.v1.InteractionLogService.CreateInteractionLogComment:input_type -> interlog.v1.CreateInteractionLogCommentRequest
+	38, // 75: interlog.v1.InteractionLogService.ListInteractionLogComments:input_type -> interlog.v1.ListInteractionLogCommentsRequest
+	40, // 76: interlog.v1.InteractionLogService.UpdateInteractionLogComment:input_type -> interlog.v1.UpdateInteractionLogCommentRequest
+	42, // 77: interlog.v1.InteractionLogService.DeleteInteractionLogComment:input_type -> interlog.v1.DeleteInteractionLogCommentRequest
+	9,  // 78: interlog.v1.InteractionLogService.LogInteraction:output_type -> interlog.v1.LogInteractionResponse
+	12, // 79: interlog.v1.InteractionLogService.BatchLogInteractions:output_type -> interlog.v1.BatchLogInteractionsResponse
+	14, // 80: interlog.v1.InteractionLogService.ResumeInteraction:output_type -> interlog.v1.ResumeInteractionResponse
+	16, // 81: interlog.v1.InteractionLogService.DeletePostponedInteraction:output_type -> interlog.v1.DeletePostponedInteractionResponse
+	18, // 82: interlog.v1.InteractionLogService.RecordDocumentInteraction:output_type -> interlog.v1.RecordDocumentInteractionResponse
+	20, // 83: interlog.v1.InteractionLogService.GetInteractionLogEntry:output_type -> interlog.v1.GetInteractionLogEntryResponse
+	22, // 84: interlog.v1.InteractionLogService.ListInteractionLogEntries:output_type -> interlog.v1.ListInteractionLogEntriesResponse
+	24, // 85: interlog.v1.InteractionLogService.UpdateInteractionLogEntry:output_type -> interlog.v1.UpdateInteractionLogEntryResponse
+	26, // 86: interlog.v1.InteractionLogService.CancelInteractionLogEntries:output_type -> interlog.v1.CancelInteractionLogEntriesResponse
+	28, // 87: interlog.v1.InteractionLogService.RestoreInteractionLogEntries:output_type -> interlog.v1.RestoreInteractionLogEntriesResponse
+	30, // 88: interlog.v1.InteractionLogService.EvaluateInteractionLogEntries:output_type -> interlog.v1.EvaluateInteractionLogEntriesResponse
+	32, // 89: interlog.v1.InteractionLogService.DeleteCanceledInteractionLogEntries:output_type -> interlog.v1.DeleteCanceledInteractionLogEntriesResponse
+	35, // 90: interlog.v1.InteractionLogService.SummarizeInteractions:output_type -> interlog.v1.SummarizeInteractionsResponse
+	37, // 91: interlog.v1.InteractionLogService.CreateInteractionLogComment:output_type -> interlog.v1.CreateInteractionLogCommentResponse
+	39, // 92: interlog.v1.InteractionLogService.ListInteractionLogComments:output_type -> interlog.v1.ListInteractionLogCommentsResponse
+	41, // 93: interlog.v1.InteractionLogService.UpdateInteractionLogComment:output_type -> interlog.v1.UpdateInteractionLogCommentResponse
+	43, // 94: interlog.v1.InteractionLogService.DeleteInteractionLogComment:output_type -> interlog.v1.DeleteInteractionLogCommentResponse
+	78, // [78:95] is the sub-list for method output_type
+	61, // [61:78] is the sub-list for method input_type
+	61, // [61:61] is the sub-list for extension type_name
+	61, // [61:61] is the sub-list for extension extendee
+	0,  // [0:61] is the sub-list for field type_name
 }
 
 func init() { file_interlog_v1_interaction_log_service_proto_init() }
@@ -3695,13 +3980,17 @@ func file_interlog_v1_interaction_log_service_proto_init() {
 	file_interlog_v1_validation_proto_init()
 	file_interlog_v1_interaction_log_service_proto_msgTypes[1].OneofWrappers = []any{}
 	file_interlog_v1_interaction_log_service_proto_msgTypes[2].OneofWrappers = []any{}
+	file_interlog_v1_interaction_log_service_proto_msgTypes[8].OneofWrappers = []any{
+		(*BatchLogInteractionResult_InteractionLogEntry)(nil),
+		(*BatchLogInteractionResult_Error)(nil),
+	}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_interlog_v1_interaction_log_service_proto_rawDesc), len(file_interlog_v1_interaction_log_service_proto_rawDesc)),
-			NumEnums:      2,
-			NumMessages:   38,
+			NumEnums:      3,
+			NumMessages:   41,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -20,6 +20,7 @@ const _ = grpc.SupportPackageIsVersion9
 
 const (
 	InteractionLogService_LogInteraction_FullMethodName                      = "/interlog.v1.InteractionLogService/LogInteraction"
+	InteractionLogService_BatchLogInteractions_FullMethodName                = "/interlog.v1.InteractionLogService/BatchLogInteractions"
 	InteractionLogService_ResumeInteraction_FullMethodName                   = "/interlog.v1.InteractionLogService/ResumeInteraction"
 	InteractionLogService_DeletePostponedInteraction_FullMethodName          = "/interlog.v1.InteractionLogService/DeletePostponedInteraction"
 	InteractionLogService_RecordDocumentInteraction_FullMethodName           = "/interlog.v1.InteractionLogService/RecordDocumentInteraction"
@@ -46,6 +47,13 @@ type InteractionLogServiceClient interface {
 	// Logs one interaction of a contact from a template, with optional overrides.
 	// With postpone = true, stores a draft instead.
 	LogInteraction(ctx context.Context, in *LogInteractionRequest, opts ...grpc.CallOption) (*LogInteractionResponse, error)
+	// Logs up to 1000 interactions in one call, each as LogInteraction would log it (its own
+	// contact, template, overrides, comments and attachment; drafts allowed). In
+	// BATCH_LOG_MODE_ALL_OR_NOTHING an invalid item fails the call with the error LogInteraction
+	// gives for it; the item is named at the start of the message ("requests[3]: ") and in
+	// ErrorInfo metadata "requestIndex" ("3"). In BATCH_LOG_MODE_PER_ITEM the valid items are
+	// logged and each result holds its entry or its error.
+	BatchLogInteractions(ctx context.Context, in *BatchLogInteractionsRequest, opts ...grpc.CallOption) (*BatchLogInteractionsResponse, error)
 	// Completes a postponed interaction with new values, running every check of LogInteraction.
 	ResumeInteraction(ctx context.Context, in *ResumeInteractionRequest, opts ...grpc.CallOption) (*ResumeInteractionResponse, error)
 	// Deletes a postponed interaction. FAILED_PRECONDITION for an entry that is not postponed.
@@ -90,6 +98,16 @@ func (c *interactionLogServiceClient) LogInteraction(ctx context.Context, in *Lo
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(LogInteractionResponse)
 	err := c.cc.Invoke(ctx, InteractionLogService_LogInteraction_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *interactionLogServiceClient) BatchLogInteractions(ctx context.Context, in *BatchLogInteractionsRequest, opts ...grpc.CallOption) (*BatchLogInteractionsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(BatchLogInteractionsResponse)
+	err := c.cc.Invoke(ctx, InteractionLogService_BatchLogInteractions_FullMethodName, in, out, cOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -255,6 +273,13 @@ type InteractionLogServiceServer interface {
 	// Logs one interaction of a contact from a template, with optional overrides.
 	// With postpone = true, stores a draft instead.
 	LogInteraction(context.Context, *LogInteractionRequest) (*LogInteractionResponse, error)
+	// Logs up to 1000 interactions in one call, each as LogInteraction would log it (its own
+	// contact, template, overrides, comments and attachment; drafts allowed). In
+	// BATCH_LOG_MODE_ALL_OR_NOTHING an invalid item fails the call with the error LogInteraction
+	// gives for it; the item is named at the start of the message ("requests[3]: ") and in
+	// ErrorInfo metadata "requestIndex" ("3"). In BATCH_LOG_MODE_PER_ITEM the valid items are
+	// logged and each result holds its entry or its error.
+	BatchLogInteractions(context.Context, *BatchLogInteractionsRequest) (*BatchLogInteractionsResponse, error)
 	// Completes a postponed interaction with new values, running every check of LogInteraction.
 	ResumeInteraction(context.Context, *ResumeInteractionRequest) (*ResumeInteractionResponse, error)
 	// Deletes a postponed interaction. FAILED_PRECONDITION for an entry that is not postponed.
@@ -297,6 +322,9 @@ type UnimplementedInteractionLogServiceServer struct{}
 
 func (UnimplementedInteractionLogServiceServer) LogInteraction(context.Context, *LogInteractionRequest) (*LogInteractionResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method LogInteraction not implemented")
+}
+func (UnimplementedInteractionLogServiceServer) BatchLogInteractions(context.Context, *BatchLogInteractionsRequest) (*BatchLogInteractionsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method BatchLogInteractions not implemented")
 }
 func (UnimplementedInteractionLogServiceServer) ResumeInteraction(context.Context, *ResumeInteractionRequest) (*ResumeInteractionResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ResumeInteraction not implemented")
@@ -378,6 +406,24 @@ func _InteractionLogService_LogInteraction_Handler(srv interface{}, ctx context.
 	}
 	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
 		return srv.(InteractionLogServiceServer).LogInteraction(ctx, req.(*LogInteractionRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _InteractionLogService_BatchLogInteractions_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(BatchLogInteractionsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(InteractionLogServiceServer).BatchLogInteractions(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: InteractionLogService_BatchLogInteractions_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(InteractionLogServiceServer).BatchLogInteractions(ctx, req.(*BatchLogInteractionsRequest))
 	}
 	return interceptor(ctx, in, info, handler)
 }
@@ -662,6 +708,10 @@ var InteractionLogService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "LogInteraction",
 			Handler:    _InteractionLogService_LogInteraction_Handler,
+		},
+		{
+			MethodName: "BatchLogInteractions",
+			Handler:    _InteractionLogService_BatchLogInteractions_Handler,
 		},
 		{
 			MethodName: "ResumeInteraction",
