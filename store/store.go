@@ -7,6 +7,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"maps"
 	"net/url"
 	"strings"
 	"time"
@@ -129,6 +130,10 @@ var tidbSession = map[string]string{
 	"tidb_txn_mode":                     "'pessimistic'",
 	"transaction_isolation":             "'READ-COMMITTED'",
 }
+
+// TiDBSession returns the session variables interlog sets on every connection
+// to TiDB, for tools that open their own (the benchmarks' raw statements).
+func TiDBSession() map[string]string { return maps.Clone(tidbSession) }
 
 // isTiDB reports whether db is a MySQL connection to TiDB. GORM's MySQL
 // dialector reads the server's VERSION() when it opens; TiDB's contains "TiDB".
