@@ -159,9 +159,16 @@ func (e *env) bulkLoad(ctx context.Context, n int) error {
 	stmt := "INSERT INTO interaction_log_entries (" + strings.Join(loadColumns, ", ") + ") VALUES " +
 		strings.TrimSuffix(strings.Repeat("("+strings.TrimSuffix(strings.Repeat("?,", len(loadColumns)), ",")+"),", loadBatchRows), ",")
 	batches := make(chan int)
-	errs := make(chan error, loadGoroutines)
+	goroutines := loadGoroutines
+	if e.store.IsTiDB() {
+		// TiDB locks the contacts an insert references (the foreign key), so
+		// concurrent batches of random contacts waited for each other until
+		// the lock wait timeout.
+		goroutines = 1
+	}
+	errs := make(chan error, goroutines)
 	var wg sync.WaitGroup
-	for g := range loadGoroutines {
+	for g := range goroutines {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
