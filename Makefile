@@ -2,7 +2,7 @@
 BUF := go tool -modfile=tools/go.mod buf
 GO_PACKAGES := ./...
 
-.PHONY: run build generate generate-check lint breaking test test-short bench example fuzz-short soak
+.PHONY: run build generate generate-check lint breaking test test-all test-tidb bench example fuzz-short soak
 
 ## run: serve on the embedded SQLite default (./interlog.db, 127.0.0.1:50051)
 run:
@@ -35,9 +35,30 @@ AGAINST ?= HEAD~1
 breaking:
 	./scripts/breaking.sh $(AGAINST)
 
-## test: the whole suite, on SQLite and MySQL, with the race detector
+# Test engines (internal/testdb): INTERLOG_TEST_ENGINES lists them. tidb is one of every
+# engine when a TiDB for tests is at hand: INTERLOG_TEST_TIDB_DSN names a running one, or
+# TIDB_TOOLS holds start-tidb.sh (each test binary then starts one on a free port).
+TIDB_TOOLS ?= ../shared/tools/tidb
+export INTERLOG_TEST_TIDB_TOOLS := $(abspath $(TIDB_TOOLS))
+comma := ,
+ALL_ENGINES := sqlite,mysql$(if $(or $(INTERLOG_TEST_TIDB_DSN),$(wildcard $(TIDB_TOOLS)/start-tidb.sh)),$(comma)tidb)
+# The suites that prove the store on each engine; every other package is end-to-end.
+ENGINE_PACKAGES := ./store/ ./reliability/
+E2E_PACKAGES = $(shell go list ./... | grep -v -e '/store$$' -e '/reliability$$')
+
+## test: quick tier: the end-to-end suites on SQLite, the store suite and reliability/ on
+## every engine at hand (SQLite, MySQL/MariaDB, TiDB)
 test:
-	go test -race -count=1 -timeout 20m $(GO_PACKAGES)
+	INTERLOG_TEST_ENGINES=sqlite go test -count=1 -timeout 20m $(E2E_PACKAGES)
+	INTERLOG_TEST_ENGINES=$(ALL_ENGINES) go test -count=1 -timeout 20m $(ENGINE_PACKAGES)
+
+## test-all: every suite on every engine (SQLite, MariaDB, TiDB), with the race detector; CI
+test-all:
+	INTERLOG_TEST_ENGINES=sqlite,mysql,tidb go test -race -count=1 -timeout 40m $(GO_PACKAGES)
+
+## test-tidb: every suite on TiDB alone
+test-tidb:
+	INTERLOG_TEST_ENGINES=tidb go test -count=1 -timeout 40m $(GO_PACKAGES)
 
 ## example: build and run the Go client example against a throw-away server
 example:

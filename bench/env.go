@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net"
 	"net/url"
 	"runtime"
@@ -57,6 +58,11 @@ func startEnv(ctx context.Context, cfg config) (*env, error) {
 	}
 	if err := e.store.Migrate(ctx); err != nil {
 		return nil, err
+	}
+	if e.store.IsTiDB() {
+		// The raw statements run with the session interlog sets on TiDB, so that
+		// their shared locks are what the store's are.
+		maps.Copy(dbCfg.Params, store.TiDBSession())
 	}
 	if e.raw, err = sql.Open("mysql", dbCfg.FormatDSN()); err != nil {
 		return nil, err

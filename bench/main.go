@@ -34,6 +34,7 @@ type benchmark struct {
 // order they run.
 var benchmarks = map[string]benchmark{
 	"log":         {"LogInteraction calls/s at concurrency 1, 16, 64 vs raw single-row insert transactions", benchLog},
+	"hot":         {"LogInteraction calls/s for one contact and template vs random ones, at the highest concurrency (TiDB makes shared locks exclusive)", benchHotContact},
 	"list":        {"ListInteractionLogEntries first page vs a page after 100 000 rows, on the large table", benchList},
 	"summary":     {"SummarizeInteractions of one month by template vs the hand-written GROUP BY, on the large table", benchSummary},
 	"attachments": {"upload and download MB/s of a 32 MiB file vs the same chunks through database/sql, and interlogd's peak memory", benchAttachments},
@@ -43,7 +44,7 @@ var benchmarks = map[string]benchmark{
 }
 
 // order is the running order of the benchmarks.
-var order = []string{"log", "tracing", "list", "summary", "attachments", "segment", "batch"}
+var order = []string{"log", "hot", "tracing", "list", "summary", "attachments", "segment", "batch"}
 
 func main() {
 	var cfg config

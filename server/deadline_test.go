@@ -13,6 +13,7 @@ import (
 	"google.golang.org/protobuf/types/known/fieldmaskpb"
 
 	apiv1 "github.com/interlog/interlog/gen/interlog/v1"
+	"github.com/interlog/interlog/internal/testdb"
 	ts "github.com/interlog/interlog/internal/testserver"
 )
 
@@ -20,9 +21,16 @@ import (
 // so that an update blocks in MySQL, and calls with a 500 ms deadline. The
 // call must end DEADLINE_EXCEEDED and the server must give its connection
 // back while the lock is still held: the query was cancelled by the
-// deadline, not ended by MySQL's 50 s lock wait timeout.
+// deadline, not ended by MySQL's 50 s lock wait timeout. On MySQL and TiDB.
 func TestClientDeadlineCancelsTheQuery(t *testing.T) {
-	env := ts.Start(t, "mysql", ts.Options{})
+	for _, engine := range testdb.Engines() {
+		if engine != "sqlite" {
+			t.Run(engine, func(t *testing.T) { clientDeadlineCancelsTheQuery(t, ts.Start(t, engine, ts.Options{})) })
+		}
+	}
+}
+
+func clientDeadlineCancelsTheQuery(t *testing.T, env *ts.Env) {
 	ctx := context.Background()
 	_, err := env.Groups.CreateInteractionGroup(ctx, &apiv1.CreateInteractionGroupRequest{
 		InteractionGroup: &apiv1.InteractionGroup{Code: "LOCKED"},

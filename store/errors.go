@@ -135,6 +135,12 @@ func classify(err error) error {
 			return &Error{Kind: ErrAlreadyExists, Reason: ReasonAlreadyExists, Message: "already exists"}
 		case 1213, 1205: // deadlock, lock wait timeout: retried by inTx first
 			return &Error{Kind: ErrConflict, Reason: ReasonConcurrentModification, Message: "concurrent modification, retry the request"}
+		case 8002, 8005, 8022, 8028, 9007: // TiDB's write conflicts, retried by inTx first
+			return &Error{Kind: ErrConflict, Reason: ReasonConcurrentModification, Message: "concurrent modification, retry the request"}
+		case 1105: // TiDB's "unknown error", a conflict only when it says so
+			if strings.Contains(myErr.Message, "pessimistic lock retry limit reached") {
+				return &Error{Kind: ErrConflict, Reason: ReasonConcurrentModification, Message: "concurrent modification, retry the request"}
+			}
 		case 1451, 1452: // foreign key: a reference is missing or still in use
 			return &Error{Kind: ErrPrecondition, Reason: ReasonNotFound, Message: "a referenced resource is missing or the resource is still referenced"}
 		// Too many connections, shutdown, gone away; and a statement or

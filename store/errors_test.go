@@ -14,6 +14,7 @@ import (
 // Driver errors become the store's kinds; a lost database, however it is
 // lost, is ErrUnavailable, so that the server answers UNAVAILABLE.
 func TestClassify(t *testing.T) {
+	tidbOtherError := &mysqldriver.MySQLError{Number: 1105, Message: "something else"}
 	dial := &net.OpError{Op: "dial", Net: "tcp", Err: &net.AddrError{Err: "refused"}}
 	cases := []struct {
 		err  error
@@ -23,6 +24,14 @@ func TestClassify(t *testing.T) {
 		{&mysqldriver.MySQLError{Number: 1213}, ErrConflict},
 		{&mysqldriver.MySQLError{Number: 1205}, ErrConflict},
 		{&mysqldriver.MySQLError{Number: 1452}, ErrPrecondition},
+		// TiDB: write conflicts and the errors TiDB says are safe to retry.
+		{&mysqldriver.MySQLError{Number: 8002}, ErrConflict},
+		{&mysqldriver.MySQLError{Number: 8005}, ErrConflict},
+		{&mysqldriver.MySQLError{Number: 8022}, ErrConflict},
+		{&mysqldriver.MySQLError{Number: 8028}, ErrConflict},
+		{&mysqldriver.MySQLError{Number: 9007}, ErrConflict},
+		{&mysqldriver.MySQLError{Number: 1105, Message: "pessimistic lock retry limit reached"}, ErrConflict},
+		{tidbOtherError, tidbOtherError},                        // any other 1105 is not a conflict
 		{&mysqldriver.MySQLError{Number: 1040}, ErrUnavailable}, // too many connections
 		{&mysqldriver.MySQLError{Number: 1053}, ErrUnavailable}, // shutdown in progress
 		{&mysqldriver.MySQLError{Number: 1317}, ErrUnavailable}, // query killed

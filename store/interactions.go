@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 	"gorm.io/gorm/schema"
 )
 
@@ -204,11 +205,23 @@ func pipelineInput(c Contact, t TemplateRows, contactNo, templateCode string, dr
 // keeps them from changing until the entry is logged. A missing contact or
 // template comes back blank.
 func loadContactAndTemplate(tx *gorm.DB, contactNo, templateCode string) (Contact, TemplateRows, error) {
+	lock := lockingShare
+	if isTiDB(tx) {
+		// TiDB's locking read of an outer join also locks one key for the
+		// missing (NULL) rows of a table, the same key in every call: all
+		// logging queued on it, and at 64 concurrent calls some waited out
+		// the 50 s lock wait timeout. So the template and its rows are locked
+		// first, by themselves, and the join locks the contact alone.
+		if err := shareTemplateRows(tx, templateCode); err != nil {
+			return Contact{}, TemplateRows{}, err
+		}
+		lock.Table = clause.Table{Name: "contacts"}
+	}
 	var rows []contactTemplateRow
-	err := scanRows(tx.Table("contacts c").Select("c.*, "+templateColumns()+", "+languageColumns).
+	err := scanRows(tx.Table("contacts").Select("contacts.*, "+templateColumns()+", "+languageColumns).
 		Joins("LEFT JOIN interaction_templates t ON t.code = ?", templateCode).
 		Joins("LEFT JOIN interaction_template_languages l ON l.template_code = t.code").
-		Where("c.no = ?", contactNo).Clauses(lockingShare), &rows)
+		Where("contacts.no = ?", contactNo).Clauses(lock), &rows)
 	if err != nil || len(rows) == 0 {
 		return Contact{}, TemplateRows{}, err
 	}
@@ -220,6 +233,15 @@ func loadContactAndTemplate(tx *gorm.DB, contactNo, templateCode string) (Contac
 	}
 	sortLanguages(t.Languages)
 	return rows[0].Contact, t, nil
+}
+
+// shareTemplateRows share-locks a template and its language rows.
+func shareTemplateRows(tx *gorm.DB, templateCode string) error {
+	var codes []string
+	if err := tx.Model(&InteractionTemplate{}).Clauses(lockingShare).Where("code = ?", templateCode).Pluck("code", &codes).Error; err != nil {
+		return err
+	}
+	return tx.Model(&InteractionTemplateLanguage{}).Clauses(lockingShare).Where("template_code = ?", templateCode).Pluck("language_code", &codes).Error
 }
 
 // contactTemplateRow is a row of contacts joined to a template and its rows.

@@ -32,13 +32,18 @@ var ErrSchemaOutdated = fmt.Errorf("database schema is outdated: run `interlogd 
 
 // Migrate applies every pending migration.
 func (s *Store) Migrate(ctx context.Context) error {
+	return s.migrateTo(ctx, migrationIDs[len(migrationIDs)-1])
+}
+
+// migrateTo applies the pending migrations up to and including id.
+func (s *Store) migrateTo(ctx context.Context, id string) error {
 	m := gormigrate.New(s.db.WithContext(ctx), &gormigrate.Options{
 		TableName:      schemaTable,
 		IDColumnName:   "id",
 		IDColumnSize:   64,
 		UseTransaction: s.dialect == SQLite, // MySQL DDL commits implicitly anyway.
 	}, s.migrations())
-	if err := m.Migrate(); err != nil {
+	if err := m.MigrateTo(id); err != nil {
 		return fmt.Errorf("migrate: %w", classify(err))
 	}
 	return nil

@@ -8,6 +8,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net/url"
 	"strings"
 	"time"
@@ -59,18 +60,26 @@ func Open(ctx context.Context, rawURL string, opts Options) (*Store, error) {
 	if opts.ConnectTimeout <= 0 {
 		opts.ConnectTimeout = 5 * time.Second
 	}
-	dialector, dialect, err := dialectorFor(rawURL, opts)
+	dialector, dialect, err := dialectorFor(rawURL, opts, nil)
 	if err != nil {
 		return nil, err
 	}
-	db, err := gorm.Open(dialector, &gorm.Config{
-		Logger:                 logger.Discard,
-		SkipDefaultTransaction: true,
-		NowFunc:                func() time.Time { return time.Now().UTC() },
-		TranslateError:         false,
-	})
+	db, err := openGorm(dialector, dialect)
 	if err != nil {
-		return nil, fmt.Errorf("open %s database: %w", dialect, err)
+		return nil, err
+	}
+	if isTiDB(db) {
+		// The session settings must be on every connection of the pool, so the
+		// pool that found out it is TiDB is replaced by one that sets them.
+		if sqlDB, err := db.DB(); err == nil {
+			_ = sqlDB.Close()
+		}
+		if dialector, _, err = dialectorFor(rawURL, opts, tidbSession); err != nil {
+			return nil, err
+		}
+		if db, err = openGorm(dialector, dialect); err != nil {
+			return nil, err
+		}
 	}
 	sqlDB, err := db.DB()
 	if err != nil {
@@ -101,8 +110,52 @@ func Open(ctx context.Context, rawURL string, opts Options) (*Store, error) {
 	return s, nil
 }
 
-// dialectorFor turns a database URL into a GORM dialector.
-func dialectorFor(rawURL string, opts Options) (gorm.Dialector, Dialect, error) {
+func openGorm(dialector gorm.Dialector, dialect Dialect) (*gorm.DB, error) {
+	db, err := gorm.Open(dialector, &gorm.Config{
+		Logger:                 logger.Discard,
+		SkipDefaultTransaction: true,
+		NowFunc:                func() time.Time { return time.Now().UTC() },
+		TranslateError:         false,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("open %s database: %w", dialect, err)
+	}
+	return db, nil
+}
+
+// tidbSession is what every connection to TiDB sets, as the MySQL driver's
+// connection parameters (one SET when a connection opens):
+//   - SELECT ... FOR SHARE (LOCK IN SHARE MODE), which the store takes to keep
+//     references valid, is refused by TiDB unless shared locks may be promoted
+//     to exclusive ones: stricter than a shared lock, so still sound, but two
+//     readers of one row now wait for each other.
+//   - pessimistic transactions: under optimistic ones a conflict shows only at
+//     commit, after the checks the store made under its locks.
+//   - READ COMMITTED, as inTx asks of MySQL per transaction, for the
+//     statements outside transactions too.
+//
+// tidb_enable_noop_functions would also let FOR SHARE through, but as a lock
+// that locks nothing; it stays off.
+var tidbSession = map[string]string{
+	"tidb_enable_shared_lock_promotion": "ON",
+	"tidb_txn_mode":                     "'pessimistic'",
+	"transaction_isolation":             "'READ-COMMITTED'",
+}
+
+// TiDBSession returns the session variables interlog sets on every connection
+// to TiDB, for tools that open their own (the benchmarks' raw statements).
+func TiDBSession() map[string]string { return maps.Clone(tidbSession) }
+
+// isTiDB reports whether db is a MySQL connection to TiDB. GORM's MySQL
+// dialector reads the server's VERSION() when it opens; TiDB's contains "TiDB".
+func isTiDB(db *gorm.DB) bool {
+	d, ok := db.Dialector.(*mysql.Dialector)
+	return ok && strings.Contains(d.ServerVersion, "TiDB")
+}
+
+// dialectorFor turns a database URL into a GORM dialector; session holds
+// variables every MySQL connection sets when it opens (nil for none).
+func dialectorFor(rawURL string, opts Options, session map[string]string) (gorm.Dialector, Dialect, error) {
 	scheme, rest, ok := strings.Cut(rawURL, "://")
 	if !ok {
 		return nil, "", fmt.Errorf("database URL %q: want sqlite:///path/file.db or mysql://user:pass@host:port/db", redactURL(rawURL))
@@ -119,6 +172,9 @@ func dialectorFor(rawURL string, opts Options) (gorm.Dialector, Dialect, error) 
 		cfg, err := mysqlConfig(rawURL, opts)
 		if err != nil {
 			return nil, "", err
+		}
+		for name, value := range session {
+			cfg.Params[name] = value
 		}
 		return mysql.New(mysql.Config{DSNConfig: cfg, DSN: cfg.FormatDSN()}), MySQL, nil
 	default:
@@ -215,6 +271,9 @@ func RedactURL(rawURL string) string { return redactURL(rawURL) }
 
 // Dialect reports the engine behind the store.
 func (s *Store) Dialect() Dialect { return s.dialect }
+
+// IsTiDB reports whether the MySQL server behind the store is TiDB.
+func (s *Store) IsTiDB() bool { return isTiDB(s.db) }
 
 // Ping checks that the database answers.
 func (s *Store) Ping(ctx context.Context) error {

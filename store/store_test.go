@@ -2,8 +2,10 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"sort"
+	"strings"
 	"sync"
 	"testing"
 
@@ -85,6 +87,59 @@ func TestMigratedSchemaMatchesModels(t *testing.T) {
 			t.Fatalf("second migrate: %v", err)
 		}
 	})
+}
+
+// TestMigrateFromEveryEarlierVersion migrates a database that stopped at each
+// earlier schema version to the latest, and checks that it ends with the
+// indexes of a database migrated from empty.
+func TestMigrateFromEveryEarlierVersion(t *testing.T) {
+	for _, engine := range testdb.Engines() {
+		t.Run(engine, func(t *testing.T) {
+			want := entryIndexes(t, openAt(t, engine, migrationIDs[len(migrationIDs)-1]))
+			for _, from := range migrationIDs[:len(migrationIDs)-1] {
+				s := openAt(t, engine, from)
+				if err := s.CheckSchema(context.Background()); err != ErrSchemaOutdated {
+					t.Fatalf("CheckSchema at %s = %v, want ErrSchemaOutdated", from, err)
+				}
+				if err := s.Migrate(context.Background()); err != nil {
+					t.Fatalf("migrate from %s: %v", from, err)
+				}
+				if got := entryIndexes(t, s); !equal(got, want) {
+					t.Errorf("migrated from %s, the entries have the indexes\n%v\nfrom empty\n%v", from, got, want)
+				}
+			}
+		})
+	}
+}
+
+// openAt opens a fresh database of the engine migrated up to version id.
+func openAt(t *testing.T, engine, id string) *Store {
+	t.Helper()
+	ctx := context.Background()
+	s, err := Open(ctx, testdb.URL(t, engine), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	if err := s.migrateTo(ctx, id); err != nil {
+		t.Fatalf("migrate to %s: %v", id, err)
+	}
+	return s
+}
+
+// entryIndexes lists the indexes of interaction_log_entries as "name(col, ...)".
+func entryIndexes(t *testing.T, s *Store) []string {
+	t.Helper()
+	indexes, err := s.db.Migrator().GetIndexes(&InteractionLogEntry{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, ix := range indexes {
+		out = append(out, fmt.Sprintf("%s(%s)", ix.Name(), strings.Join(ix.Columns(), ", ")))
+	}
+	sort.Strings(out)
+	return out
 }
 
 func TestCheckSchemaRefusesAnEmptyDatabase(t *testing.T) {

@@ -1,6 +1,7 @@
 // Package testdb gives tests a database to run against: a fresh SQLite file or a fresh,
-// empty MySQL database, and, for fault-injection tests, a private MariaDB server that can be
-// killed and restarted.
+// empty MySQL or TiDB database, and, for fault-injection tests, a private MariaDB server that
+// can be killed and restarted. INTERLOG_TEST_ENGINES chooses the engines (see Engines); TiDB
+// is found as tidb.go says.
 //
 // MySQL is found, in order, at:
 //   - INTERLOG_TEST_MYSQL_DSN (mysql://user:pass@host:port/anydb; only the server is used),
@@ -11,7 +12,7 @@
 // If none can be had, MySQL tests fail with a message saying how to get one, or are skipped
 // when INTERLOG_TEST_MYSQL=skip.
 //
-// A package whose tests use MySQL should stop the private server when its tests end:
+// A package whose tests use MySQL or TiDB should stop the private servers when its tests end:
 //
 //	func TestMain(m *testing.M) {
 //		code := m.Run()
@@ -64,8 +65,28 @@ const howToGetMySQL = "no MySQL server for tests: install mariadb-server (apt-ge
 	"127.0.0.1:3306 with root and no password, or set " + dsnEnv +
 	"=mysql://user:pass@host:port/db, or set " + modeEnv + "=skip to skip MySQL tests"
 
-// Engines lists the database engines the store supports, for tests that run against each.
-func Engines() []string { return []string{"sqlite", "mysql"} }
+// enginesEnv chooses the engines tests run against, e.g. "sqlite,mysql,tidb".
+const enginesEnv = "INTERLOG_TEST_ENGINES"
+
+// defaultEngines are the engines when INTERLOG_TEST_ENGINES is not set.
+var defaultEngines = []string{"sqlite", "mysql"}
+
+// Engines lists the database engines tests that run against each engine use:
+// INTERLOG_TEST_ENGINES (comma-separated: sqlite, mysql for MySQL or MariaDB,
+// tidb), or sqlite and mysql when it is not set.
+func Engines() []string {
+	list := os.Getenv(enginesEnv)
+	if list == "" {
+		return defaultEngines
+	}
+	var engines []string
+	for _, e := range strings.Split(list, ",") {
+		if e = strings.TrimSpace(e); e != "" {
+			engines = append(engines, e)
+		}
+	}
+	return engines
+}
 
 // URL returns a fresh, empty database of the given engine (see Engines) as a store URL.
 func URL(t testing.TB, engine string) string {
@@ -75,8 +96,10 @@ func URL(t testing.TB, engine string) string {
 		return SQLite(t)
 	case "mysql":
 		return MySQL(t)
+	case "tidb":
+		return TiDB(t)
 	}
-	t.Fatalf("testdb: unknown engine %q", engine)
+	t.Fatalf("testdb: unknown engine %q in %s (want sqlite, mysql or tidb)", engine, enginesEnv)
 	return ""
 }
 
@@ -94,20 +117,28 @@ func MySQL(t testing.TB) string {
 	if sharedErr != nil {
 		fail(t, sharedErr)
 	}
+	return freshDatabase(t, sharedCfg)
+}
+
+// freshDatabase creates a database of a random name on the server of cfg, dropped when the
+// test ends, and returns its URL.
+func freshDatabase(t testing.TB, cfg *mysql.Config) string {
+	t.Helper()
 	name := "it_" + randomHex()
-	if err := createDatabase(sharedCfg, name); err != nil {
+	if err := createDatabase(cfg, name); err != nil {
 		t.Fatalf("testdb: %v", err)
 	}
 	t.Cleanup(func() {
-		if err := execAdmin(sharedCfg, "DROP DATABASE IF EXISTS `"+name+"`"); err != nil {
+		if err := execAdmin(cfg, "DROP DATABASE IF EXISTS `"+name+"`"); err != nil {
 			t.Errorf("testdb: drop database %s: %v", name, err)
 		}
 	})
-	return toURL(sharedCfg, name)
+	return toURL(cfg, name)
 }
 
-// Shutdown stops the private MariaDB server that MySQL may have started and removes its
-// files. Call it from TestMain after m.Run; it does nothing if no server was started.
+// Shutdown stops the private MariaDB server that MySQL may have started and the TiDB
+// server that TiDB may have started, and removes their files. Call it from TestMain after
+// m.Run; it does nothing if no server was started.
 func Shutdown() {
 	sharedMu.Lock()
 	defer sharedMu.Unlock()
@@ -116,6 +147,7 @@ func Shutdown() {
 		os.RemoveAll(shared.dir)
 		shared = nil
 	}
+	stopTiDB()
 }
 
 var (
@@ -147,16 +179,8 @@ func fail(t testing.TB, err error) {
 
 // findServer picks the server for MySQL; see the package comment for the order.
 func findServer() (*mysql.Config, error) {
-	if dsn := os.Getenv(dsnEnv); dsn != "" {
-		// An explicit server that does not answer is an error, never a reason to fall back.
-		cfg, err := parseURL(dsn)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %v", dsnEnv, err)
-		}
-		if err := ping(cfg); err != nil {
-			return nil, fmt.Errorf("%s: server does not answer: %v", dsnEnv, err)
-		}
-		return cfg, nil
+	if os.Getenv(dsnEnv) != "" {
+		return serverFromEnv(dsnEnv)
 	}
 	if cfg := rootAt("127.0.0.1:3306"); ping(cfg) == nil {
 		return cfg, nil
@@ -180,17 +204,40 @@ func findServer() (*mysql.Config, error) {
 	return rootAt(s.addr()), nil
 }
 
+// serverFromEnv is the server named by the URL in environment variable env. An explicit
+// server that does not answer is an error, never a reason to fall back.
+func serverFromEnv(env string) (*mysql.Config, error) {
+	cfg, err := parseURL(os.Getenv(env))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %v", env, err)
+	}
+	if err := ping(cfg); err != nil {
+		return nil, fmt.Errorf("%s: server does not answer: %v", env, err)
+	}
+	return cfg, nil
+}
+
 // sweepStaleDirs removes the directories of shared private servers whose test process has
 // died without calling Shutdown. Their mariadbd died with them (Pdeathsig).
 func sweepStaleDirs() {
-	dirs, _ := filepath.Glob(filepath.Join(os.TempDir(), sharedDirPrefix+"*"))
+	for _, d := range staleDirs(sharedDirPrefix) {
+		os.RemoveAll(d)
+	}
+}
+
+// staleDirs lists the temporary directories named prefix + owner's pid + "-..." whose owner
+// has died.
+func staleDirs(prefix string) []string {
+	var stale []string
+	dirs, _ := filepath.Glob(filepath.Join(os.TempDir(), prefix+"*"))
 	for _, d := range dirs {
-		pidStr, _, _ := strings.Cut(strings.TrimPrefix(filepath.Base(d), sharedDirPrefix), "-")
+		pidStr, _, _ := strings.Cut(strings.TrimPrefix(filepath.Base(d), prefix), "-")
 		pid, err := strconv.Atoi(pidStr)
 		if err == nil && pid > 0 && syscall.Kill(pid, 0) == syscall.ESRCH {
-			os.RemoveAll(d)
+			stale = append(stale, d)
 		}
 	}
+	return stale
 }
 
 // Server is a private mariadbd, for tests that kill and restart the database.

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -112,10 +113,36 @@ func TestPrivateMariaDBKillStart(t *testing.T) {
 	}
 }
 
-func TestURL(t *testing.T) {
-	if got := Engines(); len(got) != 2 || got[0] != "sqlite" || got[1] != "mysql" {
-		t.Fatalf("Engines() = %v", got)
+func TestEngines(t *testing.T) {
+	for list, want := range map[string]string{
+		"":                  "sqlite mysql",
+		"sqlite":            "sqlite",
+		" sqlite, tidb ,":   "sqlite tidb",
+		"sqlite,mysql,tidb": "sqlite mysql tidb",
+	} {
+		t.Setenv(enginesEnv, list)
+		if got := strings.Join(Engines(), " "); got != want {
+			t.Errorf("%s=%q: Engines() = %v, want %s", enginesEnv, list, got, want)
+		}
 	}
+}
+
+// TestTiDB checks that the tidb engine is TiDB, when it is one of the engines.
+func TestTiDB(t *testing.T) {
+	if !slices.Contains(Engines(), "tidb") {
+		t.Skipf("tidb is not in %s", enginesEnv)
+	}
+	db := open(t, URL(t, "tidb"))
+	var version string
+	if err := db.QueryRow("SELECT VERSION()").Scan(&version); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(version, "TiDB") {
+		t.Fatalf("the tidb engine's server is %q", version)
+	}
+}
+
+func TestURL(t *testing.T) {
 	u := URL(t, "sqlite")
 	p, ok := strings.CutPrefix(u, "sqlite://")
 	if !ok || !filepath.IsAbs(p) || filepath.Base(p) != "interlog.db" {

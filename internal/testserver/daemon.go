@@ -93,7 +93,12 @@ func (l *LogLines) Wait(t testing.TB, msg string) map[string]any {
 // waiting up to 30 seconds: the record of the nth time something happened.
 func (l *LogLines) WaitNth(t testing.TB, msg string, n int) map[string]any {
 	t.Helper()
-	deadline := time.After(30 * time.Second)
+	return l.waitNth(t, msg, n, 30*time.Second)
+}
+
+func (l *LogLines) waitNth(t testing.TB, msg string, n int, timeout time.Duration) map[string]any {
+	t.Helper()
+	deadline := time.After(timeout)
 	for {
 		if rec := l.find(msg, n); rec != nil {
 			return rec
@@ -102,13 +107,18 @@ func (l *LogLines) WaitNth(t testing.TB, msg string, n int) map[string]any {
 		case <-l.added:
 		case <-time.After(100 * time.Millisecond):
 		case <-deadline:
-			t.Fatalf("no log record %q (#%d) in 30s", msg, n)
+			t.Fatalf("no log record %q (#%d) in %v", msg, n, timeout)
 		}
 	}
 }
 
 // Find returns the first record whose msg is msg, or nil, without waiting.
 func (l *LogLines) Find(msg string) map[string]any { return l.find(msg, 1) }
+
+// startTimeout bounds a daemon's start, migrations included: on TiDB each of
+// the ~20 DDL statements of an empty database's migration takes from a tenth
+// of a second to a second on a busy machine.
+const startTimeout = 2 * time.Minute
 
 // find returns the nth record whose msg is msg, or nil.
 func (l *LogLines) find(msg string, n int) map[string]any {
@@ -167,7 +177,7 @@ func StartDaemonWithEnv(t testing.TB, env []string, args ...string) *Daemon {
 		_ = cmd.Process.Kill()
 		<-d.exited
 	})
-	rec := d.Logs.Wait(t, "interlogd serving")
+	rec := d.Logs.waitNth(t, "interlogd serving", 1, startTimeout)
 	d.Addr, _ = rec["address"].(string)
 	return d
 }
