@@ -1,5 +1,7 @@
 # interlog — see README.md. Every target runs from the repository root.
-BUF := go tool -modfile=tools/go.mod buf
+# npm's buf (tools/package.json, installed by scripts/gentools.sh): it starts at once on a fresh
+# machine, where the Go tool of tools/go.mod would first be compiled; both pin the same version.
+BUF := tools/node_modules/.bin/buf
 GO_PACKAGES := ./...
 
 .PHONY: run build generate generate-check lint breaking test test-short bench example fuzz-short soak
@@ -11,11 +13,14 @@ run:
 build:
 	go build -o bin/interlogd ./cmd/interlogd
 
-## generate: regenerate gen/ from proto/ (validate.proto is fetched from the Go module proxy)
+## generate: regenerate gen/ from proto/: Go, TypeScript (gen/ts) and Python (gen/python); the
+## third-party protos come from the Go module proxy, the generators from npm and Debian
 generate:
 	./scripts/protodeps.sh
-	rm -rf gen
+	./scripts/gentools.sh
+	rm -rf gen/interlog gen/ts/lib gen/python/src
 	$(BUF) generate
+	$(BUF) generate --template buf.gen.googleapis.yaml
 
 ## generate-check: fail when gen/ is not what `make generate` produces
 generate-check: generate
@@ -25,6 +30,7 @@ generate-check: generate
 ## lint: buf lint, buf format, gofmt, go vet
 lint:
 	./scripts/protodeps.sh
+	./scripts/gentools.sh
 	$(BUF) lint
 	$(BUF) format -d --exit-code proto
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi

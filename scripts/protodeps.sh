@@ -1,15 +1,42 @@
 #!/bin/sh
-# Copies buf/validate/validate.proto from the Go module proxy into .protodeps,
-# which buf.yaml lists as a second module. The Buf Schema Registry is not
-# reachable from our machines, so `buf dep update` cannot be used.
+# Copies the third-party protos that buf needs from the Go module proxy into
+# .protodeps (git-ignored), which buf.yaml lists as a second module. The Buf
+# Schema Registry is not reachable from our machines, so `buf dep update`
+# cannot be used.
+#   buf/validate/validate.proto     the validation rules of our protos
+#   google/rpc/{status,code,error_details}.proto
+#                                   not imported by our protos; the TypeScript
+#                                   and Python clients ship them to read the
+#                                   ErrorInfo and BadRequest of a failed call
 set -eu
 cd "$(dirname "$0")/.."
-version=v1.2.2
-dir=$(go mod download -json "github.com/bufbuild/protovalidate@$version" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
-if [ -z "$dir" ] || [ ! -f "$dir/proto/protovalidate/buf/validate/validate.proto" ]; then
-  echo "protodeps: cannot find validate.proto in github.com/bufbuild/protovalidate@$version" >&2
-  exit 1
-fi
-mkdir -p .protodeps/buf/validate
-cp "$dir/proto/protovalidate/buf/validate/validate.proto" .protodeps/buf/validate/validate.proto
-chmod 644 .protodeps/buf/validate/validate.proto
+
+# module_dir MODULE@VERSION FILE: the module's folder in the Go module cache
+# (downloaded when missing), checked to hold FILE.
+module_dir() {
+  dir=$(go mod download -json "$1" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
+  if [ -z "$dir" ] || [ ! -f "$dir/$2" ]; then
+    echo "protodeps: cannot find $2 in $1" >&2
+    exit 1
+  fi
+  echo "$dir"
+}
+
+# copy_protos SRC DEST FILE...: copies each FILE of SRC into .protodeps/DEST.
+copy_protos() {
+  src=$1 dest=.protodeps/$2
+  shift 2
+  mkdir -p "$dest"
+  for f in "$@"; do
+    cp "$src/$f" "$dest/$f"
+    chmod 644 "$dest/$f"
+  done
+}
+
+validate=$(module_dir github.com/bufbuild/protovalidate@v1.2.2 proto/protovalidate/buf/validate/validate.proto)
+copy_protos "$validate/proto/protovalidate/buf/validate" buf/validate validate.proto
+
+# googleapis itself is not a Go module; gogo/googleapis carries a copy of
+# google/rpc (without gogoproto options) recent enough to have ErrorInfo.
+rpc=$(module_dir github.com/gogo/googleapis@v1.4.1 google/rpc/error_details.proto)
+copy_protos "$rpc/google/rpc" google/rpc status.proto code.proto error_details.proto
