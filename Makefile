@@ -4,7 +4,7 @@
 BUF := tools/node_modules/.bin/buf
 GO_PACKAGES := ./...
 
-.PHONY: run build generate generate-check lint breaking test test-short bench example fuzz-short soak
+.PHONY: run build generate generate-check lint breaking test test-short test-clients bench example fuzz-short soak
 
 ## run: serve on the embedded SQLite default (./interlog.db, 127.0.0.1:50051)
 run:
@@ -44,6 +44,12 @@ breaking:
 ## test: the whole suite, on SQLite and MySQL, with the race detector
 test:
 	go test -race -count=1 -timeout 20m $(GO_PACKAGES)
+
+## test-clients: the TypeScript and Python clients (gen/ts, gen/python) against an interlogd
+## started for the test; installs what they need (scripts/clientdeps.sh)
+test-clients:
+	./scripts/clientdeps.sh
+	go test -tags clients -count=1 -v ./clients/
 
 ## example: build and run the Go client example against a throw-away server
 example:
