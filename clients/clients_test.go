@@ -44,6 +44,34 @@ func TestPythonClient(t *testing.T) {
 	runClient(t, nil, "python-test/.venv/bin/python", "python-test/main.py", d.Addr, "PY")
 }
 
+// firstCallOutput is what the README's first-call examples print.
+var firstCallOutput = regexp.MustCompile(`(?s)^logged interactionLogEntries/\d+: Renewal, cost 25.5\n` +
+	`refused: (INVALID_ARGUMENT|InvalidArgument) INVALID_FIELD, fields \W*interaction_template_code\W*\n$`)
+
+// TestFirstCallExamples runs the README's first calls twice each, as a
+// reader may: the second run finds the group, template and contact made.
+func TestFirstCallExamples(t *testing.T) {
+	d := testserver.StartDaemon(t)
+	// Node resolves the example's packages from where the file is.
+	example, err := os.ReadFile("../examples/typescript/first-call.mjs")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile("ts-test/dist/first-call.mjs", example, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		for _, out := range [][]byte{
+			runClient(t, nil, "node", "ts-test/dist/first-call.mjs", "http://"+d.Addr),
+			runClient(t, nil, "python-test/.venv/bin/python", "../examples/python/first_call.py", d.Addr),
+		} {
+			if !firstCallOutput.Match(out) {
+				t.Errorf("output %q does not match %s", out, firstCallOutput)
+			}
+		}
+	}
+}
+
 // runClient runs a client program with env added to the test's environment
 // and fails the test when it fails; its output (one line per check) goes to
 // the test log and is returned.
