@@ -9,6 +9,7 @@ package clients_test
 import (
 	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"testing"
 
@@ -27,21 +28,21 @@ func TestMain(m *testing.M) {
 func TestTypeScriptClient(t *testing.T) {
 	d := testserver.StartDaemon(t, "--http-listen", "127.0.0.1:0")
 	httpBase, _ := d.Logs.Wait(t, "HTTP serving")["address"].(string)
-	out := runClient(t, nil, "node", "ts-test/dist/main.js", "grpc", "http://"+d.Addr, "TS")
+	out := runProgram(t, nil, "node", "ts-test/dist/main.js", "grpc", "http://"+d.Addr, "TS")
 	attachment := regexp.MustCompile(`(?m)^ATTACHMENT=attachments/\d+$`).Find(out)
 	if attachment == nil {
 		t.Fatal("the gRPC run did not name its attachment")
 	}
 	for transport, prefix := range map[string]string{"connect": "TC", "grpc-web": "TW"} {
 		t.Run(transport, func(t *testing.T) {
-			runClient(t, []string{string(attachment)}, "node", "ts-test/dist/main.js", transport, httpBase, prefix)
+			runProgram(t, []string{string(attachment)}, "node", "ts-test/dist/main.js", transport, httpBase, prefix)
 		})
 	}
 }
 
 func TestPythonClient(t *testing.T) {
 	d := testserver.StartDaemon(t)
-	runClient(t, nil, "python-test/.venv/bin/python", "python-test/main.py", d.Addr, "PY")
+	runProgram(t, nil, "python-test/.venv/bin/python", "python-test/main.py", d.Addr, "PY")
 }
 
 // firstCallOutput is what the README's first-call examples print.
@@ -62,8 +63,8 @@ func TestFirstCallExamples(t *testing.T) {
 	}
 	for range 2 {
 		for _, out := range [][]byte{
-			runClient(t, nil, "node", "ts-test/dist/first-call.mjs", "http://"+d.Addr),
-			runClient(t, nil, "python-test/.venv/bin/python", "../examples/python/first_call.py", d.Addr),
+			runProgram(t, nil, "node", "ts-test/dist/first-call.mjs", "http://"+d.Addr),
+			runProgram(t, nil, "python-test/.venv/bin/python", "../examples/python/first_call.py", d.Addr),
 		} {
 			if !firstCallOutput.Match(out) {
 				t.Errorf("output %q does not match %s", out, firstCallOutput)
@@ -72,10 +73,10 @@ func TestFirstCallExamples(t *testing.T) {
 	}
 }
 
-// runClient runs a client program with env added to the test's environment
+// runProgram runs a program with env added to the test's environment
 // and fails the test when it fails; its output (one line per check) goes to
 // the test log and is returned.
-func runClient(t *testing.T, env []string, name string, args ...string) []byte {
+func runProgram(t *testing.T, env []string, name string, args ...string) []byte {
 	t.Helper()
 	cmd := exec.Command(name, args...)
 	cmd.Env = append(os.Environ(), env...)
@@ -85,4 +86,23 @@ func runClient(t *testing.T, env []string, name string, args ...string) []byte {
 		t.Fatalf("%s: %v", name, err)
 	}
 	return out
+}
+
+// TestParsersReadTheProtos: the parsers of callers that compile the .proto
+// files themselves read the whole API: Debian's protoc 3.21 (Python's
+// grpc_tools and older toolchains) and protobufjs (@grpc/proto-loader).
+func TestParsersReadTheProtos(t *testing.T) {
+	files, err := filepath.Glob("../proto/interlog/v1/*.proto")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no protos: %v", err)
+	}
+	var names []string
+	for _, f := range files {
+		rel, _ := filepath.Rel("../proto", f)
+		names = append(names, rel)
+	}
+	protoc := append([]string{"-I", "../proto", "-I", "../.protodeps", "-o", os.DevNull}, names...)
+	runProgram(t, nil, "/usr/bin/protoc", protoc...)
+	loader := append([]string{"ts-test/dist/proto-loader-check.js", "../proto", "../.protodeps", "--"}, names...)
+	runProgram(t, nil, "node", loader...)
 }

@@ -1,6 +1,8 @@
 #!/bin/sh
 # Prepares the client programs of `make test-clients`, installing what is
 # missing (fast when nothing is):
+#   .protodeps             third-party protos (scripts/protodeps.sh), which
+#                          the test of the proto parsers reads
 #   clients/ts-test        npm ci (again whenever its lock file changes), tsc
 #   clients/python-test/.venv
 #                          Debian's python3 with python3-grpcio and
@@ -9,6 +11,7 @@
 #                          that sees them, as a caller would install it
 set -eu
 cd "$(dirname "$0")/.."
+./scripts/protodeps.sh
 
 ts=clients/ts-test
 if ! cmp -s $ts/package-lock.json $ts/node_modules/.installed-lock.json; then
