@@ -22,9 +22,10 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// TestTypeScriptClient runs the program over gRPC on the gRPC port, then over
-// Connect and gRPC-Web on the --http-listen port (HTTP/1.1), where it
-// downloads the attachment the gRPC run uploaded.
+// TestTypeScriptClient runs the program over gRPC on the gRPC port, then on
+// the --http-listen port over Connect on HTTP/2 (which uploads too), and over
+// Connect and gRPC-Web on HTTP/1.1, where it downloads the attachment the
+// gRPC run uploaded.
 func TestTypeScriptClient(t *testing.T) {
 	d := testserver.StartDaemon(t, "--http-listen", "127.0.0.1:0")
 	httpBase, _ := d.Logs.Wait(t, "HTTP serving")["address"].(string)
@@ -33,7 +34,7 @@ func TestTypeScriptClient(t *testing.T) {
 	if attachment == nil {
 		t.Fatal("the gRPC run did not name its attachment")
 	}
-	for transport, prefix := range map[string]string{"connect": "TC", "grpc-web": "TW"} {
+	for transport, prefix := range map[string]string{"connect-h2": "TH", "connect": "TC", "grpc-web": "TW"} {
 		t.Run(transport, func(t *testing.T) {
 			runProgram(t, []string{string(attachment)}, "node", "ts-test/dist/main.js", transport, httpBase, prefix)
 		})

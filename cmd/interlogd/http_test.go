@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/rand"
 	"crypto/sha256"
+	"crypto/x509"
 	"encoding/base64"
 	"encoding/binary"
 	"encoding/hex"
@@ -28,31 +29,34 @@ import (
 // These tests call the --http-listen port with curl, as the README shows:
 // Connect's JSON for unary calls and its enveloped JSON for a server stream.
 
-// httpDaemon starts interlogd with a token file naming an admin and a viewer,
-// and the HTTP port on; it returns the daemon, the HTTP base URL and the two
+// httpDaemon starts interlogd with a token file naming an admin and a viewer
+// (and the client certificate reporting.internal as a viewer), and the HTTP
+// port on; it returns the daemon, the HTTP base URL and the two
 // tokens.
 func httpDaemon(t *testing.T, extra ...string) (d *ts.Daemon, base, admin, viewer string) {
 	t.Helper()
 	admin, adminLine := tokenLine(t, "ada", server.RoleAdmin)
 	viewer, viewerLine := tokenLine(t, "vic", server.RoleViewer)
 	path := filepath.Join(t.TempDir(), "tokens")
-	ts.NoErr(t, os.WriteFile(path, []byte(adminLine+"\n"+viewerLine+"\n"), 0o600))
+	lines := adminLine + "\n" + viewerLine + "\ncert:reporting.internal viewer\n"
+	ts.NoErr(t, os.WriteFile(path, []byte(lines), 0o600))
 	d = ts.StartDaemon(t, append([]string{"--token-file", path, "--http-listen", "127.0.0.1:0"}, extra...)...)
 	base, _ = d.Logs.Wait(t, "HTTP serving")["address"].(string)
 	return d, base, admin, viewer
 }
 
-// curlResult is what curl printed: the HTTP status and the body.
+// curlResult is what curl printed: the HTTP status and version and the body.
 type curlResult struct {
-	status int
-	body   []byte
+	status      int
+	httpVersion string
+	body        []byte
 }
 
 // curl posts body to base/method with the content type and bearer token
-// (none when empty).
-func curl(t *testing.T, base, method, contentType, token string, body []byte) curlResult {
+// (none when empty), and curl's extra arguments.
+func curl(t *testing.T, base, method, contentType, token string, body []byte, extra ...string) curlResult {
 	t.Helper()
-	args := []string{"-sS", "--data-binary", "@-", "-H", "Content-Type: " + contentType, "-w", "\n%{http_code}"}
+	args := append([]string{"-sS", "--data-binary", "@-", "-H", "Content-Type: " + contentType, "-w", "\n%{http_code} %{http_version}"}, extra...)
 	if contentType == "application/json" {
 		args = append(args, "-H", "Connect-Protocol-Version: 1")
 	}
@@ -64,9 +68,10 @@ func curl(t *testing.T, base, method, contentType, token string, body []byte) cu
 	out, err := cmd.Output()
 	ts.NoErr(t, err)
 	cut := bytes.LastIndexByte(out, '\n')
-	status, err := strconv.Atoi(string(out[cut+1:]))
+	code, version, _ := strings.Cut(string(out[cut+1:]), " ")
+	status, err := strconv.Atoi(code)
 	ts.NoErr(t, err)
-	return curlResult{status: status, body: out[:cut]}
+	return curlResult{status: status, httpVersion: version, body: out[:cut]}
 }
 
 // connectError is the JSON body of a failed Connect call.
@@ -223,4 +228,32 @@ func streamError(t *testing.T, end []byte) json.RawMessage {
 	}
 	ts.NoErr(t, json.Unmarshal(end, &trailer))
 	return trailer.Error
+}
+
+// TestHTTPWithTLSAndClientCertificates: with the TLS flags the HTTP port
+// speaks TLS with the gRPC port's certificate, offers HTTP/2, and takes a
+// client certificate as the credential it is on the gRPC port.
+func TestHTTPWithTLSAndClientCertificates(t *testing.T) {
+	ca := newCA(t, "test CA")
+	cert, key := ca.leaf(t, "interlog.internal", x509.ExtKeyUsageServerAuth)
+	clientCert, clientKey := ca.leaf(t, "reporting.internal", x509.ExtKeyUsageClientAuth)
+	_, base, admin, _ := httpDaemon(t, "--tls-cert", cert, "--tls-key", key, "--tls-client-ca", ca.certFile(t))
+	if !strings.HasPrefix(base, "https://") {
+		t.Fatalf("HTTP port at %s, want https", base)
+	}
+	trust := []string{"--cacert", ca.certFile(t)} // the certificate names 127.0.0.1
+	withCert := append([]string{"--cert", clientCert, "--key", clientKey}, trust...)
+	const list = "interlog.v1.InteractionGroupService/ListInteractionGroups"
+
+	res := curl(t, base, list, "application/json", admin, []byte(`{}`), trust...)
+	if res.status != 200 || res.httpVersion != "2" {
+		t.Fatalf("a token over TLS: HTTP/%s %d %s, want HTTP/2 200", res.httpVersion, res.status, res.body)
+	}
+	wantError(t, curl(t, base, list, "application/json", "", []byte(`{}`), trust...), 401, "unauthenticated", "CREDENTIALS_MISSING")
+	res = curl(t, base, list, "application/json", "", []byte(`{}`), withCert...)
+	if res.status != 200 {
+		t.Fatalf("a viewer's client certificate: HTTP %d %s", res.status, res.body)
+	}
+	wantError(t, curl(t, base, "interlog.v1.InteractionGroupService/CreateInteractionGroup", "application/json", "",
+		[]byte(`{"interaction_group": {"code": "CERT"}}`), withCert...), 403, "permission_denied", "ROLE_INSUFFICIENT")
 }

@@ -5,11 +5,12 @@
 //
 //   node dist/main.js TRANSPORT BASE_URL PREFIX
 //
-// TRANSPORT is grpc (HTTP/2, the gRPC port), connect or grpc-web (HTTP/1.1,
-// the --http-listen port); PREFIX (1 to 4 characters) keeps the codes of one
-// run apart from another's on the same server. Client-streaming calls need
-// HTTP/2, so over HTTP/1.1 the upload is skipped and the download reads an
-// attachment uploaded over gRPC (ATTACHMENT=attachments/N).
+// TRANSPORT is grpc (HTTP/2, the gRPC port), or on the --http-listen port
+// connect-h2 (Connect over cleartext HTTP/2), connect or grpc-web (HTTP/1.1);
+// PREFIX (1 to 4 characters) keeps the codes of one run apart from another's
+// on the same server. Client-streaming calls need HTTP/2, so over HTTP/1.1 the
+// upload is skipped and the download reads an attachment uploaded before
+// (ATTACHMENT=attachments/N).
 import { createHash, randomBytes } from "node:crypto";
 import { Code, ConnectError, createClient, type Transport } from "@connectrpc/connect";
 import {
@@ -32,12 +33,14 @@ function transportFor(kind: string, baseUrl: string): Transport {
   switch (kind) {
     case "grpc":
       return createGrpcTransport({ baseUrl });
+    case "connect-h2":
+      return createConnectTransport({ baseUrl, httpVersion: "2" });
     case "connect":
       return createConnectTransport({ baseUrl, httpVersion: "1.1" });
     case "grpc-web":
       return createGrpcWebTransport({ baseUrl, httpVersion: "1.1" });
   }
-  throw new Error(`unknown transport ${kind}: grpc, connect or grpc-web`);
+  throw new Error(`unknown transport ${kind}: grpc, connect-h2, connect or grpc-web`);
 }
 
 function check(ok: boolean, what: string): void {
@@ -163,12 +166,13 @@ async function download(transport: Transport, name: string): Promise<void> {
 async function main(): Promise<void> {
   const [kind, baseUrl, prefix] = process.argv.slice(2);
   if (!kind || !baseUrl || !prefix) {
-    throw new Error("usage: main.js grpc|connect|grpc-web BASE_URL PREFIX");
+    throw new Error("usage: main.js grpc|connect-h2|connect|grpc-web BASE_URL PREFIX");
   }
   const transport = transportFor(kind, baseUrl);
   await logAndList(transport, prefix);
   await readErrorDetails(transport);
-  const name = kind === "grpc" ? await upload(transport) : process.env.ATTACHMENT;
+  const overHTTP2 = kind === "grpc" || kind === "connect-h2";
+  const name = overHTTP2 ? await upload(transport) : process.env.ATTACHMENT;
   if (!name) {
     throw new Error(`ATTACHMENT=attachments/N is needed over ${kind}, which cannot upload`);
   }
