@@ -1,8 +1,10 @@
 # interlog — see README.md. Every target runs from the repository root.
-BUF := go tool -modfile=tools/go.mod buf
+# npm's buf (tools/package.json, installed by scripts/gentools.sh): it starts at once on a fresh
+# machine, where the Go tool of tools/go.mod would first be compiled; both pin the same version.
+BUF := tools/node_modules/.bin/buf
 GO_PACKAGES := ./...
 
-.PHONY: run build generate generate-check lint breaking test test-all test-tidb bench example fuzz-short soak
+.PHONY: run build generate generate-check lint breaking test test-all test-tidb test-clients bench example fuzz-short soak
 
 ## run: serve on the embedded SQLite default (./interlog.db, 127.0.0.1:50051)
 run:
@@ -11,11 +13,14 @@ run:
 build:
 	go build -o bin/interlogd ./cmd/interlogd
 
-## generate: regenerate gen/ from proto/ (validate.proto is fetched from the Go module proxy)
+## generate: regenerate gen/ from proto/: Go, TypeScript (gen/ts) and Python (gen/python); the
+## third-party protos come from the Go module proxy, the generators from npm and Debian
 generate:
 	./scripts/protodeps.sh
-	rm -rf gen
+	./scripts/gentools.sh
+	rm -rf gen/interlog gen/ts/lib gen/python/src
 	$(BUF) generate
+	$(BUF) generate --template buf.gen.googleapis.yaml
 
 ## generate-check: fail when gen/ is not what `make generate` produces
 generate-check: generate
@@ -25,6 +30,7 @@ generate-check: generate
 ## lint: buf lint, buf format, gofmt, go vet
 lint:
 	./scripts/protodeps.sh
+	./scripts/gentools.sh
 	$(BUF) lint
 	$(BUF) format -d --exit-code proto
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
@@ -59,6 +65,12 @@ test-all:
 ## test-tidb: every suite on TiDB alone
 test-tidb:
 	INTERLOG_TEST_ENGINES=tidb go test -count=1 -timeout 40m $(GO_PACKAGES)
+
+## test-clients: the TypeScript and Python clients (gen/ts, gen/python) against an interlogd
+## started for the test; installs what they need (scripts/clientdeps.sh)
+test-clients:
+	./scripts/clientdeps.sh
+	go test -tags clients -count=1 -v ./clients/
 
 ## example: build and run the Go client example against a throw-away server
 example:

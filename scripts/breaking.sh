@@ -6,6 +6,8 @@ set -eu
 cd "$(dirname "$0")/.."
 against=${1:-HEAD~1}
 ./scripts/protodeps.sh
+./scripts/gentools.sh
+buf=$PWD/tools/node_modules/.bin/buf
 tmp=$(mktemp -d)
 trap 'git worktree remove --force "$tmp/old" >/dev/null 2>&1 || true; rm -rf "$tmp"' EXIT
 git worktree add --detach "$tmp/old" "$against" >/dev/null 2>&1
@@ -14,11 +16,11 @@ if [ ! -f "$tmp/old/buf.yaml" ]; then
   exit 0
 fi
 cp -r .protodeps "$tmp/old/.protodeps"
-(cd "$tmp/old" && go tool -modfile="$OLDPWD/tools/go.mod" buf build -o "$tmp/old.binpb")
-go tool -modfile=tools/go.mod buf build -o "$tmp/new.binpb"
+(cd "$tmp/old" && "$buf" build -o "$tmp/old.binpb")
+"$buf" build -o "$tmp/new.binpb"
 # Images carry no buf.yaml, so the rules are restated here: FILE, without the
 # third-party and internal (page token) files, and buf.yaml's one-time
 # exception for validation.proto's syntax (edition 2023 to proto2).
-go tool -modfile=tools/go.mod buf breaking "$tmp/new.binpb" --against "$tmp/old.binpb" \
+"$buf" breaking "$tmp/new.binpb" --against "$tmp/old.binpb" \
   --config '{"version":"v2","breaking":{"use":["FILE"],"ignore":["buf/validate","interlog/token"],"ignore_only":{"FILE_SAME_SYNTAX":["interlog/v1/validation.proto"]}}}'
 

@@ -28,6 +28,7 @@ type config struct {
 	tlsKey          string
 	tlsClientCA     string
 	metricsListen   string
+	httpListen      string
 	healthInterval  time.Duration
 	dbMaxOpenConns  int
 
@@ -94,6 +95,7 @@ func defineFlags(fs *flag.FlagSet, cmd string, cfg *config) {
 	fs.StringVar(&cfg.tlsCert, "tls-cert", "", "PEM certificate (chain) of the server; with --tls-key enables TLS. Reloaded on SIGHUP")
 	fs.StringVar(&cfg.tlsKey, "tls-key", "", "PEM private key of --tls-cert. Reloaded on SIGHUP")
 	fs.StringVar(&cfg.tlsClientCA, "tls-client-ca", "", "PEM CA certificates that sign client certificates (mTLS); required of every client when there is no token file. Reloaded on SIGHUP")
+	fs.StringVar(&cfg.httpListen, "http-listen", "", "address serving the same services over Connect, gRPC-Web and JSON (HTTP/1.1 and HTTP/2), e.g. 127.0.0.1:8080; empty: off")
 	fs.StringVar(&cfg.metricsListen, "metrics-listen", "", "address of the Prometheus /metrics HTTP listener, e.g. 127.0.0.1:9464; empty: off")
 	fs.DurationVar(&cfg.healthInterval, "health-interval", 2*time.Second, "how often the database is pinged for the health service")
 	fs.IntVar(&cfg.dbMaxOpenConns, "db-max-open-conns", 32, "MySQL connection pool size (SQLite uses one connection)")
@@ -135,6 +137,7 @@ func (c config) logAttrs() []any {
 		"tls_key", c.tlsKey,
 		"tls_client_ca", c.tlsClientCA,
 		"metrics_listen", c.metricsListen,
+		"http_listen", c.httpListen,
 		"health_interval", c.healthInterval.String(),
 		"db_max_open_conns", c.dbMaxOpenConns,
 		"max_recv_msg_size", c.maxRecvMsgSize,

@@ -118,6 +118,11 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 		return err
 	}
 	defer stopMetrics()
+	stopHTTP, err := serveHTTP(cfg, srv, certs, log)
+	if err != nil {
+		return err
+	}
+	defer stopHTTP()
 	lis, err := net.Listen("tcp", cfg.listen)
 	if err != nil {
 		return err
@@ -249,15 +254,23 @@ func reloadTokens(tokens *server.TokenFile, log *slog.Logger) {
 
 // checkListenSafety refuses a non-loopback address without authentication
 // unless --insecure is given (SPEC §5: safe by default).
+// The --http-listen address, which serves the same calls, is held to the same rule.
 func checkListenSafety(cfg config) error {
-	host, _, err := net.SplitHostPort(cfg.listen)
+	if err := checkAddressSafety(cfg, "listen", cfg.listen); err != nil || cfg.httpListen == "" {
+		return err
+	}
+	return checkAddressSafety(cfg, "http-listen", cfg.httpListen)
+}
+
+func checkAddressSafety(cfg config, flagName, addr string) error {
+	host, _, err := net.SplitHostPort(addr)
 	if err != nil {
-		return fmt.Errorf("-listen %q: %v", cfg.listen, err)
+		return fmt.Errorf("-%s %q: %v", flagName, addr, err)
 	}
 	if isLoopback(host) || cfg.insecure || cfg.authenticates() {
 		return nil
 	}
-	return errors.New("refusing to listen on " + cfg.listen + " without authentication: configure a token file (--token-file) or client certificates (--tls-client-ca), listen on 127.0.0.1, or pass --insecure")
+	return errors.New("refusing to listen on " + addr + " without authentication: configure a token file (--token-file) or client certificates (--tls-client-ca), listen on 127.0.0.1, or pass --insecure")
 }
 
 // warnOfExposure logs a warning for each thing the configuration shows to
