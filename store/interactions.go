@@ -451,7 +451,14 @@ func entriesPage(q *gorm.DB, f EntryFilter, order EntryOrder, page Page) *gorm.D
 		// idx_entries_logged_segment_state, which counts a logged segment's
 		// entries: MariaDB picked it for a logged segment's entries and sorted
 		// them, where idx_entries_logged_segment reads them in order.
-		q = q.Table("interaction_log_entries IGNORE INDEX (idx_entries_postponed, idx_entries_logged_segment_state)")
+		table := "interaction_log_entries IGNORE INDEX (idx_entries_postponed, idx_entries_logged_segment_state)"
+		if f.LoggedSegmentEntryNo != nil && f.ContactNo == "" && isTiDB(q) {
+			// TiDB walks the primary key for a logged segment's entries while
+			// its statistics of the table are not loaded, and drops an
+			// optimizer hint that comes with IGNORE INDEX: name the index.
+			table = "interaction_log_entries USE INDEX (idx_entries_logged_segment)"
+		}
+		q = q.Table(table)
 	}
 	dir, after, from := "ASC", ">", ">="
 	if order.Descending {
