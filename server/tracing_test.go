@@ -5,6 +5,7 @@ import (
 	"io"
 	"strings"
 	"testing"
+	"time"
 
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/propagation"
@@ -45,12 +46,12 @@ func TestTracedCallAttributes(t *testing.T) {
 		_, err = healthpb.NewHealthClient(env.Conn).Check(ctx, &healthpb.HealthCheckRequest{})
 		ts.NoErr(t, err)
 
-		traced := rpcSpan(t, spans.Ended(), "traced-"+env.Engine)
+		traced := rpcSpan(t, spans, "traced-"+env.Engine)
 		wantSpanAttr(t, traced, "enduser.id", "ed")
 		if below := spansBelow(spans.Ended(), traced); below["INSERT contacts"] == 0 {
 			t.Errorf("no INSERT contacts span below the call's; below it: %v", below)
 		}
-		refused := rpcSpan(t, spans.Ended(), "refused-"+env.Engine)
+		refused := rpcSpan(t, spans, "refused-"+env.Engine)
 		if v, ok := spanAttr(refused, "enduser.id"); ok {
 			t.Errorf("a call refused by auth has enduser.id %q", v.Emit())
 		}
@@ -65,25 +66,31 @@ func TestTracedCallAttributes(t *testing.T) {
 		ts.NoErr(t, err)
 		_, err = attachclient.Download(id(ts.Bearer(ctx, p.viewer), "download"), env.Attachments, a.GetName(), io.Discard)
 		ts.NoErr(t, err)
-		if below := spansBelow(spans.Ended(), rpcSpan(t, spans.Ended(), "upload-"+env.Engine)); below["INSERT attachment_chunks"] != 1 {
+		if below := spansBelow(spans.Ended(), rpcSpan(t, spans, "upload-"+env.Engine)); below["INSERT attachment_chunks"] != 1 {
 			t.Errorf("upload: want one INSERT attachment_chunks span below it; below it: %v", below)
 		}
-		if below := spansBelow(spans.Ended(), rpcSpan(t, spans.Ended(), "download-"+env.Engine)); below["SELECT attachment_chunks"] == 0 {
+		if below := spansBelow(spans.Ended(), rpcSpan(t, spans, "download-"+env.Engine)); below["SELECT attachment_chunks"] == 0 {
 			t.Errorf("download: no SELECT attachment_chunks span below it; below it: %v", below)
 		}
 	})
 }
 
-// rpcSpan is the server span of the call with requestID.
-func rpcSpan(t *testing.T, spans []sdktrace.ReadOnlySpan, requestID string) sdktrace.ReadOnlySpan {
+// rpcSpan is the server span of the call with requestID. The span ends
+// when the server has finished the call, which can be just after the client
+// has its response, so it is waited for (a few seconds at most).
+func rpcSpan(t *testing.T, spans *tracetest.SpanRecorder, requestID string) sdktrace.ReadOnlySpan {
 	t.Helper()
-	for _, s := range spans {
-		if v, ok := spanAttr(s, "interlog.request_id"); ok && v.AsString() == requestID && s.SpanKind() == trace.SpanKindServer {
-			return s
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		for _, s := range spans.Ended() {
+			if v, ok := spanAttr(s, "interlog.request_id"); ok && v.AsString() == requestID && s.SpanKind() == trace.SpanKindServer {
+				return s
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no server span with interlog.request_id %s", requestID)
+			return nil
 		}
 	}
-	t.Fatalf("no server span with interlog.request_id %s", requestID)
-	return nil
 }
 
 // spansBelow counts the spans whose parent is rpc, by name.
