@@ -2,9 +2,11 @@ package server_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/types/known/fieldmaskpb"
 
 	apiv1 "github.com/interlog/interlog/gen/interlog/v1"
@@ -53,6 +55,15 @@ func TestGroupLifecycle(t *testing.T) {
 			InteractionGroup: &apiv1.InteractionGroup{Name: created.GetName(), Description: "Lost", Etag: created.GetEtag()},
 		})
 		ts.WantCode(t, err, codes.Aborted, "ETAG_MISMATCH")
+		// A stale etag is not echoed back, however long the caller made it.
+		huge := strings.Repeat("e", 1<<20)
+		_, err = env.Groups.UpdateInteractionGroup(ctx, &apiv1.UpdateInteractionGroupRequest{
+			InteractionGroup: &apiv1.InteractionGroup{Name: created.GetName(), Description: "Lost", Etag: huge},
+		})
+		ts.WantCode(t, err, codes.Aborted, "ETAG_MISMATCH")
+		if msg := status.Convert(err).Message(); len(msg) > 200 {
+			t.Errorf("stale etag message is %d bytes: %.80s…", len(msg), msg)
+		}
 		_, err = env.Groups.DeleteInteractionGroup(ctx, &apiv1.DeleteInteractionGroupRequest{Name: created.GetName(), Etag: created.GetEtag()})
 		ts.WantCode(t, err, codes.Aborted, "ETAG_MISMATCH")
 

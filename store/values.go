@@ -93,7 +93,7 @@ func trimPage[T any](rows []T, limit int) ([]T, bool) {
 // checkEtag returns ErrEtagMismatch when want is set and differs from have.
 func checkEtag(want, have, name string) error {
 	if want != "" && want != have {
-		return newError(ErrEtagMismatch, ReasonEtagMismatch, "%s was changed by someone else: etag %q is stale, read it again", name, want)
+		return newError(ErrEtagMismatch, ReasonEtagMismatch, "%s was changed by someone else: the etag sent is stale, read it again", name)
 	}
 	return nil
 }
