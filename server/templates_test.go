@@ -220,9 +220,18 @@ func TestTemplateLanguages(t *testing.T) {
 		}
 		_, err = env.Templates.GetInteractionTemplateLanguage(ctx, &apiv1.GetInteractionTemplateLanguageRequest{Name: "interactionTemplates/T/languages/ENU"})
 		ts.WantCode(t, err, codes.NotFound, "NOT_FOUND")
+		updateLanguage := func(name string) error {
+			_, err := env.Templates.UpdateInteractionTemplateLanguage(ctx, &apiv1.UpdateInteractionTemplateLanguageRequest{
+				InteractionTemplateLanguage: &apiv1.InteractionTemplateLanguage{Name: name, Description: "Gone"},
+			})
+			return err
+		}
+		ts.WantCode(t, updateLanguage("interactionTemplates/T/languages/ENU"), codes.NotFound, "NOT_FOUND")
+		ts.WantCode(t, updateLanguage("interactionTemplates/NOPE/languages/DAN"), codes.NotFound, "NOT_FOUND")
 		for _, bad := range []string{"interactionTemplates/T", "interactionTemplates/T/langs/ENU", "interactionTemplates/T/languages/"} {
 			_, err = env.Templates.GetInteractionTemplateLanguage(ctx, &apiv1.GetInteractionTemplateLanguageRequest{Name: bad})
 			ts.WantInvalid(t, err, "name")
+			ts.WantInvalid(t, updateLanguage(bad), "interaction_template_language.name")
 		}
 
 		// Deleting the template deletes its remaining language rows.
