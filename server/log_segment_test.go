@@ -475,6 +475,10 @@ func TestCancelAndRestoreLoggedSegment(t *testing.T) {
 		if len(list.GetLoggedSegments()) != 1 || list.GetLoggedSegments()[0].GetSegmentNo() != "S2" {
 			t.Fatalf("not canceled list: %v", list)
 		}
+		_, err = env.Segments.ListLoggedSegments(ctx, &apiv1.ListLoggedSegmentsRequest{SegmentNo: "S!"})
+		ts.WantInvalid(t, err, "segment_no")
+		_, err = env.Segments.ListLoggedSegments(ctx, &apiv1.ListLoggedSegmentsRequest{PageToken: "not-a-token"})
+		ts.WantInvalid(t, err, "page_token")
 
 		restored, err := env.Segments.RestoreLoggedSegment(ctx, &apiv1.RestoreLoggedSegmentRequest{Name: ls.GetName()})
 		ts.NoErr(t, err)
