@@ -22,6 +22,7 @@ import (
 
 	apiv1 "github.com/interlog/interlog/gen/interlog/v1"
 	"github.com/interlog/interlog/internal/attachclient"
+	"github.com/interlog/interlog/internal/testdb"
 	ts "github.com/interlog/interlog/internal/testserver"
 	"github.com/interlog/interlog/server"
 )
@@ -114,7 +115,17 @@ func wantError(t *testing.T, res curlResult, status int, code, reason string) (f
 }
 
 func TestHTTPJSONWithCurl(t *testing.T) {
-	_, base, admin, viewer := httpDaemon(t)
+	for _, engine := range testdb.Engines() {
+		t.Run(engine, func(t *testing.T) {
+			_, base, admin, viewer := httpDaemon(t, "--database", testdb.URL(t, engine), "--migrate")
+			httpJSONCalls(t, base, admin, viewer)
+		})
+	}
+}
+
+// httpJSONCalls: refusals with their details, then a create, a list and a
+// read of a group that does not exist.
+func httpJSONCalls(t *testing.T, base, admin, viewer string) {
 	const create = "interlog.v1.InteractionGroupService/CreateInteractionGroup"
 	good := []byte(`{"interaction_group": {"code": "MEETING", "description": "Meetings"}}`)
 
@@ -139,6 +150,8 @@ func TestHTTPJSONWithCurl(t *testing.T) {
 	if res.status != 200 || len(listed.GetInteractionGroups()) != 1 {
 		t.Fatalf("list: HTTP %d %s", res.status, res.body)
 	}
+	wantError(t, curl(t, base, "interlog.v1.InteractionGroupService/GetInteractionGroup", "application/json", viewer,
+		[]byte(`{"name": "interactionGroups/NOPE"}`)), 404, "not_found", "NOT_FOUND")
 }
 
 func TestHTTPRefusesWhatTheGRPCPortRefuses(t *testing.T) {
