@@ -1,7 +1,9 @@
 // Package server implements interlog's gRPC services on top of package store:
-// one file per service, plus the interceptors every call goes through
-// (recovery, request id, access log, metrics, error translation, auth,
-// validation, idempotency).
+// one file per service, each with a small interface of the store methods it
+// calls; the interceptors every call goes through (recovery, request id,
+// access log, metrics, error translation, auth, validation); and the write
+// helpers every mutating call goes through (idempotency.go: one transaction
+// on behalf of the caller, request ids).
 package server
 
 import (

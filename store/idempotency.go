@@ -41,9 +41,9 @@ func (s *Store) FindRequest(ctx context.Context, key RequestKey) (rec RequestRec
 	return RequestRecord{RequestHash: row.RequestHash, Response: row.Response}, true, nil
 }
 
-// ClaimRequest inserts the record of a request before its work is done; it
-// must run inside RunInTx, so that the claim, the work and SaveResponse commit
-// together. A concurrent request with the same key blocks on the claim until
+// ClaimRequest inserts the record of a request before its work is done, in
+// the transaction of that work, so that the claim, the work and SaveResponse
+// commit together. A concurrent request with the same key blocks on the claim until
 // the first one ends, then gets ErrAlreadyExists and can replay its response.
 func (tx *Tx) ClaimRequest(key RequestKey, requestHash string) error {
 	return tx.run(func(db *gorm.DB) error {
