@@ -26,11 +26,12 @@ type Actor struct {
 // transaction is a method of Tx, so that several of them (and the record of
 // a request id) commit together. Operations that commit in several
 // transactions are methods of Store only: calling one inside a transaction
-// does not compile.
+// does not compile. Store code reaches the transaction and the actor through
+// the unexported fields, so that whatever a write records beside its rows
+// commits with them.
 type Tx struct {
 	db    *gorm.DB // the transaction, bound to RunInTx's context
 	actor Actor
-	store *Store
 }
 
 // RunInTx runs fn in one database transaction on behalf of actor. The whole
@@ -38,7 +39,7 @@ type Tx struct {
 // must not have effects outside the database. Errors are classified.
 func (s *Store) RunInTx(ctx context.Context, actor Actor, fn func(tx *Tx) error) error {
 	return s.inTx(ctx, func(db *gorm.DB) error {
-		return fn(&Tx{db: db, actor: actor, store: s})
+		return fn(&Tx{db: db, actor: actor})
 	})
 }
 
