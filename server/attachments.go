@@ -15,6 +15,7 @@ import (
 	"google.golang.org/grpc/codes"
 
 	apiv1 "github.com/interlog/interlog/gen/interlog/v1"
+	"github.com/interlog/interlog/internal/chunkwire"
 	"github.com/interlog/interlog/store"
 )
 
@@ -156,7 +157,7 @@ func uploadHash(first *apiv1.UploadAttachmentRequest, up *store.Upload) string {
 // DownloadAttachment sends the metadata, then the content in messages of
 // store.ChunkBatch chunks (about 1 MiB), reading the next batch from the
 // database while the previous one is being sent, into a few reused buffers
-// that gRPC sends without copying (downloadBuffers). It counts what it sent,
+// that gRPC sends without copying (chunkwire.Buffers). It counts what it sent,
 // so that an attachment deleted during the download ends in an error, not a
 // short file. (Clients can check the content against the SHA-256 of the
 // metadata; the server does not hash it again.)
@@ -197,9 +198,15 @@ func (s *attachmentService) DownloadAttachment(req *apiv1.DownloadAttachmentRequ
 
 // downloadBatch is one message of a download and how much content it carries.
 type downloadBatch struct {
-	message encodedMessage
+	message chunkwire.Encoded
 	size    int
 }
+
+// downloadBufferCount is how many messages a download has at once: one being
+// read from the database, one waiting in gRPC, one being written.
+const downloadBufferCount = 3
+
+var downloadChunkField = (&apiv1.DownloadAttachmentResponse{}).ProtoReflect().Descriptor().Fields().ByName("chunk").Number()
 
 // readAhead reads a blob's chunks in order on its own goroutine, into
 // whichever of the download's buffers gRPC has given back, until the blob
@@ -212,22 +219,24 @@ func (s *attachmentService) readAhead(ctx context.Context, blobID int64) (<-chan
 	go func() {
 		defer close(done)
 		defer close(out)
-		buffers := newDownloadBuffers()
+		buffers := chunkwire.NewBuffers(downloadChunkField, downloadBufferCount, store.ChunkSize*store.ChunkBatch)
 		for seq := int32(-1); ; {
 			var i int
 			select {
-			case i = <-buffers.free:
+			case i = <-buffers.Available():
 			case <-ctx.Done():
 				err = ctx.Err()
 				return
 			}
 			var data []byte
 			var ok bool
-			if data, seq, ok, err = s.store.AppendChunks(ctx, buffers.room(i), blobID, seq); err != nil || !ok {
+			if data, seq, ok, err = s.store.AppendChunks(ctx, buffers.Room(i), blobID, seq); err != nil || !ok {
 				return
 			}
+			var batch downloadBatch
+			batch.message, batch.size = buffers.Message(i, data)
 			select {
-			case out <- downloadBatch{message: buffers.message(i, data), size: len(data) - headerRoom}:
+			case out <- batch:
 			case <-ctx.Done():
 				err = ctx.Err()
 				return

@@ -40,7 +40,9 @@ type Options struct {
 	// long (DEADLINE_EXCEEDED), deleting what it sent. Default
 	// DefaultUploadIdleTimeout.
 	UploadIdleTimeout time.Duration
-	// ServerOptions are passed to grpc.NewServer after ours (TLS credentials, limits).
+	// ServerOptions are passed to grpc.NewServer after ours (TLS credentials,
+	// limits). Interceptors go in a chain (grpc.ChainUnaryInterceptor): the
+	// single unary and stream interceptors are the codec's (serverOptions).
 	ServerOptions []grpc.ServerOption
 	// Tokens authenticates callers (see TokenFile). Nil serves without
 	// authentication: every caller has the admin role and is "anonymous", or
@@ -97,15 +99,14 @@ func New(st *store.Store, opts Options) (*Server, error) {
 	auth := &authenticator{tokens: opts.Tokens}
 	codec := newServerCodec()
 	access := accessLog{log: opts.Logger}
-	grpcOpts := append([]grpc.ServerOption{
-		grpc.ForceServerCodecV2(codec),
+	grpcOpts := append(codec.serverOptions(),
 		grpc.ChainUnaryInterceptor(
 			recovery.UnaryServerInterceptor(recoveryOption(opts.Logger)),
 			requestIDUnary,
 			access.unary,
 			metrics.UnaryServerInterceptor(),
 			statusUnary(opts.Logger),
-			codec.unary, // before any interceptor that may end a call early (auth)
+			rejectUndecodable,
 			auth.unary,
 			v.unary,
 		),
@@ -115,11 +116,11 @@ func New(st *store.Store, opts Options) (*Server, error) {
 			access.stream,
 			metrics.StreamServerInterceptor(),
 			statusStream(opts.Logger),
-			codec.stream,
 			auth.stream,
 			v.stream,
 		),
-	}, opts.ServerOptions...)
+	)
+	grpcOpts = append(grpcOpts, opts.ServerOptions...)
 	grpcOpts = append(grpcOpts, tracingOption(opts)...)
 
 	s := &Server{

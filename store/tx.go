@@ -59,6 +59,9 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *gorm.DB) error) error {
 	var err error
 	for attempt := 1; attempt <= maxAttempts; attempt++ {
 		err = classify(s.db.WithContext(ctx).Transaction(fn, s.txOptions()))
+		if err == nil {
+			s.wakeSequencer()
+		}
 		if !retryable(err) || ctx.Err() != nil {
 			break
 		}
