@@ -13,7 +13,6 @@ import (
 
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
-	"google.golang.org/protobuf/proto"
 
 	apiv1 "github.com/interlog/interlog/gen/interlog/v1"
 	"github.com/interlog/interlog/internal/chunkwire"
@@ -29,11 +28,19 @@ const defaultContentType = "application/octet-stream"
 // attachmentService implements apiv1.AttachmentServiceServer.
 type attachmentService struct {
 	apiv1.UnimplementedAttachmentServiceServer
-	store    *store.Store
-	idem     *idempotency
+	store    attachmentStore
 	maxBytes int64
 	limits   *uploadLimits
 	log      *slog.Logger
+}
+
+// attachmentStore is what attachmentService needs of the store.
+type attachmentStore interface {
+	writeStore
+	AppendChunks(ctx context.Context, buf []byte, blobID int64, after int32) (data []byte, last int32, ok bool, err error)
+	BeginUpload(ctx context.Context, limit int64) (*store.Upload, error)
+	GetAttachment(ctx context.Context, id int64) (store.Attachment, error)
+	ListAttachments(ctx context.Context, page store.Page) ([]store.Attachment, bool, error)
 }
 
 // UploadAttachment stores the streamed file chunk by chunk as it arrives
@@ -65,24 +72,18 @@ func (s *attachmentService) UploadAttachment(stream uploadStream) error {
 	if err := receiveContent(ctx, limited, up); err != nil {
 		return err
 	}
-	finish := func(ctx context.Context) (proto.Message, error) {
-		a, err := up.Finish(ctx, meta)
+	hash := func() string { return uploadHash(first, up) }
+	resp, err := writeOnce(ctx, s.store, first.GetRequestId(), hash, func(tx *store.Tx) (*apiv1.UploadAttachmentResponse, error) {
+		a, err := tx.FinishUpload(up, meta)
 		if err != nil {
 			return nil, err
 		}
 		return &apiv1.UploadAttachmentResponse{Attachment: attachmentToAPI(a)}, nil
-	}
-	var resp proto.Message
-	if id := first.GetRequestId(); id != "" {
-		key := requestKey(ctx, apiv1.AttachmentService_UploadAttachment_FullMethodName, id)
-		resp, err = s.idem.once(ctx, key, uploadHash(first, up), finish)
-	} else {
-		resp, err = finish(ctx)
-	}
+	})
 	if err != nil {
 		return err
 	}
-	return stream.SendAndClose(resp.(*apiv1.UploadAttachmentResponse))
+	return stream.SendAndClose(resp)
 }
 
 // receiveMetadata reads the first message, which must carry the metadata.
@@ -280,10 +281,12 @@ func (s *attachmentService) DeleteAttachment(ctx context.Context, req *apiv1.Del
 	if err != nil {
 		return nil, err
 	}
-	if err := s.store.DeleteAttachment(ctx, id); err != nil {
-		return nil, err
-	}
-	return &apiv1.DeleteAttachmentResponse{}, nil
+	return write(ctx, s.store, req, func(tx *store.Tx) (*apiv1.DeleteAttachmentResponse, error) {
+		if err := tx.DeleteAttachment(id); err != nil {
+			return nil, err
+		}
+		return &apiv1.DeleteAttachmentResponse{}, nil
+	})
 }
 
 func attachmentToAPI(a store.Attachment) *apiv1.Attachment {

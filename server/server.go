@@ -1,7 +1,9 @@
 // Package server implements interlog's gRPC services on top of package store:
-// one file per service, plus the interceptors every call goes through
-// (recovery, request id, access log, metrics, error translation, auth,
-// validation, idempotency).
+// one file per service, each with a small interface of the store methods it
+// calls; the interceptors every call goes through (recovery, request id,
+// access log, metrics, error translation, auth, validation); and the write
+// helpers every mutating call goes through (idempotency.go: one transaction
+// on behalf of the caller, request ids).
 package server
 
 import (
@@ -94,7 +96,6 @@ func New(st *store.Store, opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	idem := &idempotency{store: st}
 	auth := &authenticator{tokens: opts.Tokens}
 	codec := newServerCodec()
 	access := accessLog{log: opts.Logger}
@@ -108,7 +109,6 @@ func New(st *store.Store, opts Options) (*Server, error) {
 			rejectUndecodable,
 			auth.unary,
 			v.unary,
-			idem.unary,
 		),
 		grpc.ChainStreamInterceptor(
 			recovery.StreamServerInterceptor(recoveryOption(opts.Logger)),
@@ -147,7 +147,7 @@ func (s *Server) register() {
 	apiv1.RegisterContactServiceServer(s.GRPC, &contactService{store: s.store})
 	apiv1.RegisterInteractionLogServiceServer(s.GRPC, &logService{store: s.store, validator: s.rules})
 	apiv1.RegisterSegmentServiceServer(s.GRPC, &segmentService{store: s.store})
-	apiv1.RegisterAttachmentServiceServer(s.GRPC, &attachmentService{store: s.store, idem: &idempotency{store: s.store}, maxBytes: s.opts.MaxAttachmentBytes,
+	apiv1.RegisterAttachmentServiceServer(s.GRPC, &attachmentService{store: s.store, maxBytes: s.opts.MaxAttachmentBytes,
 		limits: newUploadLimits(s.opts.MaxConcurrentUploads, s.opts.UploadIdleTimeout), log: s.log})
 	healthpb.RegisterHealthServer(s.GRPC, s.health)
 	reflection.Register(s.GRPC)
