@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -222,4 +223,13 @@ func decodeAs[T any](payload []byte) (T, error) {
 	var v T
 	err := json.Unmarshal(payload, &v)
 	return v, err
+}
+
+// AppendChanges appends changes in the caller's transaction (RunInTx) or in
+// one of its own: appendChanges for callers outside the store, such as tests
+// of the feed.
+func (s *Store) AppendChanges(ctx context.Context, principal, requestID string, changes ...Change) error {
+	return s.inTx(ctx, func(tx *gorm.DB) error {
+		return s.appendChanges(tx, principal, requestID, changes...)
+	})
 }
