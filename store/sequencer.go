@@ -111,7 +111,7 @@ func (s *Store) ChangeFeedEnabled() bool { return !s.feedOff }
 // RunFeed runs the change feed's background work until ctx ends: the
 // sequencer (when this process holds the sequencer lock), pruning (the
 // sequencer does it), and the publication of the high-water sequence to
-// WaitForChanges. It returns when ctx ends.
+// PublishedHighWater. It returns when ctx ends.
 func (s *Store) RunFeed(ctx context.Context, opts FeedOptions) {
 	opts.defaults()
 	var wg sync.WaitGroup
@@ -299,21 +299,10 @@ func (s *Store) publishHighWater(ctx context.Context, opts FeedOptions) {
 	}
 }
 
-// WaitForChanges returns the high-water sequence RunFeed last published once
-// it is above after, or ctx's error when ctx ends first.
-func (s *Store) WaitForChanges(ctx context.Context, after int64) (int64, error) {
-	for {
-		high, changed := s.highWater.get()
-		if high > after {
-			return high, nil
-		}
-		select {
-		case <-ctx.Done():
-			return 0, ctx.Err()
-		case <-changed:
-		}
-	}
-}
+// PublishedHighWater returns the high-water sequence RunFeed last published
+// in this process and a channel that is closed when it grows. It may lag
+// the database by RunFeed's PollInterval when another replica sequences.
+func (s *Store) PublishedHighWater() (int64, <-chan struct{}) { return s.highWater.get() }
 
 // highWater is the published high-water sequence and a channel closed when
 // it grows.
