@@ -437,3 +437,40 @@ func TestOneSequencerHoldsTheLock(t *testing.T) {
 		})
 	}
 }
+
+// TestRunFeedPrunes: the sequencer prunes the changes older than the
+// retention in batches, keeping the newest.
+func TestRunFeedPrunes(t *testing.T) {
+	forEachStore(t, func(t *testing.T, s *Store) {
+		ctx, cancel := context.WithCancel(context.Background())
+		for i := range 25 {
+			if err := s.AppendChanges(ctx, "alice", "", entryChange(int64(i+1), "P1", "")); err != nil {
+				t.Fatal(err)
+			}
+		}
+		sequenceNow(t, s)
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			s.RunFeed(ctx, FeedOptions{Retention: time.Nanosecond, PruneInterval: 10 * time.Millisecond, Batch: 10})
+		}()
+		defer func() { cancel(); <-done }()
+		deadline := time.Now().Add(30 * time.Second)
+		for {
+			oldest, err := s.OldestChangeSequence(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if oldest == 25 {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("oldest sequence still %d", oldest)
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		if high, err := s.ChangeHighWater(ctx); err != nil || high != 25 {
+			t.Errorf("high water %d, %v", high, err)
+		}
+	})
+}
