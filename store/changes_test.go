@@ -474,3 +474,12 @@ func TestRunFeedPrunes(t *testing.T) {
 		}
 	})
 }
+
+func TestAssignSequencesNamesRuns(t *testing.T) {
+	got := assignSequences([]int64{3, 4, 5, 9, 11, 12}, 100)
+	want := "UPDATE changes SET sequence = CASE WHEN id BETWEEN 3 AND 5 THEN id + 98 WHEN id BETWEEN 9 AND 9 THEN id + 95" +
+		" WHEN id BETWEEN 11 AND 12 THEN id + 94 END WHERE sequence IS NULL AND (id BETWEEN 3 AND 5 OR id BETWEEN 9 AND 9 OR id BETWEEN 11 AND 12)"
+	if got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+}

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -242,25 +241,31 @@ func (s *Store) sequenceBatch(ctx context.Context, db *gorm.DB, batch int) (int,
 	return n, high, classify(err)
 }
 
-// assignSequences returns the UPDATE that gives ids[i] the sequence
-// base+1+i. The values are numbers this process computed, written into the
-// statement so that a batch is one statement whatever the engine's
+// assignSequences returns the UPDATE that gives ids[i] (ascending) the
+// sequence base+1+i. It names the ids as runs of consecutive ids, so that
+// the changes of one large transaction (consecutive ids, mostly) cost one
+// range however many they are; no other row can fall in a run, since every
+// id in it was read. The values are numbers this process computed, written
+// into the statement so that a batch is one statement whatever the engine's
 // parameter limit.
 func assignSequences(ids []int64, base int64) string {
-	var b strings.Builder
-	b.WriteString("UPDATE changes SET sequence = CASE id")
-	for i, id := range ids {
-		fmt.Fprintf(&b, " WHEN %d THEN %d", id, base+1+int64(i))
-	}
-	b.WriteString(" END WHERE sequence IS NULL AND id IN (")
-	for i, id := range ids {
-		if i > 0 {
-			b.WriteByte(',')
+	var set, where strings.Builder
+	next := base + 1
+	for start := 0; start < len(ids); {
+		end := start + 1
+		for end < len(ids) && ids[end] == ids[end-1]+1 {
+			end++
 		}
-		b.WriteString(strconv.FormatInt(id, 10))
+		lo, hi := ids[start], ids[end-1]
+		fmt.Fprintf(&set, " WHEN id BETWEEN %d AND %d THEN id + %d", lo, hi, next-lo)
+		if start > 0 {
+			where.WriteString(" OR ")
+		}
+		fmt.Fprintf(&where, "id BETWEEN %d AND %d", lo, hi)
+		next += hi - lo + 1
+		start = end
 	}
-	b.WriteString(")")
-	return b.String()
+	return "UPDATE changes SET sequence = CASE" + set.String() + " END WHERE sequence IS NULL AND (" + where.String() + ")"
 }
 
 // pruneExpired deletes the changes older than the retention, in batches.
