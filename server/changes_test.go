@@ -35,6 +35,16 @@ func appendChanges(t *testing.T, env *ts.Env, changes ...store.Change) {
 	ts.NoErr(t, env.Store.AppendChanges(context.Background(), "alice", "6f1c2b1e-8f63-4d6e-9f3b-2b7d0a4c5e11", changes...))
 }
 
+// appendEntries appends n entry changes (entry nos. 1..n), each in its own
+// transaction, and waits until they are sequenced.
+func appendEntries(t *testing.T, env *ts.Env, n int) {
+	t.Helper()
+	for i := range n {
+		appendChanges(t, env, entryChange(int64(i+1), "P1", "", "CALL"))
+	}
+	waitSequenced(t, env, int64(n))
+}
+
 // waitSequenced waits until the feed's high-water sequence reaches n.
 func waitSequenced(t *testing.T, env *ts.Env, n int64) {
 	t.Helper()
@@ -181,10 +191,7 @@ func TestWatchChangesBacklogThenLive(t *testing.T) {
 	ts.ForEachEngine(t, func(t *testing.T, env *ts.Env) {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
-		for i := range 3 {
-			appendChanges(t, env, entryChange(int64(i+1), "P1", "", "CALL"))
-		}
-		waitSequenced(t, env, 3)
+		appendEntries(t, env, 3)
 		from1, err := env.Changes.WatchChanges(ctx, &apiv1.WatchChangesRequest{Start: &apiv1.WatchChangesRequest_StartAfterSequence{StartAfterSequence: 1}})
 		ts.NoErr(t, err)
 		now, err := env.Changes.WatchChanges(ctx, &apiv1.WatchChangesRequest{Start: &apiv1.WatchChangesRequest_StartAtNow{StartAtNow: true}})
@@ -266,10 +273,7 @@ func TestChangesExpired(t *testing.T) {
 	ts.ForEachEngine(t, func(t *testing.T, env *ts.Env) {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
-		for i := range 4 {
-			appendChanges(t, env, entryChange(int64(i+1), "P1", "", "CALL"))
-		}
-		waitSequenced(t, env, 4)
+		appendEntries(t, env, 4)
 		// Everything is older than a cutoff in the future: all but the newest go.
 		n, err := env.Store.PruneChanges(ctx, store.Micros(time.Now().Add(time.Hour)), 100)
 		ts.NoErr(t, err)

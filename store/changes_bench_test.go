@@ -18,14 +18,7 @@ func BenchmarkChangeFeed100k(b *testing.B) {
 	for _, engine := range testdb.Engines() {
 		b.Run(engine, func(b *testing.B) {
 			ctx := context.Background()
-			s, err := Open(ctx, testdb.URL(b, engine), Options{})
-			if err != nil {
-				b.Fatal(err)
-			}
-			b.Cleanup(func() { _ = s.Close() })
-			if err := s.Migrate(ctx); err != nil {
-				b.Fatal(err)
-			}
+			s := openMigrated(b, testdb.URL(b, engine))
 			changes := make([]Change, n)
 			for i := range changes {
 				changes[i] = entryChange(int64(i+1), "P1", "C1")

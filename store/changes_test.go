@@ -392,7 +392,7 @@ func TestSequencerUnderConcurrentWriters(t *testing.T) {
 
 var errRollBack = errors.New("roll back")
 
-func openMigrated(t *testing.T, url string) *Store {
+func openMigrated(t testing.TB, url string) *Store {
 	t.Helper()
 	ctx := context.Background()
 	s, err := Open(ctx, url, Options{})
