@@ -42,11 +42,8 @@ const ReasonChangesExpired = "CHANGES_EXPIRED"
 // It fails with ErrPrecondition (CHANGES_EXPIRED) when changes after
 // afterSequence were pruned, rather than return a page with a silent gap.
 func (s *Store) ListChanges(ctx context.Context, afterSequence, upTo int64, filter ChangeFilter, limit int) ([]StoredChange, error) {
-	q := s.read(ctx).Model(&changeRow{}).
-		Where("sequence > ? AND sequence <= ?", afterSequence, upTo)
-	q = filter.apply(q)
 	var rows []changeRow
-	if err := q.Order("sequence").Limit(limit).Find(&rows).Error; err != nil {
+	if err := changesPage(s.read(ctx), afterSequence, upTo, filter, limit).Find(&rows).Error; err != nil {
 		return nil, classify(err)
 	}
 	if len(rows) == 0 || *rows[0].Sequence != afterSequence+1 {
@@ -67,6 +64,13 @@ func (s *Store) ListChanges(ctx context.Context, afterSequence, upTo int64, filt
 		out[i] = c
 	}
 	return out, nil
+}
+
+// changesPage selects a page of ListChanges: read in the order of the unique
+// index on sequence (TestExplainChangeQueries).
+func changesPage(db *gorm.DB, afterSequence, upTo int64, filter ChangeFilter, limit int) *gorm.DB {
+	q := db.Model(&changeRow{}).Where("sequence > ? AND sequence <= ?", afterSequence, upTo)
+	return filter.apply(q).Order("sequence").Limit(limit)
 }
 
 // apply adds the filter's conditions to q.
@@ -158,8 +162,7 @@ func (s *Store) PruneChanges(ctx context.Context, cutoff int64, batch int) (int6
 	var deleted int64
 	err := s.inTx(ctx, func(tx *gorm.DB) error {
 		var rows []changeRow
-		if err := tx.Select("sequence", "change_time").Where("sequence IS NOT NULL").
-			Order("sequence").Limit(batch + 1).Find(&rows).Error; err != nil {
+		if err := oldestChanges(tx, batch+1).Find(&rows).Error; err != nil {
 			return err
 		}
 		// The last row read is kept either way: it may be the newest.
@@ -178,4 +181,10 @@ func (s *Store) PruneChanges(ctx context.Context, cutoff int64, batch int) (int6
 		return res.Error
 	})
 	return deleted, err
+}
+
+// oldestChanges selects the sequence and time of the limit oldest sequenced
+// changes, in sequence order.
+func oldestChanges(db *gorm.DB, limit int) *gorm.DB {
+	return db.Model(&changeRow{}).Select("sequence", "change_time").Where("sequence IS NOT NULL").Order("sequence").Limit(limit)
 }
