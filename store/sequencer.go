@@ -55,13 +55,18 @@ import (
 //     of two batches that read the same maximum commit, and a batch that
 //     finds a row already sequenced by the other (fewer rows updated than
 //     read) rolls back.
-//   - SQLite: a process runs one sequencer loop. Several processes on one
-//     file may each run one, and that is still correct: SQLite has one writer
-//     per file, and a batch is a write transaction whose reads belong to it
-//     (in WAL mode a transaction that read a snapshot another writer has
-//     since replaced cannot write: SQLITE_BUSY, and the batch is retried),
-//     so batches of different processes are serialised exactly as the
-//     argument above needs; they only share the work.
+//   - SQLite: a process runs one sequencer loop, on its one connection.
+//     Several processes on one file each run one, but never two batches at
+//     once: SQLite lets one writer at a time write the file, and a batch is
+//     a write transaction whose reads belong to it (in WAL mode a
+//     transaction whose snapshot another writer has replaced cannot start
+//     writing: SQLITE_BUSY_SNAPSHOT, the batch rolls back and runs again on
+//     the next round). So the batches of all processes run one after
+//     another, each reading the maximum its predecessor committed: exactly
+//     what the argument above needs, without a lock of our own (a file lock
+//     beside the database would make one process the sequencer, but adds
+//     nothing to correctness). TestSequencerUnderConcurrentWriters runs two
+//     stores on one file, each with its sequencer.
 
 // sequencerLock is the advisory lock's name (at most 64 characters: TiDB).
 const sequencerLock = "interlog_change_sequencer"

@@ -54,7 +54,7 @@ type Store struct {
 	// feedOff: appendChanges does nothing (Options.DisableChangeFeed).
 	feedOff bool
 	// sequencerWake is signalled after every commit, so that the sequencer
-	// (RunSequencer) gives the commit's changes their sequence at once.
+	// (RunFeed) gives the commit's changes their sequence at once.
 	sequencerWake chan struct{}
 	// highWater is the high-water sequence RunFeed publishes to watchers.
 	highWater *highWater
