@@ -195,7 +195,7 @@ func (s *Store) DeleteContact(ctx context.Context, no, etag string) error {
 func refuseIfReferenced(tx *gorm.DB, no string) error {
 	refs := []struct {
 		model  any
-		reason string
+		reason Reason
 		what   string
 	}{
 		{&InteractionLogEntry{}, ReasonContactHasLogEntries, "interaction log entries"},

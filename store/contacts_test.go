@@ -83,7 +83,7 @@ func TestDeleteContactWithSegmentLines(t *testing.T) {
 		err := s.DeleteContact(ctx, "C", "")
 		var se *Error
 		if !errors.As(err, &se) || !errors.Is(err, ErrPrecondition) || se.Reason != ReasonContactHasSegmentLines {
-			t.Fatalf("delete a contact with segment lines: %v, want FAILED_PRECONDITION %s", err, ReasonContactHasSegmentLines)
+			t.Fatalf("delete a contact with segment lines: %v, want FAILED_PRECONDITION with reason ContactHasSegmentLines", err)
 		}
 	})
 }

@@ -120,7 +120,7 @@ func notFoundAs(err error, format string, args ...any) error {
 }
 
 // notFoundReason is notFoundAs with a specific reason.
-func notFoundReason(err error, reason, format string, args ...any) error {
+func notFoundReason(err error, reason Reason, format string, args ...any) error {
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		e := newError(ErrNotFound, reason, format, args...)
 		e.Message += " not found"

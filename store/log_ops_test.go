@@ -46,11 +46,11 @@ func seedAttachment(t *testing.T, s *Store) *int64 {
 	return &a.ID
 }
 
-func wantReason(t *testing.T, err error, kind error, reason string) {
+func wantReason(t *testing.T, err error, kind error, reason Reason) {
 	t.Helper()
 	var se *Error
 	if !errors.Is(err, kind) || !errors.As(err, &se) || se.Reason != reason {
-		t.Fatalf("got %v, want %v with reason %s", err, kind, reason)
+		t.Fatalf("got %v, want %v with reason %d", err, kind, reason)
 	}
 }
 
