@@ -154,7 +154,7 @@ func toStatus(err error) error {
 	case errors.Is(err, context.DeadlineExceeded):
 		return withDetails(codes.DeadlineExceeded, "the request's deadline passed", apiv1.ErrorReason_ERROR_REASON_DEADLINE_EXCEEDED)
 	case errors.Is(err, context.Canceled):
-		return withDetails(codes.Canceled, "the request was canceled", apiv1.ErrorReason_ERROR_REASON_DEADLINE_EXCEEDED)
+		return withDetails(codes.Canceled, "the request was canceled", apiv1.ErrorReason_ERROR_REASON_CANCELED)
 	}
 	var se *store.Error
 	if errors.As(err, &se) {

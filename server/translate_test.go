@@ -1,4 +1,4 @@
-package server
+package server_test
 
 import (
 	"context"
@@ -10,6 +10,8 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
+	ts "github.com/interlog/interlog/internal/testserver"
+	"github.com/interlog/interlog/server"
 	"github.com/interlog/interlog/store"
 )
 
@@ -27,21 +29,23 @@ func TestErrorsOfAnEndedCallAreTheCallers(t *testing.T) {
 	notFound := &store.Error{Kind: store.ErrNotFound, Reason: store.ReasonNotFound, Message: "no such thing"}
 	unavailable := &store.Error{Kind: store.ErrUnavailable, Reason: store.ReasonDatabaseUnavailable, Message: "database unavailable"}
 	cases := []struct {
-		ctx  context.Context
-		err  error
-		want codes.Code
+		ctx    context.Context
+		err    error
+		want   codes.Code
+		reason string
 	}{
-		{canceled, sql.ErrTxDone, codes.Canceled}, // the commit after database/sql rolled back
-		{canceled, unavailable, codes.Canceled},   // the connection the driver closed
-		{canceled, conflict, codes.Canceled},      // retries cut short
-		{expired, sql.ErrTxDone, codes.DeadlineExceeded},
-		{canceled, notFound, codes.NotFound},
-		{context.Background(), sql.ErrTxDone, codes.Internal},
-		{context.Background(), conflict, codes.Aborted},
+		{canceled, sql.ErrTxDone, codes.Canceled, "CANCELED"}, // the commit after database/sql rolled back
+		{canceled, unavailable, codes.Canceled, "CANCELED"},   // the connection the driver closed
+		{canceled, conflict, codes.Canceled, "CANCELED"},      // retries cut short
+		{expired, sql.ErrTxDone, codes.DeadlineExceeded, "DEADLINE_EXCEEDED"},
+		{canceled, notFound, codes.NotFound, "NOT_FOUND"},
+		{context.Background(), sql.ErrTxDone, codes.Internal, "INTERNAL"},
+		{context.Background(), conflict, codes.Aborted, "CONCURRENT_MODIFICATION"},
 	}
 	for i, c := range cases {
-		if got := status.Code(translate(c.ctx, log, "/m", c.err)); got != c.want {
-			t.Errorf("case %d (%v): %v, want %v", i, c.err, got, c.want)
+		got := server.Translate(c.ctx, log, "/m", c.err)
+		if status.Code(got) != c.want || ts.Reason(got) != c.reason {
+			t.Errorf("case %d (%v): %v (reason %q), want %v %s", i, c.err, got, ts.Reason(got), c.want, c.reason)
 		}
 	}
 }
