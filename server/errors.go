@@ -119,6 +119,7 @@ var apiReasons = [...]apiv1.ErrorReason{
 	store.ReasonLimitExceeded:           apiv1.ErrorReason_ERROR_REASON_LIMIT_EXCEEDED,
 	store.ReasonNotCanceled:             apiv1.ErrorReason_ERROR_REASON_NOT_CANCELED,
 	store.ReasonCompanyHasPersons:       apiv1.ErrorReason_ERROR_REASON_COMPANY_HAS_PERSONS,
+	store.ReasonReferenceConstraint:     apiv1.ErrorReason_ERROR_REASON_REFERENCE_CONSTRAINT,
 }
 
 // Every store.Reason has an entry in apiReasons: the two array types below

@@ -76,6 +76,7 @@ const (
 	ReasonLimitExceeded
 	ReasonNotCanceled
 	ReasonCompanyHasPersons
+	ReasonReferenceConstraint
 	// ReasonCount is the number of reasons; it stays last.
 	ReasonCount
 )
@@ -119,6 +120,14 @@ func invalidField(field string, reason Reason, format string, args ...any) *Erro
 	return e
 }
 
+// referenceConstraint is a foreign key's refusal: the store checks
+// references before it writes, so this is what a concurrent writer's change
+// (or a reference the store does not check) leaves.
+func referenceConstraint() *Error {
+	return newError(ErrPrecondition, ReasonReferenceConstraint,
+		"a referenced resource is missing or the resource is still referenced")
+}
+
 // classify turns driver errors into the store's sentinels. Errors that are
 // already classified, and nil, pass through unchanged.
 func classify(err error) error {
@@ -149,7 +158,7 @@ func classify(err error) error {
 				return &Error{Kind: ErrConflict, Reason: ReasonConcurrentModification, Message: "concurrent modification, retry the request"}
 			}
 		case 1451, 1452: // foreign key: a reference is missing or still in use
-			return &Error{Kind: ErrPrecondition, Reason: ReasonNotFound, Message: "a referenced resource is missing or the resource is still referenced"}
+			return referenceConstraint()
 		// Too many connections, shutdown, gone away; and a statement or
 		// connection killed by an administrator or a shutdown (1317, 1927):
 		// the work was not done and a retry may succeed.
@@ -164,7 +173,7 @@ func classify(err error) error {
 		case 2067, 1555: // SQLITE_CONSTRAINT_UNIQUE, SQLITE_CONSTRAINT_PRIMARYKEY
 			return &Error{Kind: ErrAlreadyExists, Reason: ReasonAlreadyExists, Message: "already exists"}
 		case 787: // SQLITE_CONSTRAINT_FOREIGNKEY
-			return &Error{Kind: ErrPrecondition, Reason: ReasonNotFound, Message: "a referenced resource is missing or the resource is still referenced"}
+			return referenceConstraint()
 		case 5, 6, 261, 517: // BUSY, LOCKED and their extended codes
 			return &Error{Kind: ErrConflict, Reason: ReasonConcurrentModification, Message: "concurrent modification, retry the request"}
 		}
