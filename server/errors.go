@@ -151,11 +151,8 @@ func toStatus(err error) error {
 	if _, ok := status.FromError(err); ok {
 		return err
 	}
-	switch {
-	case errors.Is(err, context.DeadlineExceeded):
-		return withDetails(codes.DeadlineExceeded, "the request's deadline passed", apiv1.ErrorReason_ERROR_REASON_DEADLINE_EXCEEDED)
-	case errors.Is(err, context.Canceled):
-		return withDetails(codes.Canceled, "the request was canceled", apiv1.ErrorReason_ERROR_REASON_CANCELED)
+	if st := contextStatus(err); st != nil {
+		return st
 	}
 	var se *store.Error
 	if errors.As(err, &se) {
@@ -169,6 +166,17 @@ func toStatus(err error) error {
 		return withDetails(codes.Unavailable, "database unavailable", apiv1.ErrorReason_ERROR_REASON_DATABASE_UNAVAILABLE)
 	}
 	return withDetails(codes.Internal, "internal error; the server log has details under this request's id", apiv1.ErrorReason_ERROR_REASON_INTERNAL)
+}
+
+// contextStatus is the status of a context's error, or nil if err is none.
+func contextStatus(err error) error {
+	switch {
+	case errors.Is(err, context.DeadlineExceeded):
+		return withDetails(codes.DeadlineExceeded, "the request's deadline passed", apiv1.ErrorReason_ERROR_REASON_DEADLINE_EXCEEDED)
+	case errors.Is(err, context.Canceled):
+		return withDetails(codes.Canceled, "the request was canceled", apiv1.ErrorReason_ERROR_REASON_CANCELED)
+	}
+	return nil
 }
 
 // segmentLineKey is the google.rpc.ErrorInfo metadata key that names the
@@ -191,10 +199,4 @@ func storeStatus(se *store.Error, code codes.Code) error {
 		info.Metadata = map[string]string{segmentLineKey: se.Line}
 	}
 	return withInfo(code, msg, info, br)
-}
-
-// isInternal reports whether err will reach the client as INTERNAL, which
-// means it must be logged with its full text.
-func isInternal(err error) bool {
-	return status.Code(toStatus(err)) == codes.Internal
 }

@@ -49,3 +49,25 @@ func TestErrorsOfAnEndedCallAreTheCallers(t *testing.T) {
 		}
 	}
 }
+
+// TestTranslateOnce: a store error becomes its status in one step (its
+// message, its code and one ErrorInfo with its reason), and a status, which
+// is what a handler or an earlier translation returns, passes through as the
+// very same error.
+func TestTranslateOnce(t *testing.T) {
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	ctx := context.Background()
+	storeErr := &store.Error{Kind: store.ErrPrecondition, Reason: store.ReasonGroupHasTemplates, Message: "interaction group \"G\" still has templates"}
+	translated := server.Translate(ctx, log, "/m", storeErr)
+	st := status.Convert(translated)
+	if st.Code() != codes.FailedPrecondition || st.Message() != storeErr.Message || len(st.Details()) != 1 || ts.Reason(translated) != "GROUP_HAS_TEMPLATES" {
+		t.Fatalf("translated %v into %v with details %v", storeErr, st, st.Details())
+	}
+	if again := server.Translate(ctx, log, "/m", translated); again != translated {
+		t.Fatalf("a translated status changed on its second pass: %v became %v", translated, again)
+	}
+	handlerStatus := status.Error(codes.InvalidArgument, "name: is required")
+	if got := server.Translate(ctx, log, "/m", handlerStatus); got != handlerStatus {
+		t.Fatalf("a handler's status changed: %v became %v", handlerStatus, got)
+	}
+}
