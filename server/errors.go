@@ -158,7 +158,7 @@ func toStatus(err error) error {
 	if errors.As(err, &se) {
 		for _, m := range storeCodes {
 			if errors.Is(se.Kind, m.kind) {
-				return storeStatus(se, m.code)
+				return storeStatus(se, m.code, segmentLine(err))
 			}
 		}
 	}
@@ -183,10 +183,19 @@ func contextStatus(err error) error {
 // segment line a LogSegment failed on.
 const segmentLineKey = "segmentLine"
 
+// segmentLine is the segment line a LogSegment error is about, or "".
+func segmentLine(err error) string {
+	var le *store.LineError
+	if errors.As(err, &le) {
+		return le.Line
+	}
+	return ""
+}
+
 // storeStatus is the status of a store error of the given code: invalid
 // input names its field in a BadRequest; an error about a segment line names
 // the line first in the message and under segmentLineKey in the ErrorInfo.
-func storeStatus(se *store.Error, code codes.Code) error {
+func storeStatus(se *store.Error, code codes.Code, line string) error {
 	msg, reason := se.Message, se.Reason
 	var br *errdetails.BadRequest
 	if code == codes.InvalidArgument && se.Field != "" {
@@ -194,9 +203,9 @@ func storeStatus(se *store.Error, code codes.Code) error {
 		msg, br = badRequest([]fieldViolation{{Field: se.Field, Description: se.Message}})
 	}
 	info := &errdetails.ErrorInfo{Reason: reasonName(apiReasons[reason]), Domain: errorDomain}
-	if se.Line != "" {
-		msg = se.Line + ": " + msg
-		info.Metadata = map[string]string{segmentLineKey: se.Line}
+	if line != "" {
+		msg = line + ": " + msg
+		info.Metadata = map[string]string{segmentLineKey: line}
 	}
 	return withInfo(code, msg, info, br)
 }

@@ -88,17 +88,9 @@ type Error struct {
 	Reason  Reason // what rule; zero for the kind's general reason
 	Field   string // optional field path for ErrInvalid
 	Message string // safe to show to the caller
-	// Line is the segment line at fault, "segments/{no}/lines/{line_no}",
-	// when LogSegment fails on one; Field is then a field of that line.
-	Line string
 }
 
-func (e *Error) Error() string {
-	if e.Line != "" {
-		return e.Line + ": " + e.Message
-	}
-	return e.Message
-}
+func (e *Error) Error() string { return e.Message }
 
 // Unwrap lets errors.Is(err, ErrNotFound) and friends work.
 func (e *Error) Unwrap() error { return e.Kind }
