@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
 
 	apiv1 "github.com/interlog/interlog/gen/interlog/v1"
@@ -76,6 +77,33 @@ func TestSetupSlotsMatchAPI(t *testing.T) {
 		}
 		if _, ok := store.SlotForDocumentType(int16(v)); !ok {
 			t.Errorf("document type %v has no setup slot", apiv1.DocumentType(v))
+		}
+	}
+}
+
+// TestUpdatableFieldsAreAPIFields: each field the store lets an update change
+// is a field of the API resource of the same name, so that it is an update
+// mask path.
+func TestUpdatableFieldsAreAPIFields(t *testing.T) {
+	resources := []struct {
+		updatable store.Updatable
+		resource  proto.Message
+	}{
+		{store.GroupUpdatable, &apiv1.InteractionGroup{}},
+		{store.TemplateUpdatable, &apiv1.InteractionTemplate{}},
+		{store.LanguageUpdatable, &apiv1.InteractionTemplateLanguage{}},
+		{store.ContactUpdatable, &apiv1.Contact{}},
+		{store.EntryUpdatable, &apiv1.InteractionLogEntry{}},
+		{store.CommentUpdatable, &apiv1.InteractionLogComment{}},
+		{store.SegmentUpdatable, &apiv1.Segment{}},
+		{store.SegmentLineUpdatable, &apiv1.SegmentLine{}},
+	}
+	for _, r := range resources {
+		fields := r.resource.ProtoReflect().Descriptor().Fields()
+		for _, f := range r.updatable.Fields() {
+			if fields.ByName(protoreflect.Name(f)) == nil {
+				t.Errorf("store field %q is not a field of %T", f, r.resource)
+			}
 		}
 	}
 }

@@ -16,7 +16,7 @@ type groupService struct {
 }
 
 // groupUpdatable lists the fields UpdateInteractionGroup may change.
-var groupUpdatable = map[string]string{"description": "description"}
+var groupUpdatable = updatablePaths(store.GroupUpdatable)
 
 func (s *groupService) CreateInteractionGroup(ctx context.Context, req *apiv1.CreateInteractionGroupRequest) (*apiv1.CreateInteractionGroupResponse, error) {
 	in := req.GetInteractionGroup()
@@ -64,11 +64,11 @@ func (s *groupService) UpdateInteractionGroup(ctx context.Context, req *apiv1.Up
 	if err != nil {
 		return nil, err
 	}
-	cols, err := maskColumns(req.GetUpdateMask(), in, groupUpdatable)
+	fields, err := maskFields(req.GetUpdateMask(), in, groupUpdatable)
 	if err != nil {
 		return nil, err
 	}
-	g, err := s.store.UpdateGroup(ctx, store.InteractionGroup{Code: code, Description: in.GetDescription()}, in.GetEtag(), cols)
+	g, err := s.store.UpdateGroup(ctx, store.InteractionGroup{Code: code, Description: in.GetDescription()}, in.GetEtag(), fields)
 	if err != nil {
 		return nil, err
 	}

@@ -87,10 +87,14 @@ var (
 	globEscaper = strings.NewReplacer("[", "[[]", "*", "[*]", "?", "[?]")
 )
 
-// UpdateContact writes the named columns of c (by no.) when etag matches.
-func (s *Store) UpdateContact(ctx context.Context, c Contact, etag string, columns []string) (Contact, error) {
+// UpdateContact writes the named fields of c (by no.) when etag matches.
+func (s *Store) UpdateContact(ctx context.Context, c Contact, etag string, fields []Field) (Contact, error) {
+	columns, err := ContactUpdatable.columnsOf("a contact", fields)
+	if err != nil {
+		return Contact{}, err
+	}
 	var out Contact
-	err := s.inTx(ctx, func(tx *gorm.DB) error {
+	err = s.inTx(ctx, func(tx *gorm.DB) error {
 		var cur Contact
 		if err := lockRow(tx, &cur, "no = ?", c.No); err != nil {
 			return contactNotFound(err, c.No)

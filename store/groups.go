@@ -29,10 +29,14 @@ func (s *Store) ListGroups(ctx context.Context, page Page) ([]InteractionGroup, 
 	return pageByCode[InteractionGroup](s.read(ctx), "code", page)
 }
 
-// UpdateGroup writes the named columns of g (by code) when etag matches.
-func (s *Store) UpdateGroup(ctx context.Context, g InteractionGroup, etag string, columns []string) (InteractionGroup, error) {
+// UpdateGroup writes the named fields of g (by code) when etag matches.
+func (s *Store) UpdateGroup(ctx context.Context, g InteractionGroup, etag string, fields []Field) (InteractionGroup, error) {
+	columns, err := GroupUpdatable.columnsOf("an interaction group", fields)
+	if err != nil {
+		return InteractionGroup{}, err
+	}
 	var out InteractionGroup
-	err := s.inTx(ctx, func(tx *gorm.DB) error {
+	err = s.inTx(ctx, func(tx *gorm.DB) error {
 		var cur InteractionGroup
 		if err := lockRow(tx, &cur, "code = ?", g.Code); err != nil {
 			return notFoundAs(err, "interaction group %q", g.Code)

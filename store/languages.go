@@ -44,10 +44,14 @@ func (s *Store) ListLanguages(ctx context.Context, templateCode string, page Pag
 	return pageByCode[InteractionTemplateLanguage](s.read(ctx).Where("template_code = ?", templateCode), "language_code", page)
 }
 
-// UpdateLanguage writes the named columns (description, attachment_id) of a row.
-func (s *Store) UpdateLanguage(ctx context.Context, l InteractionTemplateLanguage, columns []string) (InteractionTemplateLanguage, error) {
+// UpdateLanguage writes the named fields (description, attachment) of a row.
+func (s *Store) UpdateLanguage(ctx context.Context, l InteractionTemplateLanguage, fields []Field) (InteractionTemplateLanguage, error) {
+	columns, err := LanguageUpdatable.columnsOf("an interaction template language", fields)
+	if err != nil {
+		return InteractionTemplateLanguage{}, err
+	}
 	var out InteractionTemplateLanguage
-	err := s.inTx(ctx, func(tx *gorm.DB) error {
+	err = s.inTx(ctx, func(tx *gorm.DB) error {
 		var cur InteractionTemplateLanguage
 		where := "template_code = ? AND language_code = ?"
 		if err := lockRow(tx, &cur, where, l.TemplateCode, l.LanguageCode); err != nil {

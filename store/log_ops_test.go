@@ -186,17 +186,17 @@ func TestEvaluateAndUpdateEntries(t *testing.T) {
 			t.Fatalf("evaluate: %v %+v", err, out)
 		}
 		got, err := s.UpdateEntry(WithUserID(ctx, "editor"), InteractionLogEntry{EntryNo: e1.EntryNo, Description: "new", CostMicros: 5, Subject: "ignored"},
-			[]string{"description", "cost_micros"})
+			[]Field{"description", "cost"})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if got.Description != "new" || got.CostMicros != 5 || got.Subject != "keep" || got.UserID != "logger" || got.Evaluation != 2 {
 			t.Fatalf("update wrote %+v: want only description and cost changed, user_id kept", got)
 		}
-		_, err = s.UpdateEntry(ctx, InteractionLogEntry{EntryNo: 999}, []string{"description"})
+		_, err = s.UpdateEntry(ctx, InteractionLogEntry{EntryNo: 999}, []Field{"description"})
 		wantReason(t, err, ErrNotFound, ReasonNotFound)
-		if _, err := s.UpdateEntry(ctx, InteractionLogEntry{EntryNo: e1.EntryNo}, []string{"contact_no"}); err == nil {
-			t.Fatal("update of a column outside the allowed set succeeded")
+		if _, err := s.UpdateEntry(ctx, InteractionLogEntry{EntryNo: e1.EntryNo}, []Field{"contact_no"}); err == nil {
+			t.Fatal("update of a field outside the allowed set succeeded")
 		}
 	})
 }
@@ -231,13 +231,13 @@ func TestCommentsKeepTheCount(t *testing.T) {
 		_, _, err = s.ListComments(ctx, 999, Page{Limit: 2})
 		wantReason(t, err, ErrNotFound, ReasonNotFound)
 
-		upd, err := s.UpdateComment(WithUserID(ctx, "editor"), InteractionLogComment{EntryNo: e.EntryNo, ID: ids[1], Text: "TWO", CommentDate: "1999-01-01"}, []string{"text"})
+		upd, err := s.UpdateComment(WithUserID(ctx, "editor"), InteractionLogComment{EntryNo: e.EntryNo, ID: ids[1], Text: "TWO", CommentDate: "1999-01-01"}, []Field{"text"})
 		if err != nil || upd.Text != "TWO" || upd.CommentDate != "2026-11-27" || upd.UserID != "editor" {
 			t.Fatalf("update: %v %+v", err, upd)
 		}
 		// A comment is addressed through its own entry only.
 		other := seedEntry(t, s, InteractionLogEntry{})
-		_, err = s.UpdateComment(ctx, InteractionLogComment{EntryNo: other.EntryNo, ID: ids[0], Text: "x"}, []string{"text"})
+		_, err = s.UpdateComment(ctx, InteractionLogComment{EntryNo: other.EntryNo, ID: ids[0], Text: "x"}, []Field{"text"})
 		wantReason(t, err, ErrNotFound, ReasonNotFound)
 		wantReason(t, s.DeleteComment(ctx, other.EntryNo, ids[0]), ErrNotFound, ReasonNotFound)
 

@@ -168,3 +168,32 @@ func equal(a, b []string) bool {
 	}
 	return true
 }
+
+// TestUpdatableColumnsExist: every column an updatable field maps to is a
+// column of its model.
+func TestUpdatableColumnsExist(t *testing.T) {
+	models := []struct {
+		updatable Updatable
+		model     any
+	}{
+		{GroupUpdatable, &InteractionGroup{}},
+		{TemplateUpdatable, &InteractionTemplate{}},
+		{LanguageUpdatable, &InteractionTemplateLanguage{}},
+		{ContactUpdatable, &Contact{}},
+		{EntryUpdatable, &InteractionLogEntry{}},
+		{CommentUpdatable, &InteractionLogComment{}},
+		{SegmentUpdatable, &Segment{}},
+		{SegmentLineUpdatable, &SegmentLine{}},
+	}
+	for _, m := range models {
+		sch, err := schema.Parse(m.model, &schemaCache, schema.NamingStrategy{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for f, col := range m.updatable.columns {
+			if sch.LookUpField(col) == nil {
+				t.Errorf("field %q of %s: no column %q", f, sch.Table, col)
+			}
+		}
+	}
+}
