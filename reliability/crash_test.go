@@ -244,14 +244,7 @@ func makeSegment(t *testing.T, c client, no, template string, contacts []string)
 	_, err := c.segments.CreateSegment(ctx, &apiv1.CreateSegmentRequest{
 		Segment: &apiv1.Segment{No: no, Description: "Segment " + no, InteractionTemplateCode: template, SalespersonCode: "SP"}})
 	must(t, err)
-	for batch := range slices.Chunk(contacts, store.MaxSegmentLinesPerBatch) {
-		lines := make([]*apiv1.SegmentLine, len(batch))
-		for i, contact := range batch {
-			lines[i] = &apiv1.SegmentLine{ContactNo: contact}
-		}
-		_, err = c.segments.BatchCreateSegmentLines(ctx, &apiv1.BatchCreateSegmentLinesRequest{Parent: "segments/" + no, SegmentLines: lines})
-		must(t, err)
-	}
+	ts.AddSegmentLines(t, c.segments, no, contacts)
 }
 
 // retryLogSegment logs segment no with request id id and returns the answer.
