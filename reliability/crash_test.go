@@ -121,8 +121,9 @@ func TestServerKilledDuringLogSegment(t *testing.T) {
 }
 
 // midWriteLines is the size of the segment killed while its entries are
-// written: large enough that the kill lands well inside the transaction.
-const midWriteLines = 40_000
+// written: large enough that its INSERTs run long enough to be seen in the
+// process list (ten batches of entries), small enough for the quick tier.
+const midWriteLines = 10_000
 
 // killWhileWritingEntries kills the server while a LogSegment of
 // midWriteLines lines is writing its entries (an INSERT into
@@ -203,7 +204,7 @@ func wholeOrUntouched(t *testing.T, raw *sql.DB, no string, lines int) bool {
 // counted on every engine (TiDB has no READ UNCOMMITTED).
 func waitForEntriesWritten(t *testing.T, raw *sql.DB, callDone <-chan error) {
 	t.Helper()
-	for deadline := time.Now().Add(2 * time.Minute); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+	for deadline := time.Now().Add(2 * time.Minute); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
 		select {
 		case err := <-callDone:
 			t.Fatalf("LogSegment ended (%v) before the kill: make the segment larger", err)

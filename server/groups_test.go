@@ -175,6 +175,8 @@ func TestDeleteOfAReferencedGroupIsAPreconditionFailure(t *testing.T) {
 			CONSTRAINT fk_group_references FOREIGN KEY (group_code) REFERENCES interaction_groups (code))` + tableOptions(env)); err != nil {
 			t.Fatal(err)
 		}
+		// The database may be reused by another test: leave no table behind.
+		t.Cleanup(func() { _, _ = db.Exec(`DROP TABLE group_references`) })
 		if _, err := db.Exec(`INSERT INTO group_references (group_code) VALUES ('REFERENCED')`); err != nil {
 			t.Fatal(err)
 		}
