@@ -773,20 +773,35 @@ export enum ErrorReason {
   COMPANY_HAS_PERSONS = 41,
 
   /**
+   * The change feed no longer holds changes after the requested sequence
+   * (they are older than the retention); the message names the oldest kept.
+   *
+   * @generated from enum value: ERROR_REASON_CHANGES_EXPIRED = 42;
+   */
+  CHANGES_EXPIRED = 42,
+
+  /**
+   * The server runs with the change feed turned off (--change-feed=false).
+   *
+   * @generated from enum value: ERROR_REASON_CHANGE_FEED_DISABLED = 43;
+   */
+  CHANGE_FEED_DISABLED = 43,
+
+  /**
    * The change would break a reference between resources that the database
    * enforces: a referenced resource is missing, or the resource is still
    * referenced (for example by a row a concurrent request wrote).
    *
-   * @generated from enum value: ERROR_REASON_REFERENCE_CONSTRAINT = 42;
+   * @generated from enum value: ERROR_REASON_REFERENCE_CONSTRAINT = 44;
    */
-  REFERENCE_CONSTRAINT = 42,
+  REFERENCE_CONSTRAINT = 44,
 
   /**
    * The caller canceled the request.
    *
-   * @generated from enum value: ERROR_REASON_CANCELED = 43;
+   * @generated from enum value: ERROR_REASON_CANCELED = 45;
    */
-  CANCELED = 43,
+  CANCELED = 45,
 }
 
 /**
