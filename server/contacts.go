@@ -26,17 +26,7 @@ type contactStore interface {
 }
 
 // contactUpdatable lists the fields UpdateContact may change.
-var contactUpdatable = map[string]string{
-	"type":                "type",
-	"display_name":        "display_name",
-	"company_no":          "company_no",
-	"language_code":       "language_code",
-	"correspondence_type": "correspondence_type",
-	"salesperson_code":    "salesperson_code",
-	"email":               "email",
-	"phone":               "phone",
-	"privacy_blocked":     "privacy_blocked",
-}
+var contactUpdatable = updatablePaths(store.ContactUpdatable)
 
 func (s *contactService) CreateContact(ctx context.Context, req *apiv1.CreateContactRequest) (*apiv1.CreateContactResponse, error) {
 	in := req.GetContact()
@@ -95,16 +85,16 @@ func (s *contactService) UpdateContact(ctx context.Context, req *apiv1.UpdateCon
 	if err != nil {
 		return nil, err
 	}
-	cols, err := maskColumns(req.GetUpdateMask(), in, contactUpdatable)
+	fields, err := maskFields(req.GetUpdateMask(), in, contactUpdatable)
 	if err != nil {
 		return nil, err
 	}
-	c, err := contactFromAPI("contact.", in, no, masked(cols, "type"))
+	c, err := contactFromAPI("contact.", in, no, masked(fields, "type"))
 	if err != nil {
 		return nil, err
 	}
 	return write(ctx, s.store, req, func(tx *store.Tx) (*apiv1.UpdateContactResponse, error) {
-		out, err := tx.UpdateContact(c, in.GetEtag(), cols)
+		out, err := tx.UpdateContact(c, in.GetEtag(), fields)
 		if err != nil {
 			return nil, err
 		}

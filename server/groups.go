@@ -24,7 +24,7 @@ type groupStore interface {
 }
 
 // groupUpdatable lists the fields UpdateInteractionGroup may change.
-var groupUpdatable = map[string]string{"description": "description"}
+var groupUpdatable = updatablePaths(store.GroupUpdatable)
 
 func (s *groupService) CreateInteractionGroup(ctx context.Context, req *apiv1.CreateInteractionGroupRequest) (*apiv1.CreateInteractionGroupResponse, error) {
 	in := req.GetInteractionGroup()
@@ -74,12 +74,12 @@ func (s *groupService) UpdateInteractionGroup(ctx context.Context, req *apiv1.Up
 	if err != nil {
 		return nil, err
 	}
-	cols, err := maskColumns(req.GetUpdateMask(), in, groupUpdatable)
+	fields, err := maskFields(req.GetUpdateMask(), in, groupUpdatable)
 	if err != nil {
 		return nil, err
 	}
 	return write(ctx, s.store, req, func(tx *store.Tx) (*apiv1.UpdateInteractionGroupResponse, error) {
-		g, err := tx.UpdateGroup(store.InteractionGroup{Code: code, Description: in.GetDescription()}, in.GetEtag(), cols)
+		g, err := tx.UpdateGroup(store.InteractionGroup{Code: code, Description: in.GetDescription()}, in.GetEtag(), fields)
 		if err != nil {
 			return nil, err
 		}

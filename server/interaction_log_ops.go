@@ -71,18 +71,7 @@ func (s *logService) EvaluateInteractionLogEntries(ctx context.Context, req *api
 }
 
 // entryUpdatable lists the fields UpdateInteractionLogEntry may change.
-var entryUpdatable = map[string]string{
-	"description":     "description",
-	"subject":         "subject",
-	"evaluation":      "evaluation",
-	"attempt_failed":  "attempt_failed",
-	"cost":            "cost_micros",
-	"duration":        "duration_seconds",
-	"delivery_status": "delivery_status",
-	"opportunity_no":  "opportunity_no",
-	"task_no":         "task_no",
-	"attachment":      "attachment_id",
-}
+var entryUpdatable = updatablePaths(store.EntryUpdatable)
 
 func (s *logService) UpdateInteractionLogEntry(ctx context.Context, req *apiv1.UpdateInteractionLogEntryRequest) (*apiv1.UpdateInteractionLogEntryResponse, error) {
 	in := req.GetInteractionLogEntry()
@@ -90,7 +79,7 @@ func (s *logService) UpdateInteractionLogEntry(ctx context.Context, req *apiv1.U
 	if err != nil {
 		return nil, err
 	}
-	cols, err := maskColumns(req.GetUpdateMask(), in, entryUpdatable)
+	fields, err := maskFields(req.GetUpdateMask(), in, entryUpdatable)
 	if err != nil {
 		return nil, err
 	}
@@ -99,7 +88,7 @@ func (s *logService) UpdateInteractionLogEntry(ctx context.Context, req *apiv1.U
 		return nil, err
 	}
 	return write(ctx, s.store, req, func(tx *store.Tx) (*apiv1.UpdateInteractionLogEntryResponse, error) {
-		out, err := tx.UpdateEntry(e, cols)
+		out, err := tx.UpdateEntry(e, fields)
 		if err != nil {
 			return nil, err
 		}
@@ -224,15 +213,15 @@ func parseCommentDate(field, date string) (string, error) {
 }
 
 // commentFromAPI converts and checks the fields of a comment that a create
-// or an update (of the given columns) writes.
-func commentFromAPI(in *apiv1.InteractionLogComment, entryNo, id int64, cols []string) (store.InteractionLogComment, error) {
+// or an update (of the given fields) writes.
+func commentFromAPI(in *apiv1.InteractionLogComment, entryNo, id int64, fields []store.Field) (store.InteractionLogComment, error) {
 	const p = "interaction_log_comment."
 	c := store.InteractionLogComment{ID: id, EntryNo: entryNo, Text: in.GetText()}
-	if masked(cols, "text") && c.Text == "" {
+	if masked(fields, "text") && c.Text == "" {
 		return c, invalidField(p+"text", "is required")
 	}
 	var err error
-	if masked(cols, "comment_date") {
+	if masked(fields, "date") {
 		c.CommentDate, err = parseCommentDate(p+"date", in.GetDate())
 	}
 	return c, err
@@ -254,7 +243,7 @@ func (s *logService) CreateInteractionLogComment(ctx context.Context, req *apiv1
 	if err != nil {
 		return nil, err
 	}
-	c, err := commentFromAPI(req.GetInteractionLogComment(), entryNo, 0, store.CommentUpdatableColumns)
+	c, err := commentFromAPI(req.GetInteractionLogComment(), entryNo, 0, store.CommentUpdatable.Fields())
 	if err != nil {
 		return nil, err
 	}
@@ -287,7 +276,7 @@ func (s *logService) ListInteractionLogComments(ctx context.Context, req *apiv1.
 }
 
 // commentUpdatable lists the fields UpdateInteractionLogComment may change.
-var commentUpdatable = map[string]string{"date": "comment_date", "text": "text"}
+var commentUpdatable = updatablePaths(store.CommentUpdatable)
 
 func (s *logService) UpdateInteractionLogComment(ctx context.Context, req *apiv1.UpdateInteractionLogCommentRequest) (*apiv1.UpdateInteractionLogCommentResponse, error) {
 	in := req.GetInteractionLogComment()
@@ -295,16 +284,16 @@ func (s *logService) UpdateInteractionLogComment(ctx context.Context, req *apiv1
 	if err != nil {
 		return nil, err
 	}
-	cols, err := maskColumns(req.GetUpdateMask(), in, commentUpdatable)
+	fields, err := maskFields(req.GetUpdateMask(), in, commentUpdatable)
 	if err != nil {
 		return nil, err
 	}
-	c, err := commentFromAPI(in, entryNo, id, cols)
+	c, err := commentFromAPI(in, entryNo, id, fields)
 	if err != nil {
 		return nil, err
 	}
 	return write(ctx, s.store, req, func(tx *store.Tx) (*apiv1.UpdateInteractionLogCommentResponse, error) {
-		out, err := tx.UpdateComment(c, cols)
+		out, err := tx.UpdateComment(c, fields)
 		if err != nil {
 			return nil, err
 		}

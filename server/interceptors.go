@@ -73,8 +73,10 @@ type contextStream struct {
 
 func (s *contextStream) Context() context.Context { return s.ctx }
 
-// statusUnary turns handler errors into statuses in one place (toStatus) and
-// logs the ones that hide an internal error, with the request id.
+// statusUnary turns handler errors into statuses in one place (translate,
+// which calls toStatus once) and logs the ones that hide an internal error,
+// with the request id. Handlers return store errors as they are; only
+// BatchLogInteractions translates, for the statuses its response carries.
 func statusUnary(log *slog.Logger) grpc.UnaryServerInterceptor {
 	return func(ctx context.Context, req any, info *grpc.UnaryServerInfo, h grpc.UnaryHandler) (any, error) {
 		resp, err := h(ctx, req)
@@ -89,28 +91,32 @@ func statusStream(log *slog.Logger) grpc.StreamServerInterceptor {
 }
 
 func translate(ctx context.Context, log *slog.Logger, method string, err error) error {
-	if err != nil && endedByCaller(ctx, err) {
-		log.DebugContext(ctx, "call ended by its caller", "method", method, "request_id", requestIDFrom(ctx), "error", err.Error())
-		err = ctx.Err()
+	if err == nil {
+		return nil
 	}
-	if err != nil && isInternal(err) {
+	st := toStatus(err)
+	if endedByCaller(ctx, st, err) {
+		log.DebugContext(ctx, "call ended by its caller", "method", method, "request_id", requestIDFrom(ctx), "error", err.Error())
+		st = contextStatus(ctx.Err())
+	}
+	if status.Code(st) == codes.Internal {
 		log.ErrorContext(ctx, "internal error", "method", method, "request_id", requestIDFrom(ctx), "error", err.Error())
 	}
-	return toStatus(err)
+	return st
 }
 
-// endedByCaller reports whether err is what the end of the call's context
-// caused rather than an answer to the request. Once the caller has cancelled
-// (or its deadline has passed), the interrupted statement, the transaction
-// rolled back under a commit, the connection closed by the driver or the
-// retries cut short come back as driver errors (INTERNAL), lost connections
-// (UNAVAILABLE) or conflicts (ABORTED); the call is CANCELED (or
-// DEADLINE_EXCEEDED) in the log and the metrics all the same.
-func endedByCaller(ctx context.Context, err error) bool {
+// endedByCaller reports whether err (whose status is st) is what the end of
+// the call's context caused rather than an answer to the request. Once the
+// caller has cancelled (or its deadline has passed), the interrupted
+// statement, the transaction rolled back under a commit, the connection
+// closed by the driver or the retries cut short come back as driver errors
+// (INTERNAL), lost connections (UNAVAILABLE) or conflicts (ABORTED); the call
+// is CANCELED (or DEADLINE_EXCEEDED) in the log and the metrics all the same.
+func endedByCaller(ctx context.Context, st, err error) bool {
 	if ctx.Err() == nil {
 		return false
 	}
-	switch status.Code(toStatus(err)) {
+	switch status.Code(st) {
 	case codes.Internal, codes.Unavailable:
 		return true
 	}

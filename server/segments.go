@@ -36,23 +36,7 @@ type segmentStore interface {
 }
 
 // segmentUpdatable lists the fields UpdateSegment may change.
-var segmentUpdatable = map[string]string{
-	"description":                        "description",
-	"interaction_template_code":          "template_code",
-	"campaign_no":                        "campaign_no",
-	"campaign_target":                    "campaign_target",
-	"campaign_response":                  "campaign_response",
-	"salesperson_code":                   "salesperson_code",
-	"interaction_time":                   "interaction_time",
-	"correspondence_type":                "correspondence_type",
-	"ignore_contact_correspondence_type": "ignore_contact_correspondence_type",
-	"information_flow":                   "information_flow",
-	"initiated_by":                       "initiated_by",
-	"unit_cost":                          "unit_cost_micros",
-	"unit_duration":                      "unit_duration_seconds",
-	"language_code":                      "language_code",
-	"subject":                            "subject",
-}
+var segmentUpdatable = updatablePaths(store.SegmentUpdatable)
 
 func (s *segmentService) CreateSegment(ctx context.Context, req *apiv1.CreateSegmentRequest) (*apiv1.CreateSegmentResponse, error) {
 	in := req.GetSegment()
@@ -106,7 +90,7 @@ func (s *segmentService) UpdateSegment(ctx context.Context, req *apiv1.UpdateSeg
 	if err != nil {
 		return nil, err
 	}
-	cols, err := maskColumns(req.GetUpdateMask(), in, segmentUpdatable)
+	fields, err := maskFields(req.GetUpdateMask(), in, segmentUpdatable)
 	if err != nil {
 		return nil, err
 	}
@@ -115,7 +99,7 @@ func (s *segmentService) UpdateSegment(ctx context.Context, req *apiv1.UpdateSeg
 		return nil, err
 	}
 	return write(ctx, s.store, req, func(tx *store.Tx) (*apiv1.UpdateSegmentResponse, error) {
-		out, err := tx.UpdateSegment(seg, in.GetEtag(), cols)
+		out, err := tx.UpdateSegment(seg, in.GetEtag(), fields)
 		if err != nil {
 			return nil, err
 		}
@@ -314,11 +298,7 @@ func loggedSegmentToAPI(ls store.LoggedSegment) *apiv1.LoggedSegment {
 
 // lineUpdatable lists the fields UpdateSegmentLine may change: the
 // overrides as a whole or one by one ("overrides.cost").
-var lineUpdatable = subfieldPaths(map[string]string{
-	"contact_no":                "contact_no",
-	"interaction_template_code": "template_code",
-	"overrides":                 "overrides",
-}, "overrides", (&apiv1.InteractionOverrides{}).ProtoReflect().Descriptor())
+var lineUpdatable = subfieldPaths(updatablePaths(store.SegmentLineUpdatable), "overrides", (&apiv1.InteractionOverrides{}).ProtoReflect().Descriptor())
 
 func (s *segmentService) CreateSegmentLine(ctx context.Context, req *apiv1.CreateSegmentLineRequest) (*apiv1.CreateSegmentLineResponse, error) {
 	no, err := parseCodeName("parent", req.GetParent(), segmentCollection, longCode)
@@ -400,8 +380,8 @@ func (s *segmentService) UpdateSegmentLine(ctx context.Context, req *apiv1.Updat
 	if err != nil {
 		return nil, err
 	}
-	cols := columnsOf(paths, lineUpdatable)
-	line, err := lineFromAPI("segment_line", in, masked(cols, "contact_no"))
+	fields := fieldsOf(paths, lineUpdatable)
+	line, err := lineFromAPI("segment_line", in, masked(fields, "contact_no"))
 	if err != nil {
 		return nil, err
 	}
@@ -413,7 +393,7 @@ func (s *segmentService) UpdateSegmentLine(ctx context.Context, req *apiv1.Updat
 		}
 	}
 	return write(ctx, s.store, req, func(tx *store.Tx) (*apiv1.UpdateSegmentLineResponse, error) {
-		out, err := tx.UpdateSegmentLine(line, cols, edit)
+		out, err := tx.UpdateSegmentLine(line, fields, edit)
 		if err != nil {
 			return nil, err
 		}

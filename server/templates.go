@@ -34,22 +34,7 @@ type templateStore interface {
 }
 
 // templateUpdatable lists the fields UpdateInteractionTemplate may change.
-var templateUpdatable = map[string]string{
-	"interaction_group_code":             "group_code",
-	"description":                        "description",
-	"unit_cost":                          "unit_cost_micros",
-	"unit_duration":                      "unit_duration_seconds",
-	"information_flow":                   "information_flow",
-	"initiated_by":                       "initiated_by",
-	"campaign_no":                        "campaign_no",
-	"campaign_target":                    "campaign_target",
-	"campaign_response":                  "campaign_response",
-	"correspondence_type":                "correspondence_type",
-	"ignore_contact_correspondence_type": "ignore_contact_correspondence_type",
-	"language_code_default":              "language_code_default",
-	"wizard_action":                      "wizard_action",
-	"attachment":                         "attachment_id",
-}
+var templateUpdatable = updatablePaths(store.TemplateUpdatable)
 
 func (s *templateService) CreateInteractionTemplate(ctx context.Context, req *apiv1.CreateInteractionTemplateRequest) (*apiv1.CreateInteractionTemplateResponse, error) {
 	in := req.GetInteractionTemplate()
@@ -107,16 +92,16 @@ func (s *templateService) UpdateInteractionTemplate(ctx context.Context, req *ap
 	if err != nil {
 		return nil, err
 	}
-	cols, err := maskColumns(req.GetUpdateMask(), in, templateUpdatable)
+	fields, err := maskFields(req.GetUpdateMask(), in, templateUpdatable)
 	if err != nil {
 		return nil, err
 	}
-	t, err := templateFromAPI(in, code, masked(cols, "group_code"))
+	t, err := templateFromAPI(in, code, masked(fields, "interaction_group_code"))
 	if err != nil {
 		return nil, err
 	}
 	return write(ctx, s.store, req, func(tx *store.Tx) (*apiv1.UpdateInteractionTemplateResponse, error) {
-		out, err := tx.UpdateTemplate(t, in.GetEtag(), cols)
+		out, err := tx.UpdateTemplate(t, in.GetEtag(), fields)
 		if err != nil {
 			return nil, err
 		}
@@ -304,7 +289,7 @@ func (s *templateService) ListInteractionTemplateLanguages(ctx context.Context, 
 }
 
 // languageUpdatable lists the fields UpdateInteractionTemplateLanguage may change.
-var languageUpdatable = map[string]string{"description": "description", "attachment": "attachment_id"}
+var languageUpdatable = updatablePaths(store.LanguageUpdatable)
 
 func (s *templateService) UpdateInteractionTemplateLanguage(ctx context.Context, req *apiv1.UpdateInteractionTemplateLanguageRequest) (*apiv1.UpdateInteractionTemplateLanguageResponse, error) {
 	in := req.GetInteractionTemplateLanguage()
@@ -312,7 +297,7 @@ func (s *templateService) UpdateInteractionTemplateLanguage(ctx context.Context,
 	if err != nil {
 		return nil, err
 	}
-	cols, err := maskColumns(req.GetUpdateMask(), in, languageUpdatable)
+	fields, err := maskFields(req.GetUpdateMask(), in, languageUpdatable)
 	if err != nil {
 		return nil, err
 	}
@@ -323,7 +308,7 @@ func (s *templateService) UpdateInteractionTemplateLanguage(ctx context.Context,
 	return write(ctx, s.store, req, func(tx *store.Tx) (*apiv1.UpdateInteractionTemplateLanguageResponse, error) {
 		out, err := tx.UpdateLanguage(store.InteractionTemplateLanguage{
 			TemplateCode: tmpl, LanguageCode: lang, Description: in.GetDescription(), AttachmentID: attachment,
-		}, cols)
+		}, fields)
 		if err != nil {
 			return nil, err
 		}
@@ -365,17 +350,18 @@ func (s *templateService) GetInteractionTemplateSetup(ctx context.Context, _ *ap
 
 func (s *templateService) UpdateInteractionTemplateSetup(ctx context.Context, req *apiv1.UpdateInteractionTemplateSetupRequest) (*apiv1.UpdateInteractionTemplateSetupResponse, error) {
 	in := req.GetInteractionTemplateSetup()
-	updatable := map[string]string{}
+	updatable := map[string]store.Field{}
 	for _, slot := range store.SetupSlots {
-		updatable[slot.Name] = slot.Name
+		updatable[slot.Name] = store.Field(slot.Name)
 	}
-	slots, err := maskColumns(req.GetUpdateMask(), in, updatable)
+	slots, err := maskFields(req.GetUpdateMask(), in, updatable)
 	if err != nil {
 		return nil, err
 	}
 	m := in.ProtoReflect()
 	changes := map[string]string{}
-	for _, slot := range slots {
+	for _, f := range slots {
+		slot := string(f)
 		raw := m.Get(m.Descriptor().Fields().ByName(protoreflect.Name(slot))).String()
 		code, err := normalizeCode("interaction_template_setup."+slot, raw, shortCode, true)
 		if err != nil {

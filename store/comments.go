@@ -39,13 +39,14 @@ func (s *Store) ListComments(ctx context.Context, entryNo int64, page Page) ([]I
 	return pageByNumber[InteractionLogComment](db.Where("entry_no = ?", entryNo), "id", page)
 }
 
-// CommentUpdatableColumns are the columns UpdateComment may change.
-var CommentUpdatableColumns = []string{"comment_date", "text"}
-
-// UpdateComment writes the named columns of c (by entry no. and id).
-func (tx *Tx) UpdateComment(c InteractionLogComment, columns []string) (InteractionLogComment, error) {
+// UpdateComment writes the named fields of c (by entry no. and id).
+func (tx *Tx) UpdateComment(c InteractionLogComment, fields []Field) (InteractionLogComment, error) {
+	columns, err := CommentUpdatable.columnsOf("an interaction log comment", fields)
+	if err != nil {
+		return InteractionLogComment{}, err
+	}
 	var out InteractionLogComment
-	err := tx.run(func(db *gorm.DB) error {
+	err = tx.run(func(db *gorm.DB) error {
 		if _, err := lockComment(db, c.EntryNo, c.ID); err != nil {
 			return err
 		}

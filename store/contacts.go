@@ -87,10 +87,14 @@ var (
 	globEscaper = strings.NewReplacer("[", "[[]", "*", "[*]", "?", "[?]")
 )
 
-// UpdateContact writes the named columns of c (by no.) when etag matches.
-func (tx *Tx) UpdateContact(c Contact, etag string, columns []string) (Contact, error) {
+// UpdateContact writes the named fields of c (by no.) when etag matches.
+func (tx *Tx) UpdateContact(c Contact, etag string, fields []Field) (Contact, error) {
+	columns, err := ContactUpdatable.columnsOf("a contact", fields)
+	if err != nil {
+		return Contact{}, err
+	}
 	var out Contact
-	err := tx.run(func(db *gorm.DB) error {
+	err = tx.run(func(db *gorm.DB) error {
 		var cur Contact
 		if err := lockRow(db, &cur, "no = ?", c.No); err != nil {
 			return contactNotFound(err, c.No)
@@ -195,7 +199,7 @@ func (tx *Tx) DeleteContact(no, etag string) error {
 func refuseIfReferenced(tx *gorm.DB, no string) error {
 	refs := []struct {
 		model  any
-		reason string
+		reason Reason
 		what   string
 	}{
 		{&InteractionLogEntry{}, ReasonContactHasLogEntries, "interaction log entries"},

@@ -85,7 +85,7 @@ func TestDeleteContactWithSegmentLines(t *testing.T) {
 		err := s.RunInTx(ctx, Actor{}, func(tx *Tx) error { return tx.DeleteContact("C", "") })
 		var se *Error
 		if !errors.As(err, &se) || !errors.Is(err, ErrPrecondition) || se.Reason != ReasonContactHasSegmentLines {
-			t.Fatalf("delete a contact with segment lines: %v, want FAILED_PRECONDITION %s", err, ReasonContactHasSegmentLines)
+			t.Fatalf("delete a contact with segment lines: %v, want FAILED_PRECONDITION with reason ContactHasSegmentLines", err)
 		}
 	})
 }

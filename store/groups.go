@@ -29,10 +29,14 @@ func (s *Store) ListGroups(ctx context.Context, page Page) ([]InteractionGroup, 
 	return pageByCode[InteractionGroup](s.read(ctx), "code", page)
 }
 
-// UpdateGroup writes the named columns of g (by code) when etag matches.
-func (tx *Tx) UpdateGroup(g InteractionGroup, etag string, columns []string) (InteractionGroup, error) {
+// UpdateGroup writes the named fields of g (by code) when etag matches.
+func (tx *Tx) UpdateGroup(g InteractionGroup, etag string, fields []Field) (InteractionGroup, error) {
+	columns, err := GroupUpdatable.columnsOf("an interaction group", fields)
+	if err != nil {
+		return InteractionGroup{}, err
+	}
 	var out InteractionGroup
-	err := tx.run(func(db *gorm.DB) error {
+	err = tx.run(func(db *gorm.DB) error {
 		var cur InteractionGroup
 		if err := lockRow(db, &cur, "code = ?", g.Code); err != nil {
 			return notFoundAs(err, "interaction group %q", g.Code)
@@ -120,7 +124,7 @@ func notFoundAs(err error, format string, args ...any) error {
 }
 
 // notFoundReason is notFoundAs with a specific reason.
-func notFoundReason(err error, reason, format string, args ...any) error {
+func notFoundReason(err error, reason Reason, format string, args ...any) error {
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		e := newError(ErrNotFound, reason, format, args...)
 		e.Message += " not found"

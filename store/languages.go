@@ -44,10 +44,14 @@ func (s *Store) ListLanguages(ctx context.Context, templateCode string, page Pag
 	return pageByCode[InteractionTemplateLanguage](s.read(ctx).Where("template_code = ?", templateCode), "language_code", page)
 }
 
-// UpdateLanguage writes the named columns (description, attachment_id) of a row.
-func (tx *Tx) UpdateLanguage(l InteractionTemplateLanguage, columns []string) (InteractionTemplateLanguage, error) {
+// UpdateLanguage writes the named fields (description, attachment) of a row.
+func (tx *Tx) UpdateLanguage(l InteractionTemplateLanguage, fields []Field) (InteractionTemplateLanguage, error) {
+	columns, err := LanguageUpdatable.columnsOf("an interaction template language", fields)
+	if err != nil {
+		return InteractionTemplateLanguage{}, err
+	}
 	var out InteractionTemplateLanguage
-	err := tx.run(func(db *gorm.DB) error {
+	err = tx.run(func(db *gorm.DB) error {
 		var cur InteractionTemplateLanguage
 		where := "template_code = ? AND language_code = ?"
 		if err := lockRow(db, &cur, where, l.TemplateCode, l.LanguageCode); err != nil {

@@ -1,7 +1,6 @@
 package store
 
 import (
-	"fmt"
 	"slices"
 
 	"gorm.io/gorm"
@@ -80,25 +79,18 @@ func (tx *Tx) EvaluateEntries(entryNos []int64, evaluation int16) ([]Interaction
 	return out, err
 }
 
-// EntryUpdatableColumns are the columns UpdateEntry may change.
-var EntryUpdatableColumns = []string{
-	"description", "subject", "evaluation", "attempt_failed", "cost_micros",
-	"duration_seconds", "delivery_status", "opportunity_no", "task_no", "attachment_id",
-}
-
-// UpdateEntry writes the named columns of e (by entry no.). The entry keeps
+// UpdateEntry writes the named fields of e (by entry no.). The entry keeps
 // its user_id, the principal who logged it. A new attachment must exist
 // (NOT_FOUND ATTACHMENT_NOT_FOUND) and becomes read-only; the one it replaces
 // is released unless something else uses it. A draft's attachment is changed
 // by ResumeInteraction, not here (FAILED_PRECONDITION ENTRY_POSTPONED).
-func (tx *Tx) UpdateEntry(e InteractionLogEntry, columns []string) (InteractionLogEntry, error) {
-	for _, col := range columns {
-		if !slices.Contains(EntryUpdatableColumns, col) {
-			return InteractionLogEntry{}, fmt.Errorf("store: column %q of an interaction log entry is not updatable", col)
-		}
+func (tx *Tx) UpdateEntry(e InteractionLogEntry, fields []Field) (InteractionLogEntry, error) {
+	columns, err := EntryUpdatable.columnsOf("an interaction log entry", fields)
+	if err != nil {
+		return InteractionLogEntry{}, err
 	}
 	var out InteractionLogEntry
-	err := tx.run(func(db *gorm.DB) error {
+	err = tx.run(func(db *gorm.DB) error {
 		cur, err := requireEntry(db, e.EntryNo)
 		if err != nil {
 			return err

@@ -46,11 +46,11 @@ func seedAttachment(t *testing.T, s *Store) *int64 {
 	return &a.ID
 }
 
-func wantReason(t *testing.T, err error, kind error, reason string) {
+func wantReason(t *testing.T, err error, kind error, reason Reason) {
 	t.Helper()
 	var se *Error
 	if !errors.Is(err, kind) || !errors.As(err, &se) || se.Reason != reason {
-		t.Fatalf("got %v, want %v with reason %s", err, kind, reason)
+		t.Fatalf("got %v, want %v with reason %d", err, kind, reason)
 	}
 }
 
@@ -197,7 +197,7 @@ func TestEvaluateAndUpdateEntries(t *testing.T) {
 		}
 		got, err := write(ctx, s, Actor{Principal: "editor"}, func(tx *Tx) (InteractionLogEntry, error) {
 			return tx.UpdateEntry(InteractionLogEntry{EntryNo: e1.EntryNo, Description: "new", CostMicros: 5, Subject: "ignored"},
-				[]string{"description", "cost_micros"})
+				[]Field{"description", "cost"})
 		})
 		if err != nil {
 			t.Fatal(err)
@@ -206,13 +206,13 @@ func TestEvaluateAndUpdateEntries(t *testing.T) {
 			t.Fatalf("update wrote %+v: want only description and cost changed, user_id kept", got)
 		}
 		_, err = write(ctx, s, Actor{}, func(tx *Tx) (InteractionLogEntry, error) {
-			return tx.UpdateEntry(InteractionLogEntry{EntryNo: 999}, []string{"description"})
+			return tx.UpdateEntry(InteractionLogEntry{EntryNo: 999}, []Field{"description"})
 		})
 		wantReason(t, err, ErrNotFound, ReasonNotFound)
 		if _, err := write(ctx, s, Actor{}, func(tx *Tx) (InteractionLogEntry, error) {
-			return tx.UpdateEntry(InteractionLogEntry{EntryNo: e1.EntryNo}, []string{"contact_no"})
+			return tx.UpdateEntry(InteractionLogEntry{EntryNo: e1.EntryNo}, []Field{"contact_no"})
 		}); err == nil {
-			t.Fatal("update of a column outside the allowed set succeeded")
+			t.Fatal("update of a field outside the allowed set succeeded")
 		}
 	})
 }
@@ -252,7 +252,7 @@ func TestCommentsKeepTheCount(t *testing.T) {
 		wantReason(t, err, ErrNotFound, ReasonNotFound)
 
 		upd, err := write(ctx, s, Actor{Principal: "editor"}, func(tx *Tx) (InteractionLogComment, error) {
-			return tx.UpdateComment(InteractionLogComment{EntryNo: e.EntryNo, ID: ids[1], Text: "TWO", CommentDate: "1999-01-01"}, []string{"text"})
+			return tx.UpdateComment(InteractionLogComment{EntryNo: e.EntryNo, ID: ids[1], Text: "TWO", CommentDate: "1999-01-01"}, []Field{"text"})
 		})
 		if err != nil || upd.Text != "TWO" || upd.CommentDate != "2026-11-27" || upd.UserID != "editor" {
 			t.Fatalf("update: %v %+v", err, upd)
@@ -260,7 +260,7 @@ func TestCommentsKeepTheCount(t *testing.T) {
 		// A comment is addressed through its own entry only.
 		other := seedEntry(t, s, InteractionLogEntry{})
 		_, err = write(ctx, s, Actor{}, func(tx *Tx) (InteractionLogComment, error) {
-			return tx.UpdateComment(InteractionLogComment{EntryNo: other.EntryNo, ID: ids[0], Text: "x"}, []string{"text"})
+			return tx.UpdateComment(InteractionLogComment{EntryNo: other.EntryNo, ID: ids[0], Text: "x"}, []Field{"text"})
 		})
 		wantReason(t, err, ErrNotFound, ReasonNotFound)
 		wantReason(t, s.RunInTx(ctx, Actor{}, func(tx *Tx) error { return tx.DeleteComment(other.EntryNo, ids[0]) }), ErrNotFound, ReasonNotFound)

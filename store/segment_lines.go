@@ -152,13 +152,17 @@ func (s *Store) ListSegmentLines(ctx context.Context, segmentNo string, page Pag
 // EditOverrides computes a line's new overrides from its current ones.
 type EditOverrides func(current Overrides) (Overrides, error)
 
-// UpdateSegmentLine writes the named columns (contact_no, template_code,
+// UpdateSegmentLine writes the named fields (contact_no, interaction_template_code,
 // overrides) of a line, checking the references that change. With edit,
 // the overrides written are edit's result from the line's current ones,
 // read under the row lock, instead of line.Overrides.
-func (tx *Tx) UpdateSegmentLine(line SegmentLine, columns []string, edit EditOverrides) (SegmentLine, error) {
+func (tx *Tx) UpdateSegmentLine(line SegmentLine, fields []Field, edit EditOverrides) (SegmentLine, error) {
+	columns, err := SegmentLineUpdatable.columnsOf("a segment line", fields)
+	if err != nil {
+		return SegmentLine{}, err
+	}
 	var out SegmentLine
-	err := tx.run(func(db *gorm.DB) error {
+	err = tx.run(func(db *gorm.DB) error {
 		where := "segment_no = ? AND line_no = ?"
 		if err := lockRow(db, &out, where, line.SegmentNo, line.LineNo); err != nil {
 			return lineNotFound(err, line.SegmentNo, line.LineNo)

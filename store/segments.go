@@ -83,10 +83,14 @@ func lineCounts(tx *gorm.DB, nos []string) (map[string]int64, error) {
 	return counts, err
 }
 
-// UpdateSegment writes the named columns of seg (by no.) when etag matches.
-func (tx *Tx) UpdateSegment(seg Segment, etag string, columns []string) (SegmentWithCount, error) {
+// UpdateSegment writes the named fields of seg (by no.) when etag matches.
+func (tx *Tx) UpdateSegment(seg Segment, etag string, fields []Field) (SegmentWithCount, error) {
+	columns, err := SegmentUpdatable.columnsOf("a segment", fields)
+	if err != nil {
+		return SegmentWithCount{}, err
+	}
 	var out SegmentWithCount
-	err := tx.run(func(db *gorm.DB) error {
+	err = tx.run(func(db *gorm.DB) error {
 		if _, err := lockSegment(db, seg.No, etag); err != nil {
 			return err
 		}

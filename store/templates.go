@@ -46,11 +46,15 @@ func (s *Store) ListTemplates(ctx context.Context, groupCode string, page Page) 
 	return pageByCode[InteractionTemplate](q, "code", page)
 }
 
-// UpdateTemplate writes the named columns of t (by code) when etag matches,
+// UpdateTemplate writes the named fields of t (by code) when etag matches,
 // checking the references that change. Log entries are never touched.
-func (tx *Tx) UpdateTemplate(t InteractionTemplate, etag string, columns []string) (InteractionTemplate, error) {
+func (tx *Tx) UpdateTemplate(t InteractionTemplate, etag string, fields []Field) (InteractionTemplate, error) {
+	columns, err := TemplateUpdatable.columnsOf("an interaction template", fields)
+	if err != nil {
+		return InteractionTemplate{}, err
+	}
 	var out InteractionTemplate
-	err := tx.run(func(db *gorm.DB) error {
+	err = tx.run(func(db *gorm.DB) error {
 		var cur InteractionTemplate
 		if err := lockRow(db, &cur, "code = ?", t.Code); err != nil {
 			return notFoundReason(err, ReasonTemplateNotFound, "interaction template %q", t.Code)
