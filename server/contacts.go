@@ -194,3 +194,24 @@ func contactToAPI(c store.Contact) *apiv1.Contact {
 		UpdateTime:         timestamp(c.UpdateTime),
 	}
 }
+
+// GetContactStatistics totals the contact's entries (SPEC §3); canceled and
+// postponed entries never count.
+func (s *contactService) GetContactStatistics(ctx context.Context, req *apiv1.GetContactStatisticsRequest) (*apiv1.GetContactStatisticsResponse, error) {
+	no, err := parseCodeName("name", req.GetName(), contactCollection, longCode)
+	if err != nil {
+		return nil, err
+	}
+	st, err := s.store.ContactStatistics(ctx, no)
+	if err != nil {
+		return nil, err
+	}
+	t := totalsToAPI(st.Totals)
+	return &apiv1.GetContactStatisticsResponse{
+		InteractionCount:    t.GetInteractionCount(),
+		TotalCost:           t.GetTotalCost(),
+		TotalDuration:       t.GetTotalDuration(),
+		LastInteractionTime: timestampOf(st.LastInteractionTime),
+		LastAttemptTime:     timestampOf(st.LastAttemptTime),
+	}, nil
+}

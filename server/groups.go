@@ -107,3 +107,21 @@ func groupToAPI(g store.InteractionGroup) *apiv1.InteractionGroup {
 		UpdateTime:  timestamp(g.UpdateTime),
 	}
 }
+
+// GetInteractionGroupStatistics totals the group's entries (SPEC §3);
+// canceled and postponed entries never count.
+func (s *groupService) GetInteractionGroupStatistics(ctx context.Context, req *apiv1.GetInteractionGroupStatisticsRequest) (*apiv1.GetInteractionGroupStatisticsResponse, error) {
+	code, err := parseCodeName("name", req.GetName(), groupCollection, shortCode)
+	if err != nil {
+		return nil, err
+	}
+	r, err := parseTimeRange(req.GetStartTime(), req.GetEndTime())
+	if err != nil {
+		return nil, err
+	}
+	t, err := s.store.GroupTotals(ctx, code, r)
+	if err != nil {
+		return nil, err
+	}
+	return &apiv1.GetInteractionGroupStatisticsResponse{Totals: totalsToAPI(t)}, nil
+}

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"cmp"
 	"context"
 	"time"
 
@@ -393,4 +394,68 @@ func entryToAPI(e store.InteractionLogEntry) *apiv1.InteractionLogEntry {
 		out.LoggedSegment = numberName(loggedSegmentCollection, *e.LoggedSegmentEntryNo)
 	}
 	return out
+}
+
+// SummarizeInteractions totals entries by the requested dimensions (SPEC §3);
+// canceled and postponed entries never count.
+func (s *logService) SummarizeInteractions(ctx context.Context, req *apiv1.SummarizeInteractionsRequest) (*apiv1.SummarizeInteractionsResponse, error) {
+	f, err := entryFilterFromAPI("filter.", req.GetFilter())
+	if err != nil {
+		return nil, err
+	}
+	if f.Canceled != nil && *f.Canceled {
+		return nil, invalidField("filter.canceled", "statistics always leave canceled entries out; leave it unset")
+	}
+	f.Canceled, f.Postponed = nil, nil // statistics leave both out anyway
+	dims, err := summaryDimensions(req.GetGroupBy())
+	if err != nil {
+		return nil, err
+	}
+	loc, err := loadTimeZone("time_zone", cmp.Or(req.GetTimeZone(), "UTC"))
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.store.Summarize(ctx, f, dims, loc)
+	if err != nil {
+		return nil, err
+	}
+	return &apiv1.SummarizeInteractionsResponse{Rows: allToAPI(rows, summaryRowToAPI)}, nil
+}
+
+func summaryRowToAPI(r store.SummaryRow) *apiv1.InteractionSummaryRow {
+	return &apiv1.InteractionSummaryRow{
+		InteractionTemplateCode: r.TemplateCode,
+		InteractionGroupCode:    r.GroupCode,
+		ContactNo:               r.ContactNo,
+		ContactCompanyNo:        r.ContactCompanyNo,
+		SalespersonCode:         r.SalespersonCode,
+		CampaignNo:              r.CampaignNo,
+		Period:                  r.Period,
+		Totals:                  totalsToAPI(r.Totals),
+	}
+}
+
+// summaryDimensions converts group_by, allowing at most one of DAY and MONTH.
+func summaryDimensions(groupBy []apiv1.SummaryDimension) ([]store.Dimension, error) {
+	dims := make([]store.Dimension, len(groupBy))
+	periods := 0
+	for i, d := range groupBy {
+		dims[i] = store.Dimension(d)
+		if dims[i] == store.DimDay || dims[i] == store.DimMonth {
+			periods++
+		}
+	}
+	if periods > 1 {
+		return nil, invalidField("group_by", "may hold at most one of SUMMARY_DIMENSION_DAY and SUMMARY_DIMENSION_MONTH")
+	}
+	return dims, nil
+}
+
+// totalsToAPI converts the totals every statistics RPC returns.
+func totalsToAPI(t store.Totals) *apiv1.InteractionTotals {
+	return &apiv1.InteractionTotals{
+		InteractionCount: t.Count,
+		TotalCost:        formatBigMoney(t.CostMicros.Big()),
+		TotalDuration:    seconds(t.DurationSeconds),
+	}
 }

@@ -389,3 +389,21 @@ func setupToAPI(setup store.Setup) *apiv1.InteractionTemplateSetup {
 	}
 	return out
 }
+
+// GetInteractionTemplateStatistics totals the template's entries (SPEC §3);
+// canceled and postponed entries never count.
+func (s *templateService) GetInteractionTemplateStatistics(ctx context.Context, req *apiv1.GetInteractionTemplateStatisticsRequest) (*apiv1.GetInteractionTemplateStatisticsResponse, error) {
+	code, err := parseCodeName("name", req.GetName(), templateCollection, shortCode)
+	if err != nil {
+		return nil, err
+	}
+	r, err := parseTimeRange(req.GetStartTime(), req.GetEndTime())
+	if err != nil {
+		return nil, err
+	}
+	t, err := s.store.TemplateTotals(ctx, code, r)
+	if err != nil {
+		return nil, err
+	}
+	return &apiv1.GetInteractionTemplateStatisticsResponse{Totals: totalsToAPI(t)}, nil
+}

@@ -114,3 +114,33 @@ func allToAPI[R, A any](rows []R, toAPI func(R) *A) []*A {
 	}
 	return out
 }
+
+// parseTimeRange reads the optional start_time and end_time of a request: an
+// end must come after the start.
+func parseTimeRange(start, end *timestamppb.Timestamp) (store.TimeRange, error) {
+	return parseTimeRangeAt("", start, end)
+}
+
+// parseTimeRangeAt is parseTimeRange for fields under a prefix ("filter.").
+func parseTimeRangeAt(prefix string, start, end *timestamppb.Timestamp) (store.TimeRange, error) {
+	var r store.TimeRange
+	var err error
+	if r.Start, r.HasStart, err = parseTimestamp(prefix+"start_time", start); err != nil {
+		return r, err
+	}
+	if r.End, r.HasEnd, err = parseTimestamp(prefix+"end_time", end); err != nil {
+		return r, err
+	}
+	if r.HasStart && r.HasEnd && r.End <= r.Start {
+		return r, invalidField(prefix+"end_time", "must be after start_time")
+	}
+	return r, nil
+}
+
+// timestampOf converts an optional stored time; nil stays unset.
+func timestampOf(us *int64) *timestamppb.Timestamp {
+	if us == nil {
+		return nil
+	}
+	return timestamppb.New(store.Time(*us))
+}
