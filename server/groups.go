@@ -20,7 +20,7 @@ var groupUpdatable = map[string]string{"description": "description"}
 
 func (s *groupService) CreateInteractionGroup(ctx context.Context, req *apiv1.CreateInteractionGroupRequest) (*apiv1.CreateInteractionGroupResponse, error) {
 	in := req.GetInteractionGroup()
-	code, err := normalizeCode("interaction_group.code", in.GetCode(), shortCode, false)
+	code, err := requireCode("interaction_group.code", in.GetCode(), shortCode)
 	if err != nil {
 		return nil, err
 	}
