@@ -50,7 +50,8 @@ func logRequestFromAPI(req *apiv1.LogInteractionRequest) (store.LogRequest, erro
 		ContactNo:    normalizeCode(req.GetContactNo()),
 		TemplateCode: normalizeCode(req.GetInteractionTemplateCode()),
 		Overrides:    overrides,
-		Comments: req.GetComments(), Postpone: req.GetPostpone(),
+		Comments:     req.GetComments(),
+		Postpone:     req.GetPostpone(),
 	}, nil
 }
 
