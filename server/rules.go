@@ -29,7 +29,8 @@ var (
 	longCode  = compileStringRule(apiv1.E_Code20) // contact, segment, campaign, salesperson, document, opportunity, task
 )
 
-// Messages of the rules the server applies only when converting.
+// Messages of rules the server also refuses with: a value it cannot convert,
+// a time zone of the right shape that is not known.
 var (
 	moneyMessage        = predefinedRule(apiv1.E_Money).GetMessage()
 	wholeSecondsMessage = predefinedRule(apiv1.E_WholeSeconds).GetMessage()
