@@ -14,7 +14,15 @@ const contactCollection = "contacts"
 // is in statistics.go with the other statistics.
 type contactService struct {
 	apiv1.UnimplementedContactServiceServer
-	store *store.Store
+	store contactStore
+}
+
+// contactStore is what contactService needs of the store.
+type contactStore interface {
+	writeStore
+	ContactStatistics(ctx context.Context, contactNo string) (store.ContactStats, error)
+	GetContact(ctx context.Context, no string) (store.Contact, error)
+	ListContacts(ctx context.Context, f store.ContactFilter, page store.Page) ([]store.Contact, bool, error)
 }
 
 // contactUpdatable lists the fields UpdateContact may change.
@@ -40,11 +48,13 @@ func (s *contactService) CreateContact(ctx context.Context, req *apiv1.CreateCon
 	if err != nil {
 		return nil, err
 	}
-	out, err := s.store.CreateContact(ctx, c)
-	if err != nil {
-		return nil, err
-	}
-	return &apiv1.CreateContactResponse{Contact: contactToAPI(out)}, nil
+	return write(ctx, s.store, req, func(tx *store.Tx) (*apiv1.CreateContactResponse, error) {
+		out, err := tx.CreateContact(c)
+		if err != nil {
+			return nil, err
+		}
+		return &apiv1.CreateContactResponse{Contact: contactToAPI(out)}, nil
+	})
 }
 
 func (s *contactService) GetContact(ctx context.Context, req *apiv1.GetContactRequest) (*apiv1.GetContactResponse, error) {
@@ -90,11 +100,13 @@ func (s *contactService) UpdateContact(ctx context.Context, req *apiv1.UpdateCon
 	if err != nil {
 		return nil, err
 	}
-	out, err := s.store.UpdateContact(ctx, c, in.GetEtag(), cols)
-	if err != nil {
-		return nil, err
-	}
-	return &apiv1.UpdateContactResponse{Contact: contactToAPI(out)}, nil
+	return write(ctx, s.store, req, func(tx *store.Tx) (*apiv1.UpdateContactResponse, error) {
+		out, err := tx.UpdateContact(c, in.GetEtag(), cols)
+		if err != nil {
+			return nil, err
+		}
+		return &apiv1.UpdateContactResponse{Contact: contactToAPI(out)}, nil
+	})
 }
 
 func (s *contactService) DeleteContact(ctx context.Context, req *apiv1.DeleteContactRequest) (*apiv1.DeleteContactResponse, error) {
@@ -102,10 +114,12 @@ func (s *contactService) DeleteContact(ctx context.Context, req *apiv1.DeleteCon
 	if err != nil {
 		return nil, err
 	}
-	if err := s.store.DeleteContact(ctx, no, req.GetEtag()); err != nil {
-		return nil, err
-	}
-	return &apiv1.DeleteContactResponse{}, nil
+	return write(ctx, s.store, req, func(tx *store.Tx) (*apiv1.DeleteContactResponse, error) {
+		if err := tx.DeleteContact(no, req.GetEtag()); err != nil {
+			return nil, err
+		}
+		return &apiv1.DeleteContactResponse{}, nil
+	})
 }
 
 func (s *contactService) BatchUpsertContacts(ctx context.Context, req *apiv1.BatchUpsertContactsRequest) (*apiv1.BatchUpsertContactsResponse, error) {
@@ -128,11 +142,13 @@ func (s *contactService) BatchUpsertContacts(ctx context.Context, req *apiv1.Bat
 		c.Etag = in.GetEtag()
 		contacts = append(contacts, c)
 	}
-	out, err := s.store.BatchUpsertContacts(ctx, contacts)
-	if err != nil {
-		return nil, err
-	}
-	return &apiv1.BatchUpsertContactsResponse{Contacts: allToAPI(out, contactToAPI)}, nil
+	return write(ctx, s.store, req, func(tx *store.Tx) (*apiv1.BatchUpsertContactsResponse, error) {
+		out, err := tx.BatchUpsertContacts(contacts)
+		if err != nil {
+			return nil, err
+		}
+		return &apiv1.BatchUpsertContactsResponse{Contacts: allToAPI(out, contactToAPI)}, nil
+	})
 }
 
 // contactFromAPI converts and checks the writable fields of a contact; p is

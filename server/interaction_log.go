@@ -18,10 +18,21 @@ const entryCollection = "interactionLogEntries"
 // delete canceled) and statistics in files of their own.
 type logService struct {
 	apiv1.UnimplementedInteractionLogServiceServer
-	store *store.Store
+	store logStore
 	// validator checks the items of BatchLogInteractions one by one (the
 	// interceptor checks every other request whole).
 	validator *validator
+}
+
+// logStore is what logService needs of the store.
+type logStore interface {
+	writeStore
+	CountCanceledEntries(ctx context.Context, f store.DeleteCanceledFilter) (int64, error)
+	DeleteCanceledEntries(ctx context.Context, actor store.Actor, f store.DeleteCanceledFilter) (int64, error)
+	GetEntry(ctx context.Context, entryNo int64) (store.InteractionLogEntry, error)
+	ListComments(ctx context.Context, entryNo int64, page store.Page) ([]store.InteractionLogComment, bool, error)
+	ListEntries(ctx context.Context, f store.EntryFilter, order store.EntryOrder, page store.Page) ([]store.InteractionLogEntry, bool, error)
+	Summarize(ctx context.Context, f store.EntryFilter, dims []store.Dimension, loc *time.Location) ([]store.SummaryRow, error)
 }
 
 func (s *logService) LogInteraction(ctx context.Context, req *apiv1.LogInteractionRequest) (*apiv1.LogInteractionResponse, error) {
@@ -29,11 +40,13 @@ func (s *logService) LogInteraction(ctx context.Context, req *apiv1.LogInteracti
 	if err != nil {
 		return nil, err
 	}
-	e, err := s.store.LogInteraction(ctx, r)
-	if err != nil {
-		return nil, err
-	}
-	return &apiv1.LogInteractionResponse{InteractionLogEntry: entryToAPI(e)}, nil
+	return write(ctx, s.store, req, func(tx *store.Tx) (*apiv1.LogInteractionResponse, error) {
+		e, err := tx.LogInteraction(r)
+		if err != nil {
+			return nil, err
+		}
+		return &apiv1.LogInteractionResponse{InteractionLogEntry: entryToAPI(e)}, nil
+	})
 }
 
 // logRequestFromAPI converts and checks a LogInteraction request (also an
@@ -68,11 +81,13 @@ func (s *logService) ResumeInteraction(ctx context.Context, req *apiv1.ResumeInt
 	if overrides.AttachmentID, err = parseAttachmentRef("attachment", req.GetAttachment()); err != nil {
 		return nil, err
 	}
-	e, err := s.store.ResumeInteraction(ctx, store.ResumeRequest{EntryNo: entryNo, TemplateCode: templateCode, Overrides: overrides})
-	if err != nil {
-		return nil, err
-	}
-	return &apiv1.ResumeInteractionResponse{InteractionLogEntry: entryToAPI(e)}, nil
+	return write(ctx, s.store, req, func(tx *store.Tx) (*apiv1.ResumeInteractionResponse, error) {
+		e, err := tx.ResumeInteraction(store.ResumeRequest{EntryNo: entryNo, TemplateCode: templateCode, Overrides: overrides})
+		if err != nil {
+			return nil, err
+		}
+		return &apiv1.ResumeInteractionResponse{InteractionLogEntry: entryToAPI(e)}, nil
+	})
 }
 
 func (s *logService) DeletePostponedInteraction(ctx context.Context, req *apiv1.DeletePostponedInteractionRequest) (*apiv1.DeletePostponedInteractionResponse, error) {
@@ -80,10 +95,12 @@ func (s *logService) DeletePostponedInteraction(ctx context.Context, req *apiv1.
 	if err != nil {
 		return nil, err
 	}
-	if err := s.store.DeletePostponedInteraction(ctx, entryNo); err != nil {
-		return nil, err
-	}
-	return &apiv1.DeletePostponedInteractionResponse{}, nil
+	return write(ctx, s.store, req, func(tx *store.Tx) (*apiv1.DeletePostponedInteractionResponse, error) {
+		if err := tx.DeletePostponedInteraction(entryNo); err != nil {
+			return nil, err
+		}
+		return &apiv1.DeletePostponedInteractionResponse{}, nil
+	})
 }
 
 func (s *logService) RecordDocumentInteraction(ctx context.Context, req *apiv1.RecordDocumentInteractionRequest) (*apiv1.RecordDocumentInteractionResponse, error) {
@@ -91,11 +108,13 @@ func (s *logService) RecordDocumentInteraction(ctx context.Context, req *apiv1.R
 	if err != nil {
 		return nil, err
 	}
-	e, recorded, err := s.store.RecordDocumentInteraction(ctx, r)
-	if err != nil || !recorded {
-		return &apiv1.RecordDocumentInteractionResponse{}, err
-	}
-	return &apiv1.RecordDocumentInteractionResponse{Recorded: true, InteractionLogEntry: entryToAPI(e)}, nil
+	return write(ctx, s.store, req, func(tx *store.Tx) (*apiv1.RecordDocumentInteractionResponse, error) {
+		e, recorded, err := tx.RecordDocumentInteraction(r)
+		if err != nil || !recorded {
+			return &apiv1.RecordDocumentInteractionResponse{}, err
+		}
+		return &apiv1.RecordDocumentInteractionResponse{Recorded: true, InteractionLogEntry: entryToAPI(e)}, nil
+	})
 }
 
 // documentRequestFromAPI converts a RecordDocumentInteraction request. Blank

@@ -33,11 +33,13 @@ func (s *logService) CancelInteractionLogEntries(ctx context.Context, req *apiv1
 	if err != nil {
 		return nil, err
 	}
-	entries, err := s.store.CancelEntries(ctx, nos, req.GetReleaseUniqueAttachments())
-	if err != nil {
-		return nil, err
-	}
-	return &apiv1.CancelInteractionLogEntriesResponse{InteractionLogEntries: allToAPI(entries, entryToAPI)}, nil
+	return write(ctx, s.store, req, func(tx *store.Tx) (*apiv1.CancelInteractionLogEntriesResponse, error) {
+		entries, err := tx.CancelEntries(nos, req.GetReleaseUniqueAttachments())
+		if err != nil {
+			return nil, err
+		}
+		return &apiv1.CancelInteractionLogEntriesResponse{InteractionLogEntries: allToAPI(entries, entryToAPI)}, nil
+	})
 }
 
 func (s *logService) RestoreInteractionLogEntries(ctx context.Context, req *apiv1.RestoreInteractionLogEntriesRequest) (*apiv1.RestoreInteractionLogEntriesResponse, error) {
@@ -45,11 +47,13 @@ func (s *logService) RestoreInteractionLogEntries(ctx context.Context, req *apiv
 	if err != nil {
 		return nil, err
 	}
-	entries, err := s.store.RestoreEntries(ctx, nos)
-	if err != nil {
-		return nil, err
-	}
-	return &apiv1.RestoreInteractionLogEntriesResponse{InteractionLogEntries: allToAPI(entries, entryToAPI)}, nil
+	return write(ctx, s.store, req, func(tx *store.Tx) (*apiv1.RestoreInteractionLogEntriesResponse, error) {
+		entries, err := tx.RestoreEntries(nos)
+		if err != nil {
+			return nil, err
+		}
+		return &apiv1.RestoreInteractionLogEntriesResponse{InteractionLogEntries: allToAPI(entries, entryToAPI)}, nil
+	})
 }
 
 func (s *logService) EvaluateInteractionLogEntries(ctx context.Context, req *apiv1.EvaluateInteractionLogEntriesRequest) (*apiv1.EvaluateInteractionLogEntriesResponse, error) {
@@ -57,11 +61,13 @@ func (s *logService) EvaluateInteractionLogEntries(ctx context.Context, req *api
 	if err != nil {
 		return nil, err
 	}
-	entries, err := s.store.EvaluateEntries(ctx, nos, int16(req.GetEvaluation()))
-	if err != nil {
-		return nil, err
-	}
-	return &apiv1.EvaluateInteractionLogEntriesResponse{InteractionLogEntries: allToAPI(entries, entryToAPI)}, nil
+	return write(ctx, s.store, req, func(tx *store.Tx) (*apiv1.EvaluateInteractionLogEntriesResponse, error) {
+		entries, err := tx.EvaluateEntries(nos, int16(req.GetEvaluation()))
+		if err != nil {
+			return nil, err
+		}
+		return &apiv1.EvaluateInteractionLogEntriesResponse{InteractionLogEntries: allToAPI(entries, entryToAPI)}, nil
+	})
 }
 
 // entryUpdatable lists the fields UpdateInteractionLogEntry may change.
@@ -92,11 +98,13 @@ func (s *logService) UpdateInteractionLogEntry(ctx context.Context, req *apiv1.U
 	if err != nil {
 		return nil, err
 	}
-	out, err := s.store.UpdateEntry(ctx, e, cols)
-	if err != nil {
-		return nil, err
-	}
-	return &apiv1.UpdateInteractionLogEntryResponse{InteractionLogEntry: entryToAPI(out)}, nil
+	return write(ctx, s.store, req, func(tx *store.Tx) (*apiv1.UpdateInteractionLogEntryResponse, error) {
+		out, err := tx.UpdateEntry(e, cols)
+		if err != nil {
+			return nil, err
+		}
+		return &apiv1.UpdateInteractionLogEntryResponse{InteractionLogEntry: entryToAPI(out)}, nil
+	})
 }
 
 // entryChangesFromAPI converts and checks the updatable fields of an entry.
@@ -136,16 +144,18 @@ func (s *logService) DeleteCanceledInteractionLogEntries(ctx context.Context, re
 	if err != nil {
 		return nil, err
 	}
-	var n int64
-	if req.GetValidateOnly() {
-		n, err = s.store.CountCanceledEntries(ctx, f)
-	} else {
-		n, err = s.store.DeleteCanceledEntries(ctx, f)
-	}
-	if err != nil {
-		return nil, err
-	}
-	return &apiv1.DeleteCanceledInteractionLogEntriesResponse{DeletedCount: n}, nil
+	return writeBatched(ctx, s.store, req, func(actor store.Actor) (*apiv1.DeleteCanceledInteractionLogEntriesResponse, error) {
+		var n int64
+		if req.GetValidateOnly() {
+			n, err = s.store.CountCanceledEntries(ctx, f)
+		} else {
+			n, err = s.store.DeleteCanceledEntries(ctx, actor, f)
+		}
+		if err != nil {
+			return nil, err
+		}
+		return &apiv1.DeleteCanceledInteractionLogEntriesResponse{DeletedCount: n}, nil
+	})
 }
 
 func deleteCanceledFilterFromAPI(req *apiv1.DeleteCanceledInteractionLogEntriesRequest) (store.DeleteCanceledFilter, error) {
@@ -231,11 +241,13 @@ func (s *logService) CreateInteractionLogComment(ctx context.Context, req *apiv1
 	if err != nil {
 		return nil, err
 	}
-	out, err := s.store.CreateComment(ctx, c)
-	if err != nil {
-		return nil, err
-	}
-	return &apiv1.CreateInteractionLogCommentResponse{InteractionLogComment: commentToAPI(out)}, nil
+	return write(ctx, s.store, req, func(tx *store.Tx) (*apiv1.CreateInteractionLogCommentResponse, error) {
+		out, err := tx.CreateComment(c)
+		if err != nil {
+			return nil, err
+		}
+		return &apiv1.CreateInteractionLogCommentResponse{InteractionLogComment: commentToAPI(out)}, nil
+	})
 }
 
 func (s *logService) ListInteractionLogComments(ctx context.Context, req *apiv1.ListInteractionLogCommentsRequest) (*apiv1.ListInteractionLogCommentsResponse, error) {
@@ -274,11 +286,13 @@ func (s *logService) UpdateInteractionLogComment(ctx context.Context, req *apiv1
 	if err != nil {
 		return nil, err
 	}
-	out, err := s.store.UpdateComment(ctx, c, cols)
-	if err != nil {
-		return nil, err
-	}
-	return &apiv1.UpdateInteractionLogCommentResponse{InteractionLogComment: commentToAPI(out)}, nil
+	return write(ctx, s.store, req, func(tx *store.Tx) (*apiv1.UpdateInteractionLogCommentResponse, error) {
+		out, err := tx.UpdateComment(c, cols)
+		if err != nil {
+			return nil, err
+		}
+		return &apiv1.UpdateInteractionLogCommentResponse{InteractionLogComment: commentToAPI(out)}, nil
+	})
 }
 
 func (s *logService) DeleteInteractionLogComment(ctx context.Context, req *apiv1.DeleteInteractionLogCommentRequest) (*apiv1.DeleteInteractionLogCommentResponse, error) {
@@ -286,8 +300,10 @@ func (s *logService) DeleteInteractionLogComment(ctx context.Context, req *apiv1
 	if err != nil {
 		return nil, err
 	}
-	if err := s.store.DeleteComment(ctx, entryNo, id); err != nil {
-		return nil, err
-	}
-	return &apiv1.DeleteInteractionLogCommentResponse{}, nil
+	return write(ctx, s.store, req, func(tx *store.Tx) (*apiv1.DeleteInteractionLogCommentResponse, error) {
+		if err := tx.DeleteComment(entryNo, id); err != nil {
+			return nil, err
+		}
+		return &apiv1.DeleteInteractionLogCommentResponse{}, nil
+	})
 }

@@ -19,7 +19,20 @@ const (
 // segmentService implements apiv1.SegmentServiceServer.
 type segmentService struct {
 	apiv1.UnimplementedSegmentServiceServer
-	store *store.Store
+	store segmentStore
+}
+
+// segmentStore is what segmentService needs of the store.
+type segmentStore interface {
+	writeStore
+	CountCanceledLoggedSegments(ctx context.Context, segmentNo string) (int64, error)
+	DeleteCanceledLoggedSegments(ctx context.Context, actor store.Actor, segmentNo string) (int64, error)
+	GetLoggedSegment(ctx context.Context, entryNo int64) (store.LoggedSegment, error)
+	GetSegment(ctx context.Context, no string) (store.SegmentWithCount, error)
+	GetSegmentLine(ctx context.Context, segmentNo string, lineNo int64) (store.SegmentLine, error)
+	ListLoggedSegments(ctx context.Context, f store.LoggedSegmentFilter, page store.Page) ([]store.LoggedSegment, bool, error)
+	ListSegmentLines(ctx context.Context, segmentNo string, page store.Page) ([]store.SegmentLine, bool, error)
+	ListSegments(ctx context.Context, page store.Page) ([]store.SegmentWithCount, bool, error)
 }
 
 // segmentUpdatable lists the fields UpdateSegment may change.
@@ -51,11 +64,13 @@ func (s *segmentService) CreateSegment(ctx context.Context, req *apiv1.CreateSeg
 	if err != nil {
 		return nil, err
 	}
-	out, err := s.store.CreateSegment(ctx, seg)
-	if err != nil {
-		return nil, err
-	}
-	return &apiv1.CreateSegmentResponse{Segment: segmentToAPI(out)}, nil
+	return write(ctx, s.store, req, func(tx *store.Tx) (*apiv1.CreateSegmentResponse, error) {
+		out, err := tx.CreateSegment(seg)
+		if err != nil {
+			return nil, err
+		}
+		return &apiv1.CreateSegmentResponse{Segment: segmentToAPI(out)}, nil
+	})
 }
 
 func (s *segmentService) GetSegment(ctx context.Context, req *apiv1.GetSegmentRequest) (*apiv1.GetSegmentResponse, error) {
@@ -99,11 +114,13 @@ func (s *segmentService) UpdateSegment(ctx context.Context, req *apiv1.UpdateSeg
 	if err != nil {
 		return nil, err
 	}
-	out, err := s.store.UpdateSegment(ctx, seg, in.GetEtag(), cols)
-	if err != nil {
-		return nil, err
-	}
-	return &apiv1.UpdateSegmentResponse{Segment: segmentToAPI(out)}, nil
+	return write(ctx, s.store, req, func(tx *store.Tx) (*apiv1.UpdateSegmentResponse, error) {
+		out, err := tx.UpdateSegment(seg, in.GetEtag(), cols)
+		if err != nil {
+			return nil, err
+		}
+		return &apiv1.UpdateSegmentResponse{Segment: segmentToAPI(out)}, nil
+	})
 }
 
 func (s *segmentService) DeleteSegment(ctx context.Context, req *apiv1.DeleteSegmentRequest) (*apiv1.DeleteSegmentResponse, error) {
@@ -111,10 +128,12 @@ func (s *segmentService) DeleteSegment(ctx context.Context, req *apiv1.DeleteSeg
 	if err != nil {
 		return nil, err
 	}
-	if err := s.store.DeleteSegment(ctx, no, req.GetEtag()); err != nil {
-		return nil, err
-	}
-	return &apiv1.DeleteSegmentResponse{}, nil
+	return write(ctx, s.store, req, func(tx *store.Tx) (*apiv1.DeleteSegmentResponse, error) {
+		if err := tx.DeleteSegment(no, req.GetEtag()); err != nil {
+			return nil, err
+		}
+		return &apiv1.DeleteSegmentResponse{}, nil
+	})
 }
 
 // segmentFromAPI converts and checks the writable fields of a segment.
@@ -218,44 +237,48 @@ func (s *segmentService) ListLoggedSegments(ctx context.Context, req *apiv1.List
 }
 
 func (s *segmentService) CancelLoggedSegment(ctx context.Context, req *apiv1.CancelLoggedSegmentRequest) (*apiv1.CancelLoggedSegmentResponse, error) {
-	ls, err := s.setLoggedSegmentCanceled(ctx, req.GetName(), true)
+	entryNo, err := parseNumberName("name", req.GetName(), loggedSegmentCollection)
 	if err != nil {
 		return nil, err
 	}
-	return &apiv1.CancelLoggedSegmentResponse{LoggedSegment: ls}, nil
+	return write(ctx, s.store, req, func(tx *store.Tx) (*apiv1.CancelLoggedSegmentResponse, error) {
+		ls, err := tx.SetLoggedSegmentCanceled(entryNo, true)
+		if err != nil {
+			return nil, err
+		}
+		return &apiv1.CancelLoggedSegmentResponse{LoggedSegment: loggedSegmentToAPI(ls)}, nil
+	})
 }
 
 func (s *segmentService) RestoreLoggedSegment(ctx context.Context, req *apiv1.RestoreLoggedSegmentRequest) (*apiv1.RestoreLoggedSegmentResponse, error) {
-	ls, err := s.setLoggedSegmentCanceled(ctx, req.GetName(), false)
+	entryNo, err := parseNumberName("name", req.GetName(), loggedSegmentCollection)
 	if err != nil {
 		return nil, err
 	}
-	return &apiv1.RestoreLoggedSegmentResponse{LoggedSegment: ls}, nil
-}
-
-func (s *segmentService) setLoggedSegmentCanceled(ctx context.Context, name string, canceled bool) (*apiv1.LoggedSegment, error) {
-	entryNo, err := parseNumberName("name", name, loggedSegmentCollection)
-	if err != nil {
-		return nil, err
-	}
-	ls, err := s.store.SetLoggedSegmentCanceled(ctx, entryNo, canceled)
-	if err != nil {
-		return nil, err
-	}
-	return loggedSegmentToAPI(ls), nil
+	return write(ctx, s.store, req, func(tx *store.Tx) (*apiv1.RestoreLoggedSegmentResponse, error) {
+		ls, err := tx.SetLoggedSegmentCanceled(entryNo, false)
+		if err != nil {
+			return nil, err
+		}
+		return &apiv1.RestoreLoggedSegmentResponse{LoggedSegment: loggedSegmentToAPI(ls)}, nil
+	})
 }
 
 func (s *segmentService) DeleteCanceledLoggedSegments(ctx context.Context, req *apiv1.DeleteCanceledLoggedSegmentsRequest) (*apiv1.DeleteCanceledLoggedSegmentsResponse, error) {
 	segmentNo := normalizeCode(req.GetSegmentNo())
-	count := s.store.DeleteCanceledLoggedSegments
-	if req.GetValidateOnly() {
-		count = s.store.CountCanceledLoggedSegments
-	}
-	n, err := count(ctx, segmentNo)
-	if err != nil {
-		return nil, err
-	}
-	return &apiv1.DeleteCanceledLoggedSegmentsResponse{DeletedCount: n}, nil
+	return writeBatched(ctx, s.store, req, func(actor store.Actor) (*apiv1.DeleteCanceledLoggedSegmentsResponse, error) {
+		var n int64
+		var err error
+		if req.GetValidateOnly() {
+			n, err = s.store.CountCanceledLoggedSegments(ctx, segmentNo)
+		} else {
+			n, err = s.store.DeleteCanceledLoggedSegments(ctx, actor, segmentNo)
+		}
+		if err != nil {
+			return nil, err
+		}
+		return &apiv1.DeleteCanceledLoggedSegmentsResponse{DeletedCount: n}, nil
+	})
 }
 
 func loggedSegmentToAPI(ls store.LoggedSegment) *apiv1.LoggedSegment {
@@ -289,11 +312,13 @@ func (s *segmentService) CreateSegmentLine(ctx context.Context, req *apiv1.Creat
 		return nil, err
 	}
 	line.SegmentNo = no
-	out, err := s.store.CreateSegmentLine(ctx, line)
-	if err != nil {
-		return nil, err
-	}
-	return &apiv1.CreateSegmentLineResponse{SegmentLine: lineToAPI(out)}, nil
+	return write(ctx, s.store, req, func(tx *store.Tx) (*apiv1.CreateSegmentLineResponse, error) {
+		out, err := tx.CreateSegmentLine(line)
+		if err != nil {
+			return nil, err
+		}
+		return &apiv1.CreateSegmentLineResponse{SegmentLine: lineToAPI(out)}, nil
+	})
 }
 
 func (s *segmentService) BatchCreateSegmentLines(ctx context.Context, req *apiv1.BatchCreateSegmentLinesRequest) (*apiv1.BatchCreateSegmentLinesResponse, error) {
@@ -307,11 +332,13 @@ func (s *segmentService) BatchCreateSegmentLines(ctx context.Context, req *apiv1
 			return nil, err
 		}
 	}
-	first, err := s.store.BatchCreateSegmentLines(ctx, no, lines)
-	if err != nil {
-		return nil, err
-	}
-	return &apiv1.BatchCreateSegmentLinesResponse{CreatedCount: int64(len(lines)), FirstLineNo: first}, nil
+	return write(ctx, s.store, req, func(tx *store.Tx) (*apiv1.BatchCreateSegmentLinesResponse, error) {
+		first, err := tx.BatchCreateSegmentLines(no, lines)
+		if err != nil {
+			return nil, err
+		}
+		return &apiv1.BatchCreateSegmentLinesResponse{CreatedCount: int64(len(lines)), FirstLineNo: first}, nil
+	})
 }
 
 func (s *segmentService) GetSegmentLine(ctx context.Context, req *apiv1.GetSegmentLineRequest) (*apiv1.GetSegmentLineResponse, error) {
@@ -367,11 +394,13 @@ func (s *segmentService) UpdateSegmentLine(ctx context.Context, req *apiv1.Updat
 			return editOverrides(current, in.GetOverrides(), fields)
 		}
 	}
-	out, err := s.store.UpdateSegmentLine(ctx, line, cols, edit)
-	if err != nil {
-		return nil, err
-	}
-	return &apiv1.UpdateSegmentLineResponse{SegmentLine: lineToAPI(out)}, nil
+	return write(ctx, s.store, req, func(tx *store.Tx) (*apiv1.UpdateSegmentLineResponse, error) {
+		out, err := tx.UpdateSegmentLine(line, cols, edit)
+		if err != nil {
+			return nil, err
+		}
+		return &apiv1.UpdateSegmentLineResponse{SegmentLine: lineToAPI(out)}, nil
+	})
 }
 
 func (s *segmentService) DeleteSegmentLine(ctx context.Context, req *apiv1.DeleteSegmentLineRequest) (*apiv1.DeleteSegmentLineResponse, error) {
@@ -379,10 +408,12 @@ func (s *segmentService) DeleteSegmentLine(ctx context.Context, req *apiv1.Delet
 	if err != nil {
 		return nil, err
 	}
-	if err := s.store.DeleteSegmentLine(ctx, no, lineNo); err != nil {
-		return nil, err
-	}
-	return &apiv1.DeleteSegmentLineResponse{}, nil
+	return write(ctx, s.store, req, func(tx *store.Tx) (*apiv1.DeleteSegmentLineResponse, error) {
+		if err := tx.DeleteSegmentLine(no, lineNo); err != nil {
+			return nil, err
+		}
+		return &apiv1.DeleteSegmentLineResponse{}, nil
+	})
 }
 
 // lineFromAPI converts and checks the writable fields of a line; field is
@@ -465,13 +496,15 @@ func (s *segmentService) LogSegment(ctx context.Context, req *apiv1.LogSegmentRe
 	case followUp == no:
 		return nil, invalidField("follow_up_segment_no", "must differ from the no. of the segment being logged")
 	}
-	res, err := s.store.LogSegment(ctx, no, followUp)
-	if err != nil {
-		return nil, err
-	}
-	resp := &apiv1.LogSegmentResponse{LoggedSegment: loggedSegmentToAPI(res.LoggedSegment)}
-	if res.FollowUp != nil {
-		resp.FollowUpSegment = segmentToAPI(*res.FollowUp)
-	}
-	return resp, nil
+	return write(ctx, s.store, req, func(tx *store.Tx) (*apiv1.LogSegmentResponse, error) {
+		res, err := tx.LogSegment(no, followUp)
+		if err != nil {
+			return nil, err
+		}
+		resp := &apiv1.LogSegmentResponse{LoggedSegment: loggedSegmentToAPI(res.LoggedSegment)}
+		if res.FollowUp != nil {
+			resp.FollowUpSegment = segmentToAPI(*res.FollowUp)
+		}
+		return resp, nil
+	})
 }

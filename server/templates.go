@@ -19,7 +19,18 @@ const (
 // templateService implements apiv1.InteractionTemplateServiceServer.
 type templateService struct {
 	apiv1.UnimplementedInteractionTemplateServiceServer
-	store *store.Store
+	store templateStore
+}
+
+// templateStore is what templateService needs of the store.
+type templateStore interface {
+	writeStore
+	GetLanguage(ctx context.Context, templateCode, languageCode string) (store.InteractionTemplateLanguage, error)
+	GetSetup(ctx context.Context) (store.Setup, error)
+	GetTemplate(ctx context.Context, code string) (store.InteractionTemplate, error)
+	ListLanguages(ctx context.Context, templateCode string, page store.Page) ([]store.InteractionTemplateLanguage, bool, error)
+	ListTemplates(ctx context.Context, groupCode string, page store.Page) ([]store.InteractionTemplate, bool, error)
+	TemplateTotals(ctx context.Context, templateCode string, r store.TimeRange) (store.Totals, error)
 }
 
 // templateUpdatable lists the fields UpdateInteractionTemplate may change.
@@ -50,11 +61,13 @@ func (s *templateService) CreateInteractionTemplate(ctx context.Context, req *ap
 	if err != nil {
 		return nil, err
 	}
-	out, err := s.store.CreateTemplate(ctx, t)
-	if err != nil {
-		return nil, err
-	}
-	return &apiv1.CreateInteractionTemplateResponse{InteractionTemplate: templateToAPI(out)}, nil
+	return write(ctx, s.store, req, func(tx *store.Tx) (*apiv1.CreateInteractionTemplateResponse, error) {
+		out, err := tx.CreateTemplate(t)
+		if err != nil {
+			return nil, err
+		}
+		return &apiv1.CreateInteractionTemplateResponse{InteractionTemplate: templateToAPI(out)}, nil
+	})
 }
 
 func (s *templateService) GetInteractionTemplate(ctx context.Context, req *apiv1.GetInteractionTemplateRequest) (*apiv1.GetInteractionTemplateResponse, error) {
@@ -99,11 +112,13 @@ func (s *templateService) UpdateInteractionTemplate(ctx context.Context, req *ap
 	if err != nil {
 		return nil, err
 	}
-	out, err := s.store.UpdateTemplate(ctx, t, in.GetEtag(), cols)
-	if err != nil {
-		return nil, err
-	}
-	return &apiv1.UpdateInteractionTemplateResponse{InteractionTemplate: templateToAPI(out)}, nil
+	return write(ctx, s.store, req, func(tx *store.Tx) (*apiv1.UpdateInteractionTemplateResponse, error) {
+		out, err := tx.UpdateTemplate(t, in.GetEtag(), cols)
+		if err != nil {
+			return nil, err
+		}
+		return &apiv1.UpdateInteractionTemplateResponse{InteractionTemplate: templateToAPI(out)}, nil
+	})
 }
 
 func (s *templateService) DeleteInteractionTemplate(ctx context.Context, req *apiv1.DeleteInteractionTemplateRequest) (*apiv1.DeleteInteractionTemplateResponse, error) {
@@ -111,10 +126,12 @@ func (s *templateService) DeleteInteractionTemplate(ctx context.Context, req *ap
 	if err != nil {
 		return nil, err
 	}
-	if err := s.store.DeleteTemplate(ctx, code, req.GetEtag()); err != nil {
-		return nil, err
-	}
-	return &apiv1.DeleteInteractionTemplateResponse{}, nil
+	return write(ctx, s.store, req, func(tx *store.Tx) (*apiv1.DeleteInteractionTemplateResponse, error) {
+		if err := tx.DeleteTemplate(code, req.GetEtag()); err != nil {
+			return nil, err
+		}
+		return &apiv1.DeleteInteractionTemplateResponse{}, nil
+	})
 }
 
 // templateFromAPI converts and checks the writable fields of a template.
@@ -235,13 +252,15 @@ func (s *templateService) CreateInteractionTemplateLanguage(ctx context.Context,
 	if err != nil {
 		return nil, err
 	}
-	out, err := s.store.CreateLanguage(ctx, store.InteractionTemplateLanguage{
-		TemplateCode: tmpl, LanguageCode: lang, Description: in.GetDescription(), AttachmentID: attachment,
+	return write(ctx, s.store, req, func(tx *store.Tx) (*apiv1.CreateInteractionTemplateLanguageResponse, error) {
+		out, err := tx.CreateLanguage(store.InteractionTemplateLanguage{
+			TemplateCode: tmpl, LanguageCode: lang, Description: in.GetDescription(), AttachmentID: attachment,
+		})
+		if err != nil {
+			return nil, err
+		}
+		return &apiv1.CreateInteractionTemplateLanguageResponse{InteractionTemplateLanguage: languageToAPI(out)}, nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	return &apiv1.CreateInteractionTemplateLanguageResponse{InteractionTemplateLanguage: languageToAPI(out)}, nil
 }
 
 func (s *templateService) GetInteractionTemplateLanguage(ctx context.Context, req *apiv1.GetInteractionTemplateLanguageRequest) (*apiv1.GetInteractionTemplateLanguageResponse, error) {
@@ -292,13 +311,15 @@ func (s *templateService) UpdateInteractionTemplateLanguage(ctx context.Context,
 	if err != nil {
 		return nil, err
 	}
-	out, err := s.store.UpdateLanguage(ctx, store.InteractionTemplateLanguage{
-		TemplateCode: tmpl, LanguageCode: lang, Description: in.GetDescription(), AttachmentID: attachment,
-	}, cols)
-	if err != nil {
-		return nil, err
-	}
-	return &apiv1.UpdateInteractionTemplateLanguageResponse{InteractionTemplateLanguage: languageToAPI(out)}, nil
+	return write(ctx, s.store, req, func(tx *store.Tx) (*apiv1.UpdateInteractionTemplateLanguageResponse, error) {
+		out, err := tx.UpdateLanguage(store.InteractionTemplateLanguage{
+			TemplateCode: tmpl, LanguageCode: lang, Description: in.GetDescription(), AttachmentID: attachment,
+		}, cols)
+		if err != nil {
+			return nil, err
+		}
+		return &apiv1.UpdateInteractionTemplateLanguageResponse{InteractionTemplateLanguage: languageToAPI(out)}, nil
+	})
 }
 
 func (s *templateService) DeleteInteractionTemplateLanguage(ctx context.Context, req *apiv1.DeleteInteractionTemplateLanguageRequest) (*apiv1.DeleteInteractionTemplateLanguageResponse, error) {
@@ -306,10 +327,12 @@ func (s *templateService) DeleteInteractionTemplateLanguage(ctx context.Context,
 	if err != nil {
 		return nil, err
 	}
-	if err := s.store.DeleteLanguage(ctx, tmpl, lang); err != nil {
-		return nil, err
-	}
-	return &apiv1.DeleteInteractionTemplateLanguageResponse{}, nil
+	return write(ctx, s.store, req, func(tx *store.Tx) (*apiv1.DeleteInteractionTemplateLanguageResponse, error) {
+		if err := tx.DeleteLanguage(tmpl, lang); err != nil {
+			return nil, err
+		}
+		return &apiv1.DeleteInteractionTemplateLanguageResponse{}, nil
+	})
 }
 
 func languageToAPI(l store.InteractionTemplateLanguage) *apiv1.InteractionTemplateLanguage {
@@ -347,11 +370,13 @@ func (s *templateService) UpdateInteractionTemplateSetup(ctx context.Context, re
 		raw := m.Get(m.Descriptor().Fields().ByName(protoreflect.Name(slot))).String()
 		changes[slot] = normalizeCode(raw)
 	}
-	setup, err := s.store.UpdateSetup(ctx, changes, in.GetEtag())
-	if err != nil {
-		return nil, err
-	}
-	return &apiv1.UpdateInteractionTemplateSetupResponse{InteractionTemplateSetup: setupToAPI(setup)}, nil
+	return write(ctx, s.store, req, func(tx *store.Tx) (*apiv1.UpdateInteractionTemplateSetupResponse, error) {
+		setup, err := tx.UpdateSetup(changes, in.GetEtag())
+		if err != nil {
+			return nil, err
+		}
+		return &apiv1.UpdateInteractionTemplateSetupResponse{InteractionTemplateSetup: setupToAPI(setup)}, nil
+	})
 }
 
 // setupToAPI fills each setup field from the slot of the same name.

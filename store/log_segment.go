@@ -1,7 +1,6 @@
 package store
 
 import (
-	"context"
 	"errors"
 	"fmt"
 
@@ -28,14 +27,14 @@ type LogSegmentResult struct {
 // and campaign. Lines are streamed in batches, so memory does not grow with
 // the segment. An invalid line fails the whole call with the error that
 // LogInteraction gives for the same values, naming the line (Error.Line).
-func (s *Store) LogSegment(ctx context.Context, segmentNo, followUpNo string) (LogSegmentResult, error) {
+func (tx *Tx) LogSegment(segmentNo, followUpNo string) (LogSegmentResult, error) {
 	var res LogSegmentResult
-	err := s.inTx(ctx, func(tx *gorm.DB) error {
-		seg, err := lockSegmentToLog(tx, segmentNo)
+	err := tx.run(func(db *gorm.DB) error {
+		seg, err := lockSegmentToLog(db, segmentNo)
 		if err != nil {
 			return err
 		}
-		l := &segmentLogger{tx: tx, seg: seg, followUpNo: followUpNo, now: nowMicros(), user: userID(ctx),
+		l := &segmentLogger{tx: db, seg: seg, followUpNo: followUpNo, now: nowMicros(), user: tx.user(),
 			header: headerOverrides(seg), templates: map[string]*TemplateRows{}}
 		if res.LoggedSegment, err = l.start(); err != nil {
 			return err
@@ -48,7 +47,7 @@ func (s *Store) LogSegment(ctx context.Context, segmentNo, followUpNo string) (L
 			return err
 		}
 		if followUpNo != "" {
-			followUp, err := getSegment(tx, followUpNo)
+			followUp, err := getSegment(db, followUpNo)
 			res.FollowUp = &followUp
 			return err
 		}

@@ -22,6 +22,7 @@ var migrationIDs = []string{
 	"0004_statistics_index",
 	"0005_request_ids_per_principal",
 	"0006_logged_segment_count_index",
+	"0007_changes",
 }
 
 // schemaTable records applied migrations (one row per id).

@@ -42,12 +42,20 @@ type Options struct {
 	// TracerProvider, when set, gives every statement of a traced call a
 	// span (see tracingPlugin). Nil: no tracing, no cost.
 	TracerProvider trace.TracerProvider
+	// DisableChangeFeed turns the change feed's outbox off: mutations append
+	// no changes (interlogd --change-feed=false).
+	DisableChangeFeed bool
 }
 
 // Store is the persistence layer. It is safe for concurrent use.
 type Store struct {
 	db      *gorm.DB
 	dialect Dialect
+	// feedOff: appendChanges does nothing (Options.DisableChangeFeed).
+	feedOff bool
+	// sequencerWake is signalled after every commit, so that the sequencer
+	// (RunSequencer) gives the commit's changes their sequence at once.
+	sequencerWake chan struct{}
 }
 
 // Open connects to the database named by rawURL ("sqlite:///path/file.db",
@@ -100,7 +108,7 @@ func Open(ctx context.Context, rawURL string, opts Options) (*Store, error) {
 		sqlDB.SetMaxIdleConns(opts.MaxOpenConns)
 		sqlDB.SetConnMaxLifetime(30 * time.Minute)
 	}
-	s := &Store{db: db, dialect: dialect}
+	s := &Store{db: db, dialect: dialect, feedOff: opts.DisableChangeFeed, sequencerWake: make(chan struct{}, 1)}
 	pingCtx, cancel := context.WithTimeout(ctx, opts.ConnectTimeout)
 	defer cancel()
 	if err := s.Ping(pingCtx); err != nil {

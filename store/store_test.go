@@ -168,3 +168,13 @@ func equal(a, b []string) bool {
 	}
 	return true
 }
+
+// write runs one store write in a transaction of its own, made by actor.
+func write[T any](ctx context.Context, s *Store, actor Actor, fn func(tx *Tx) (T, error)) (T, error) {
+	var out T
+	err := s.RunInTx(ctx, actor, func(tx *Tx) (err error) {
+		out, err = fn(tx)
+		return err
+	})
+	return out, err
+}

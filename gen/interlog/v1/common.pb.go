@@ -648,6 +648,11 @@ const (
 	ErrorReason_ERROR_REASON_NOT_CANCELED ErrorReason = 40
 	// The company still has persons (contacts naming it as their company).
 	ErrorReason_ERROR_REASON_COMPANY_HAS_PERSONS ErrorReason = 41
+	// The change feed no longer holds changes after the requested sequence
+	// (they are older than the retention); the message names the oldest kept.
+	ErrorReason_ERROR_REASON_CHANGES_EXPIRED ErrorReason = 42
+	// The server runs with the change feed turned off (--change-feed=false).
+	ErrorReason_ERROR_REASON_CHANGE_FEED_DISABLED ErrorReason = 43
 )
 
 // Enum value maps for ErrorReason.
@@ -695,6 +700,8 @@ var (
 		39: "ERROR_REASON_LOGGED_SEGMENT_NOT_FOUND",
 		40: "ERROR_REASON_NOT_CANCELED",
 		41: "ERROR_REASON_COMPANY_HAS_PERSONS",
+		42: "ERROR_REASON_CHANGES_EXPIRED",
+		43: "ERROR_REASON_CHANGE_FEED_DISABLED",
 	}
 	ErrorReason_value = map[string]int32{
 		"ERROR_REASON_UNSPECIFIED":                0,
@@ -739,6 +746,8 @@ var (
 		"ERROR_REASON_LOGGED_SEGMENT_NOT_FOUND":   39,
 		"ERROR_REASON_NOT_CANCELED":               40,
 		"ERROR_REASON_COMPANY_HAS_PERSONS":        41,
+		"ERROR_REASON_CHANGES_EXPIRED":            42,
+		"ERROR_REASON_CHANGE_FEED_DISABLED":       43,
 	}
 )
 
@@ -835,7 +844,7 @@ const file_interlog_v1_common_proto_rawDesc = "" +
 	"\x1eDOCUMENT_TYPE_SERVICE_CONTRACT\x10\x17\x12(\n" +
 	"$DOCUMENT_TYPE_SERVICE_CONTRACT_QUOTE\x10\x18\x12\x1f\n" +
 	"\x1bDOCUMENT_TYPE_SERVICE_QUOTE\x10\x19\x12%\n" +
-	"!DOCUMENT_TYPE_SALES_DRAFT_INVOICE\x10\x1a*\x9f\f\n" +
+	"!DOCUMENT_TYPE_SALES_DRAFT_INVOICE\x10\x1a*\xe8\f\n" +
 	"\vErrorReason\x12\x1c\n" +
 	"\x18ERROR_REASON_UNSPECIFIED\x10\x00\x12\x1e\n" +
 	"\x1aERROR_REASON_INVALID_FIELD\x10\x01\x12\x1a\n" +
@@ -879,7 +888,9 @@ const file_interlog_v1_common_proto_rawDesc = "" +
 	"\x1aERROR_REASON_UNIMPLEMENTED\x10&\x12)\n" +
 	"%ERROR_REASON_LOGGED_SEGMENT_NOT_FOUND\x10'\x12\x1d\n" +
 	"\x19ERROR_REASON_NOT_CANCELED\x10(\x12$\n" +
-	" ERROR_REASON_COMPANY_HAS_PERSONS\x10)B\xa4\x01\n" +
+	" ERROR_REASON_COMPANY_HAS_PERSONS\x10)\x12 \n" +
+	"\x1cERROR_REASON_CHANGES_EXPIRED\x10*\x12%\n" +
+	"!ERROR_REASON_CHANGE_FEED_DISABLED\x10+B\xa4\x01\n" +
 	"\x0fcom.interlog.v1B\vCommonProtoP\x01Z7github.com/interlog/interlog/gen/interlog/v1;interlogv1\xa2\x02\x03IXX\xaa\x02\vInterlog.V1\xca\x02\vInterlog\\V1\xe2\x02\x17Interlog\\V1\\GPBMetadata\xea\x02\fInterlog::V1b\x06proto3"
 
 var (

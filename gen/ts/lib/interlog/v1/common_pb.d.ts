@@ -771,6 +771,21 @@ export enum ErrorReason {
    * @generated from enum value: ERROR_REASON_COMPANY_HAS_PERSONS = 41;
    */
   COMPANY_HAS_PERSONS = 41,
+
+  /**
+   * The change feed no longer holds changes after the requested sequence
+   * (they are older than the retention); the message names the oldest kept.
+   *
+   * @generated from enum value: ERROR_REASON_CHANGES_EXPIRED = 42;
+   */
+  CHANGES_EXPIRED = 42,
+
+  /**
+   * The server runs with the change feed turned off (--change-feed=false).
+   *
+   * @generated from enum value: ERROR_REASON_CHANGE_FEED_DISABLED = 43;
+   */
+  CHANGE_FEED_DISABLED = 43,
 }
 
 /**

@@ -1,0 +1,225 @@
+package store
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"gorm.io/gorm"
+)
+
+// The change feed (issue 15, SPEC §7). Every mutation appends its changes to
+// the outbox table changes in its own transaction (appendChanges), so that a
+// rolled-back call leaves none and an acknowledged one always has them. The
+// sequencer (sequencer.go) later gives committed changes their sequence, the
+// order in which they became visible; readers (ListChanges) read sequenced
+// changes only.
+
+// ChangeKind says what happened to a resource. The numbers are stored and
+// equal the API's ChangeKind numbers; never renumber one.
+type ChangeKind int16
+
+// The kinds of change.
+const (
+	ChangeEntryLogged             ChangeKind = 1
+	ChangeEntryPostponed          ChangeKind = 2
+	ChangeEntryResumed            ChangeKind = 3
+	ChangeEntryUpdated            ChangeKind = 4
+	ChangeEntryCanceled           ChangeKind = 5
+	ChangeEntryRestored           ChangeKind = 6
+	ChangeEntryEvaluated          ChangeKind = 7
+	ChangeEntryDeleted            ChangeKind = 8
+	ChangeCommentCreated          ChangeKind = 9
+	ChangeCommentUpdated          ChangeKind = 10
+	ChangeCommentDeleted          ChangeKind = 11
+	ChangeLoggedSegmentLogged     ChangeKind = 12
+	ChangeLoggedSegmentCanceled   ChangeKind = 13
+	ChangeLoggedSegmentRestored   ChangeKind = 14
+	ChangeLoggedSegmentDeleted    ChangeKind = 15
+	ChangeContactCreated          ChangeKind = 16
+	ChangeContactUpdated          ChangeKind = 17
+	ChangeContactDeleted          ChangeKind = 18
+	ChangeGroupCreated            ChangeKind = 19
+	ChangeGroupUpdated            ChangeKind = 20
+	ChangeGroupDeleted            ChangeKind = 21
+	ChangeTemplateCreated         ChangeKind = 22
+	ChangeTemplateUpdated         ChangeKind = 23
+	ChangeTemplateDeleted         ChangeKind = 24
+	ChangeTemplateLanguageCreated ChangeKind = 25
+	ChangeTemplateLanguageUpdated ChangeKind = 26
+	ChangeTemplateLanguageDeleted ChangeKind = 27
+	ChangeTemplateSetupUpdated    ChangeKind = 28
+	ChangeAttachmentCreated       ChangeKind = 29
+	ChangeAttachmentDeleted       ChangeKind = 30
+	lastChangeKind                           = ChangeAttachmentDeleted
+)
+
+// ChangeKinds lists every kind, for the server's mapping test.
+func ChangeKinds() []ChangeKind {
+	kinds := make([]ChangeKind, 0, lastChangeKind)
+	for k := ChangeKind(1); k <= lastChangeKind; k++ {
+		kinds = append(kinds, k)
+	}
+	return kinds
+}
+
+// ResourceType names the kind of resource a change is about. The numbers are
+// stored and equal the API's ResourceType numbers; never renumber one.
+type ResourceType int16
+
+// The resource types of changes, with the model Change.Resource holds for each.
+const (
+	ResourceEntry            ResourceType = 1 // InteractionLogEntry; key: entry no.
+	ResourceComment          ResourceType = 2 // InteractionLogComment; key: entry no., comment id
+	ResourceLoggedSegment    ResourceType = 3 // LoggedSegment; key: entry no.
+	ResourceContact          ResourceType = 4 // Contact; key: no.
+	ResourceGroup            ResourceType = 5 // InteractionGroup; key: code
+	ResourceTemplate         ResourceType = 6 // InteractionTemplate; key: code
+	ResourceTemplateLanguage ResourceType = 7 // InteractionTemplateLanguage; key: template code, language code
+	ResourceTemplateSetup    ResourceType = 8 // Setup; key: empty
+	ResourceAttachment       ResourceType = 9 // Attachment; key: id
+	lastResourceType                      = ResourceAttachment
+)
+
+// ResourceTypes lists every resource type, for the server's mapping test.
+func ResourceTypes() []ResourceType {
+	types := make([]ResourceType, 0, lastResourceType)
+	for t := ResourceType(1); t <= lastResourceType; t++ {
+		types = append(types, t)
+	}
+	return types
+}
+
+// Change is one change as a mutation appends it.
+type Change struct {
+	Kind         ChangeKind
+	ResourceType ResourceType
+	// Key is the resource's key, its parts joined by ChangeKey: "10000"
+	// for an entry, ChangeKey("10000", "7") for its comment 7.
+	Key string
+	// The filter columns (ListChanges' ChangeFilter): the contact and its
+	// company (an entry's snapshot, a comment's entry's, a contact's own),
+	// the template and the group the resource belongs to; blank when none.
+	ContactNo        string
+	ContactCompanyNo string
+	TemplateCode     string
+	GroupCode        string
+	// Resource is the store model after the change (the value, not a
+	// pointer: InteractionLogEntry, Contact, ...; see ResourceType), nil for
+	// a deletion. It is stored as JSON and comes back decoded.
+	Resource any
+}
+
+// keySeparator joins a key's parts: no code, number or id contains it.
+const keySeparator = "|"
+
+// ChangeKey joins the parts of a resource's key.
+func ChangeKey(parts ...string) string { return strings.Join(parts, keySeparator) }
+
+// KeyParts splits Key into the parts ChangeKey joined.
+func (c Change) KeyParts() []string { return strings.Split(c.Key, keySeparator) }
+
+// changeRow is a row of changes.
+type changeRow struct {
+	ID               int64 `gorm:"primaryKey;autoIncrement"`
+	Sequence         *int64
+	ChangeTime       int64
+	Principal        string
+	RequestID        string
+	Kind             ChangeKind
+	ResourceType     ResourceType
+	ResourceKey      string
+	ContactNo        string
+	ContactCompanyNo string
+	TemplateCode     string
+	GroupCode        string
+	Payload          []byte
+}
+
+// TableName implements gorm's Tabler.
+func (changeRow) TableName() string { return "changes" }
+
+// changeInsertBatch bounds the rows of one INSERT of changes on MySQL: about
+// 1 KiB each (an entry's JSON), so a statement stays near 1 MiB.
+const changeInsertBatch = 1000
+
+// changeColumns is the number of columns an INSERT of changes binds.
+const changeColumns = 12
+
+// appendChanges inserts changes in tx, the transaction of the mutation they
+// describe, as the principal and request id of the call that made it. It does
+// nothing when the store runs without a change feed. The rows become visible
+// when tx commits and get their sequence then (the sequencer is woken after
+// every commit, see inTx).
+func (s *Store) appendChanges(tx *gorm.DB, principal, requestID string, changes ...Change) error {
+	if s.feedOff || len(changes) == 0 {
+		return nil
+	}
+	now := nowMicros()
+	rows := make([]changeRow, len(changes))
+	for i, c := range changes {
+		payload, err := encodeResource(c.Resource)
+		if err != nil {
+			return err
+		}
+		rows[i] = changeRow{
+			ChangeTime: now, Principal: principal, RequestID: requestID,
+			Kind: c.Kind, ResourceType: c.ResourceType, ResourceKey: c.Key,
+			ContactNo: c.ContactNo, ContactCompanyNo: c.ContactCompanyNo,
+			TemplateCode: c.TemplateCode, GroupCode: c.GroupCode,
+			Payload: payload,
+		}
+	}
+	return tx.CreateInBatches(rows, insertBatch(tx, changeColumns, changeInsertBatch)).Error
+}
+
+// encodeResource returns the JSON of a change's resource; empty for none.
+func encodeResource(resource any) ([]byte, error) {
+	if resource == nil {
+		return []byte{}, nil
+	}
+	b, err := json.Marshal(resource)
+	if err != nil {
+		return nil, fmt.Errorf("encode change of %T: %w", resource, err)
+	}
+	return b, nil
+}
+
+// decodeResource turns a stored payload back into the model of its resource
+// type; nil for an empty payload (a deletion).
+func decodeResource(t ResourceType, payload []byte) (any, error) {
+	if len(payload) == 0 {
+		return nil, nil
+	}
+	var v any
+	var err error
+	switch t {
+	case ResourceEntry:
+		v, err = decodeAs[InteractionLogEntry](payload)
+	case ResourceComment:
+		v, err = decodeAs[InteractionLogComment](payload)
+	case ResourceLoggedSegment:
+		v, err = decodeAs[LoggedSegment](payload)
+	case ResourceContact:
+		v, err = decodeAs[Contact](payload)
+	case ResourceGroup:
+		v, err = decodeAs[InteractionGroup](payload)
+	case ResourceTemplate:
+		v, err = decodeAs[InteractionTemplate](payload)
+	case ResourceTemplateLanguage:
+		v, err = decodeAs[InteractionTemplateLanguage](payload)
+	case ResourceTemplateSetup:
+		v, err = decodeAs[Setup](payload)
+	case ResourceAttachment:
+		v, err = decodeAs[Attachment](payload)
+	default:
+		return nil, fmt.Errorf("change of unknown resource type %d", t)
+	}
+	return v, err
+}
+
+func decodeAs[T any](payload []byte) (T, error) {
+	var v T
+	err := json.Unmarshal(payload, &v)
+	return v, err
+}
