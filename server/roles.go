@@ -112,6 +112,9 @@ var methodRoles = map[string]Role{
 	apiv1.SegmentService_RestoreLoggedSegment_FullMethodName:         RoleEditor,
 	apiv1.SegmentService_DeleteCanceledLoggedSegments_FullMethodName: RoleAdmin,
 
+	apiv1.ChangeService_ListChanges_FullMethodName:  RoleViewer,
+	apiv1.ChangeService_WatchChanges_FullMethodName: RoleViewer,
+
 	apiv1.AttachmentService_GetAttachment_FullMethodName:      RoleViewer,
 	apiv1.AttachmentService_ListAttachments_FullMethodName:    RoleViewer,
 	apiv1.AttachmentService_DownloadAttachment_FullMethodName: RoleViewer,

@@ -9,6 +9,7 @@ package server
 import (
 	"context"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/grpc-ecosystem/go-grpc-middleware/v2/interceptors/recovery"
@@ -55,6 +56,19 @@ type Options struct {
 	// with the caller's trace context read by Propagator. Nil: no tracing.
 	TracerProvider trace.TracerProvider
 	Propagator     propagation.TextMapPropagator
+	// MaxWatchers bounds the WatchChanges calls the server runs at once; one
+	// more is RESOURCE_EXHAUSTED. Default DefaultMaxWatchers.
+	MaxWatchers int
+	// ChangeHeartbeat is how often a watch sends a heartbeat. Default
+	// DefaultChangeHeartbeat.
+	ChangeHeartbeat time.Duration
+	// ChangeRetention: changes older than this are pruned. Default
+	// DefaultChangeRetention.
+	ChangeRetention time.Duration
+	// ChangePollInterval is how often the feed looks for changes made
+	// through other replicas (store.FeedOptions.PollInterval); 0 is the
+	// store's default.
+	ChangePollInterval time.Duration
 }
 
 // Server is the assembled gRPC server.
@@ -64,6 +78,7 @@ type Server struct {
 	log    *slog.Logger
 	health *health.Server
 	stop   chan struct{}
+	feed   sync.WaitGroup // RunFeed, which Close waits for
 	opts   Options
 	rules  *validator // the protovalidate rules, also checked item by item
 }
@@ -84,6 +99,15 @@ func New(st *store.Store, opts Options) (*Server, error) {
 	}
 	if opts.UploadIdleTimeout <= 0 {
 		opts.UploadIdleTimeout = DefaultUploadIdleTimeout
+	}
+	if opts.MaxWatchers <= 0 {
+		opts.MaxWatchers = DefaultMaxWatchers
+	}
+	if opts.ChangeHeartbeat <= 0 {
+		opts.ChangeHeartbeat = DefaultChangeHeartbeat
+	}
+	if opts.ChangeRetention <= 0 {
+		opts.ChangeRetention = DefaultChangeRetention
 	}
 	v, err := newValidator()
 	if err != nil {
@@ -137,7 +161,25 @@ func New(st *store.Store, opts Options) (*Server, error) {
 	go s.watchHealth(opts.HealthInterval)
 	go s.repeat(sweepEvery, "abandoned uploads", s.sweepUploads)
 	go s.repeat(time.Hour, "expired request ids", s.purgeRequestIDs)
+	s.runFeed()
 	return s, nil
+}
+
+// runFeed runs the change feed's sequencer, pruning and high-water polling
+// (store.RunFeed) until Close, unless the feed is off.
+func (s *Server) runFeed() {
+	if !s.store.ChangeFeedEnabled() {
+		return
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	s.feed.Add(2)
+	go func() {
+		defer s.feed.Done()
+		s.store.RunFeed(ctx, store.FeedOptions{
+			PollInterval: s.opts.ChangePollInterval, Retention: s.opts.ChangeRetention, Logger: s.log,
+		})
+	}()
+	go func() { defer s.feed.Done(); <-s.stop; cancel() }()
 }
 
 // register adds every service.
@@ -147,6 +189,8 @@ func (s *Server) register() {
 	apiv1.RegisterContactServiceServer(s.GRPC, &contactService{store: s.store})
 	apiv1.RegisterInteractionLogServiceServer(s.GRPC, &logService{store: s.store, validator: s.rules})
 	apiv1.RegisterSegmentServiceServer(s.GRPC, &segmentService{store: s.store})
+	apiv1.RegisterChangeServiceServer(s.GRPC, &changeService{store: s.store, watchers: make(slots, s.opts.MaxWatchers),
+		heartbeat: s.opts.ChangeHeartbeat, stop: s.stop})
 	apiv1.RegisterAttachmentServiceServer(s.GRPC, &attachmentService{store: s.store, maxBytes: s.opts.MaxAttachmentBytes,
 		limits: newUploadLimits(s.opts.MaxConcurrentUploads, s.opts.UploadIdleTimeout), log: s.log})
 	healthpb.RegisterHealthServer(s.GRPC, s.health)
@@ -220,5 +264,6 @@ func (s *Server) Close() {
 	default:
 		close(s.stop)
 	}
+	s.feed.Wait()
 	s.health.Shutdown()
 }

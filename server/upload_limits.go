@@ -22,23 +22,33 @@ const (
 // clients that send a chunk and stop would hold them for ever, and the
 // memory of the server with them.
 type uploadLimits struct {
-	slots chan struct{}
+	slots slots
 	idle  time.Duration
 }
 
 func newUploadLimits(maxUploads int, idle time.Duration) *uploadLimits {
-	return &uploadLimits{slots: make(chan struct{}, maxUploads), idle: idle}
+	return &uploadLimits{slots: make(slots, maxUploads), idle: idle}
 }
 
-// admit takes a slot for an upload, or refuses it at once with
-// RESOURCE_EXHAUSTED when every slot is taken. release gives the slot back.
+// admit takes a slot for an upload; see slots.take.
 func (l *uploadLimits) admit() (release func(), err error) {
+	return l.slots.take("uploads")
+}
+
+// slots bound how many calls of one kind (uploads, watches) the server runs
+// at once, over all connections.
+type slots chan struct{}
+
+// take takes a slot for a call, or refuses it at once with
+// RESOURCE_EXHAUSTED when every slot is taken; what names the calls in the
+// message. release gives the slot back.
+func (s slots) take(what string) (release func(), err error) {
 	select {
-	case l.slots <- struct{}{}:
-		return func() { <-l.slots }, nil
+	case s <- struct{}{}:
+		return func() { <-s }, nil
 	default:
 		return nil, withDetails(codes.ResourceExhausted,
-			fmt.Sprintf("the server is running as many uploads as it allows at once (%d): retry later", cap(l.slots)),
+			fmt.Sprintf("the server is running as many %s as it allows at once (%d): retry later", what, cap(s)),
 			apiv1.ErrorReason_ERROR_REASON_LIMIT_EXCEEDED)
 	}
 }

@@ -277,3 +277,71 @@ func seedForExplain(t *testing.T, s *Store) {
 		t.Fatal(err)
 	}
 }
+
+// TestExplainChangeQueries: the change feed's queries read their index in
+// order on MySQL and TiDB, on a table of sequenced changes with a tail of
+// unsequenced ones: the sequencer's work list, a page of ListChanges, and
+// the head that pruning reads.
+func TestExplainChangeQueries(t *testing.T) {
+	for _, engine := range testdb.Engines() {
+		if engine == "sqlite" {
+			continue
+		}
+		t.Run(engine, func(t *testing.T) {
+			ctx := context.Background()
+			s := openMigrated(t, testdb.URL(t, engine))
+			changes := make([]Change, 10000)
+			for i := range changes {
+				changes[i] = entryChange(int64(i+1), fmt.Sprintf("P%03d", i%300), "")
+			}
+			for range 2 {
+				if err := s.AppendChanges(ctx, "alice", "", changes...); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := s.sequenceAll(ctx, s.db, 1000); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.AppendChanges(ctx, "alice", "", changes[:2000]...); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.db.Exec("ANALYZE TABLE changes").Error; err != nil {
+				t.Fatal(err)
+			}
+			for _, c := range []struct {
+				name, index string
+				query       func(tx *gorm.DB) *gorm.DB
+				raw         string // instead of query
+			}{
+				{"the sequencer's assignment", "PRIMARY", nil, assignSequences([]int64{20001, 20002, 20003, 20010}, 20000)},
+				{"the sequencer's next batch", "idx_changes_unsequenced", func(tx *gorm.DB) *gorm.DB {
+					var ids []int64
+					return unsequenced(tx, 1000).Pluck("id", &ids)
+				}, ""},
+				{"a page of changes", "uq_changes_sequence", func(tx *gorm.DB) *gorm.DB {
+					return changesPage(tx, 10000, 20000, ChangeFilter{}, 500).Find(&[]changeRow{})
+				}, ""},
+				{"a filtered page of changes", "uq_changes_sequence", func(tx *gorm.DB) *gorm.DB {
+					return changesPage(tx, 10000, 20000, ChangeFilter{ContactNo: "P007", Kinds: []ChangeKind{ChangeEntryLogged}}, 500).Find(&[]changeRow{})
+				}, ""},
+				{"the oldest changes, for pruning", "uq_changes_sequence", func(tx *gorm.DB) *gorm.DB {
+					return oldestChanges(tx, 1001).Find(&[]changeRow{})
+				}, ""},
+			} {
+				query := c.raw
+				if c.query != nil {
+					query = s.db.ToSQL(c.query)
+				}
+				cols, rows, err := explain(s, query)
+				if err != nil {
+					t.Fatal(err)
+				}
+				plan := markdownTable(cols, rows)
+				read := readPlan(cols, rows)
+				if read.indexes != c.index || read.fullScan || read.sorts {
+					t.Errorf("%s: reads %s (full scan %v, sorts %v), want %s in order:\n%s\n%s", c.name, read.indexes, read.fullScan, read.sorts, c.index, query, plan)
+				}
+			}
+		})
+	}
+}

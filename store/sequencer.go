@@ -1,5 +1,368 @@
 package store
 
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// The sequencer gives committed changes their sequence: the order in which
+// they became visible, which the feed's readers follow.
+//
+// Why not the id: AUTO_INCREMENT ids are taken at insert and transactions
+// commit in another order, so a reader that has read up to id N may later
+// find a row with an id below N that committed after it read.
+//
+// How: one sequencer at a time (below) runs sequenceBatch in a loop. Each
+// batch is one transaction that reads the highest sequence assigned, reads
+// up to a batch of rows that are committed and have no sequence, in id
+// order, and gives them the next consecutive sequences. Readers read
+// sequenced rows only (ListChanges). The claim: once any reader has seen
+// sequence N, no change with a sequence <= N appears later.
+//   - A batch's sequences are all above every sequence committed before it
+//     began: it read their maximum inside its own transaction, and the
+//     batches run one after another (one sequencer), each starting after
+//     the previous one committed.
+//   - A batch commits atomically: a reader sees all of its sequences or none.
+//   - A reader that sees sequence N sees the batch that assigned it, hence
+//     every earlier batch (committed before that one began, on every engine:
+//     a read view or TiDB read timestamp that includes a commit includes the
+//     commits that finished before that transaction started), hence every
+//     sequence below N. Sequences are consecutive, so there is nothing
+//     between them left to appear.
+//   - A change whose transaction commits after a batch ran, even with a
+//     smaller id than the rows that batch sequenced, was invisible to it (the
+//     batch reads committed rows only) and gets its sequence from a later
+//     batch: above N.
+// ChangeHighWater (MAX(sequence)) is therefore a safe checkpoint: every
+// change up to it is visible.
+//
+// One sequencer at a time:
+//   - MySQL, MariaDB, TiDB: the process that holds the advisory lock
+//     sequencerLock sequences, on the very connection (session) that holds
+//     it: the lock lives as long as that session, and when the session dies
+//     its next statement fails, so a process never sequences without the
+//     lock. Other replicas try the lock every LockRetry and meanwhile only
+//     read. The lock is a matter of efficiency more than of correctness: if
+//     two sequencers ever overlapped, the unique index on sequence lets one
+//     of two batches that read the same maximum commit, and a batch that
+//     finds a row already sequenced by the other (fewer rows updated than
+//     read) rolls back.
+//   - SQLite: a process runs one sequencer loop, on its one connection.
+//     Several processes on one file each run one, but never two batches at
+//     once: SQLite lets one writer at a time write the file, and a batch is
+//     a write transaction whose reads belong to it (in WAL mode a
+//     transaction whose snapshot another writer has replaced cannot start
+//     writing: SQLITE_BUSY_SNAPSHOT, the batch rolls back and runs again on
+//     the next round). So the batches of all processes run one after
+//     another, each reading the maximum its predecessor committed: exactly
+//     what the argument above needs, without a lock of our own (a file lock
+//     beside the database would make one process the sequencer, but adds
+//     nothing to correctness). TestSequencerUnderConcurrentWriters runs two
+//     stores on one file, each with its sequencer.
+
+// sequencerLock is the advisory lock's name (at most 64 characters: TiDB).
+const sequencerLock = "interlog_change_sequencer"
+
+// FeedOptions tune RunFeed. Zero fields take the defaults.
+type FeedOptions struct {
+	// PollInterval is how often the sequencer looks for changes committed
+	// by other replicas (a commit in this process wakes it at once), and how
+	// often every replica reads the high-water sequence. Default 25ms.
+	PollInterval time.Duration
+	// LockRetry is how often a replica that is not the sequencer tries to
+	// become it. Default 2s.
+	LockRetry time.Duration
+	// Batch bounds the changes one sequencer transaction sequences and one
+	// prune transaction deletes. Default 1000.
+	Batch int
+	// Retention: changes older than this are pruned; 0 keeps them forever.
+	Retention time.Duration
+	// PruneInterval is how often the sequencer prunes. Default 1 minute.
+	PruneInterval time.Duration
+	// Logger receives the sequencer's failures. Default slog.Default().
+	Logger *slog.Logger
+}
+
+func (o *FeedOptions) defaults() {
+	if o.PollInterval <= 0 {
+		o.PollInterval = 25 * time.Millisecond
+	}
+	if o.LockRetry <= 0 {
+		o.LockRetry = 2 * time.Second
+	}
+	if o.Batch <= 0 {
+		o.Batch = 1000
+	}
+	if o.PruneInterval <= 0 {
+		o.PruneInterval = time.Minute
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+}
+
+// ChangeFeedEnabled reports whether mutations append changes.
+func (s *Store) ChangeFeedEnabled() bool { return !s.feedOff }
+
+// RunFeed runs the change feed's background work until ctx ends: the
+// sequencer (when this process holds the sequencer lock), pruning (the
+// sequencer does it), and the publication of the high-water sequence to
+// PublishedHighWater. It returns when ctx ends.
+func (s *Store) RunFeed(ctx context.Context, opts FeedOptions) {
+	opts.defaults()
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() { defer wg.Done(); s.leadSequencing(ctx, opts) }()
+	go func() { defer wg.Done(); s.publishHighWater(ctx, opts) }()
+	wg.Wait()
+}
+
+// errNotSequencer: another process holds the sequencer lock.
+var errNotSequencer = errors.New("another process is the sequencer")
+
+// leadSequencing becomes the sequencer whenever it can and sequences.
+func (s *Store) leadSequencing(ctx context.Context, opts FeedOptions) {
+	for ctx.Err() == nil {
+		err := s.asSequencer(ctx, func(db *gorm.DB) error { return s.sequenceLoop(ctx, db, opts) })
+		if err != nil && !errors.Is(err, errNotSequencer) && ctx.Err() == nil {
+			opts.Logger.Warn("change sequencer stopped; retrying", "error", err.Error())
+		}
+		sleep(ctx, opts.LockRetry)
+	}
+}
+
+// asSequencer runs fn while this process holds the sequencer lock, with a
+// handle on the session that holds it (MySQL), or on the store (SQLite).
+func (s *Store) asSequencer(ctx context.Context, fn func(db *gorm.DB) error) error {
+	if s.dialect == SQLite {
+		// The pool has one connection; pinning it would stop every other call.
+		return fn(s.db.WithContext(ctx))
+	}
+	return s.db.WithContext(ctx).Connection(func(conn *gorm.DB) error {
+		var got sql.NullInt64
+		// TiDB waits at least a second for a lock that is taken; MySQL not at all.
+		if err := conn.Raw("SELECT GET_LOCK(?, 0)", sequencerLock).Row().Scan(&got); err != nil {
+			return err
+		}
+		if got.Int64 != 1 {
+			return errNotSequencer
+		}
+		defer func() {
+			// Released on the same session, even when ctx has ended; if the
+			// session is gone, so is the lock.
+			rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+			defer cancel()
+			conn.WithContext(rctx).Exec("SELECT RELEASE_LOCK(?)", sequencerLock)
+		}()
+		return fn(conn)
+	})
+}
+
+// sequenceLoop sequences until ctx ends or a batch fails: at once after a
+// commit in this process, else every PollInterval; and prunes every
+// PruneInterval.
+func (s *Store) sequenceLoop(ctx context.Context, db *gorm.DB, opts FeedOptions) error {
+	poll := time.NewTicker(opts.PollInterval)
+	defer poll.Stop()
+	prune := time.NewTicker(opts.PruneInterval)
+	defer prune.Stop()
+	s.pruneExpired(ctx, opts)
+	for {
+		// A conflict (two sequencers on one SQLite file, or ever on MySQL)
+		// rolled its batch back: the rows are sequenced on the next round.
+		if err := s.sequenceAll(ctx, db, opts.Batch); err != nil && !errors.Is(err, ErrConflict) && !errors.Is(err, errSequencerRace) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-s.sequencerWake:
+		case <-poll.C:
+		case <-prune.C:
+			s.pruneExpired(ctx, opts)
+		}
+	}
+}
+
+// sequenceAll runs batches until one finds fewer rows than a batch.
+func (s *Store) sequenceAll(ctx context.Context, db *gorm.DB, batch int) error {
+	for {
+		n, high, err := s.sequenceBatch(ctx, db, batch)
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			s.highWater.publish(high)
+		}
+		if n < batch {
+			return nil
+		}
+	}
+}
+
+// errSequencerRace: a row read as unsequenced was sequenced by someone else
+// before this batch updated it (two sequencers overlapped); the batch rolls
+// back.
+var errSequencerRace = errors.New("change sequencer: rows were sequenced concurrently")
+
+// sequenceBatch gives up to batch committed, unsequenced changes the next
+// sequences, in id order, in one transaction; it returns how many and the
+// highest sequence then assigned. See the comment at the top of the file.
+func (s *Store) sequenceBatch(ctx context.Context, db *gorm.DB, batch int) (int, int64, error) {
+	var n int
+	var high int64
+	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var top sql.NullInt64
+		if err := tx.Model(&changeRow{}).Select("MAX(sequence)").Row().Scan(&top); err != nil {
+			return err
+		}
+		var ids []int64
+		if err := unsequenced(tx, batch).Pluck("id", &ids).Error; err != nil {
+			return err
+		}
+		base := top.Int64 // 0 when NULL: no sequence assigned yet
+		if len(ids) == 0 {
+			high = base
+			return nil
+		}
+		res := tx.Exec(assignSequences(ids, base))
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected != int64(len(ids)) {
+			return errSequencerRace
+		}
+		n, high = len(ids), base+int64(len(ids))
+		return nil
+	}, s.txOptions())
+	return n, high, classify(err)
+}
+
+// unsequenced selects the limit first committed changes without a sequence,
+// in id order, from the index idx_changes_unsequenced. MariaDB picks
+// uq_changes_sequence for sequence IS NULL and sorts every unsequenced row
+// by id on each batch (100 000 after a large LogSegment): the index is named.
+func unsequenced(db *gorm.DB, limit int) *gorm.DB {
+	return changesByIndex(db, "idx_changes_unsequenced").Where("sequence IS NULL").Order("id").Limit(limit)
+}
+
+// changesByIndex selects from changes through the named index on MySQL,
+// MariaDB and TiDB, whose planners otherwise pick plans that grow with the
+// table for the feed's queries (TestExplainChangeQueries): a sort of every
+// unsequenced row, or on TiDB a full scan for a filtered page or for the
+// oldest changes. SQLite's planner reads the index in order unasked.
+func changesByIndex(db *gorm.DB, index string) *gorm.DB {
+	q := db.Model(&changeRow{})
+	if db.Dialector.Name() == string(MySQL) {
+		q = q.Table("changes USE INDEX (" + index + ")")
+	}
+	return q
+}
+
+// assignSequences returns the UPDATE that gives ids[i] (ascending) the
+// sequence base+1+i. It names the ids as runs of consecutive ids, so that
+// the changes of one large transaction (consecutive ids, mostly) cost one
+// range however many they are; no other row can fall in a run, since every
+// id in it was read. The values are numbers this process computed, written
+// into the statement so that a batch is one statement whatever the engine's
+// parameter limit.
+func assignSequences(ids []int64, base int64) string {
+	var set, where strings.Builder
+	next := base + 1
+	for start := 0; start < len(ids); {
+		end := start + 1
+		for end < len(ids) && ids[end] == ids[end-1]+1 {
+			end++
+		}
+		lo, hi := ids[start], ids[end-1]
+		fmt.Fprintf(&set, " WHEN id BETWEEN %d AND %d THEN id + %d", lo, hi, next-lo)
+		if start > 0 {
+			where.WriteString(" OR ")
+		}
+		fmt.Fprintf(&where, "id BETWEEN %d AND %d", lo, hi)
+		next += hi - lo + 1
+		start = end
+	}
+	return "UPDATE changes SET sequence = CASE" + set.String() + " END WHERE sequence IS NULL AND (" + where.String() + ")"
+}
+
+// pruneExpired deletes the changes older than the retention, in batches.
+func (s *Store) pruneExpired(ctx context.Context, opts FeedOptions) {
+	if opts.Retention <= 0 {
+		return
+	}
+	cutoff := Micros(time.Now().Add(-opts.Retention))
+	for ctx.Err() == nil {
+		n, err := s.PruneChanges(ctx, cutoff, opts.Batch)
+		if err != nil {
+			opts.Logger.Warn("pruning changes failed", "error", err.Error())
+			return
+		}
+		if n < int64(opts.Batch) {
+			return
+		}
+	}
+}
+
+// publishHighWater reads the high-water sequence every PollInterval, so that
+// the watchers of this process learn of changes another replica sequenced.
+// This process's own sequencer publishes as it commits.
+func (s *Store) publishHighWater(ctx context.Context, opts FeedOptions) {
+	t := time.NewTicker(opts.PollInterval)
+	defer t.Stop()
+	for {
+		if high, err := s.ChangeHighWater(ctx); err == nil {
+			s.highWater.publish(high)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// PublishedHighWater returns the high-water sequence RunFeed last published
+// in this process and a channel that is closed when it grows. It may lag
+// the database by RunFeed's PollInterval when another replica sequences.
+func (s *Store) PublishedHighWater() (int64, <-chan struct{}) { return s.highWater.get() }
+
+// highWater is the published high-water sequence and a channel closed when
+// it grows.
+type highWater struct {
+	mu      sync.Mutex
+	value   int64
+	changed chan struct{}
+}
+
+func newHighWater() *highWater { return &highWater{changed: make(chan struct{})} }
+
+// publish raises the value to v (never lowers it) and wakes the waiters.
+func (h *highWater) publish(v int64) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if v <= h.value {
+		return
+	}
+	h.value = v
+	close(h.changed)
+	h.changed = make(chan struct{})
+}
+
+func (h *highWater) get() (int64, <-chan struct{}) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.value, h.changed
+}
+
 // wakeSequencer tells the sequencer that a transaction committed, so that it
 // sequences the transaction's changes now instead of at its next poll. It
 // never blocks: one pending signal covers every commit before it is taken.
@@ -7,5 +370,15 @@ func (s *Store) wakeSequencer() {
 	select {
 	case s.sequencerWake <- struct{}{}:
 	default:
+	}
+}
+
+// sleep waits d or until ctx ends.
+func sleep(ctx context.Context, d time.Duration) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+	case <-t.C:
 	}
 }

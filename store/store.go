@@ -54,8 +54,10 @@ type Store struct {
 	// feedOff: appendChanges does nothing (Options.DisableChangeFeed).
 	feedOff bool
 	// sequencerWake is signalled after every commit, so that the sequencer
-	// (RunSequencer) gives the commit's changes their sequence at once.
+	// (RunFeed) gives the commit's changes their sequence at once.
 	sequencerWake chan struct{}
+	// highWater is the high-water sequence RunFeed publishes to watchers.
+	highWater *highWater
 }
 
 // Open connects to the database named by rawURL ("sqlite:///path/file.db",
@@ -108,7 +110,7 @@ func Open(ctx context.Context, rawURL string, opts Options) (*Store, error) {
 		sqlDB.SetMaxIdleConns(opts.MaxOpenConns)
 		sqlDB.SetConnMaxLifetime(30 * time.Minute)
 	}
-	s := &Store{db: db, dialect: dialect, feedOff: opts.DisableChangeFeed, sequencerWake: make(chan struct{}, 1)}
+	s := &Store{db: db, dialect: dialect, feedOff: opts.DisableChangeFeed, sequencerWake: make(chan struct{}, 1), highWater: newHighWater()}
 	pingCtx, cancel := context.WithTimeout(ctx, opts.ConnectTimeout)
 	defer cancel()
 	if err := s.Ping(pingCtx); err != nil {

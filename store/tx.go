@@ -32,6 +32,7 @@ type Actor struct {
 type Tx struct {
 	db    *gorm.DB // the transaction, bound to RunInTx's context
 	actor Actor
+	store *Store // for what a write records beside its rows (the change feed)
 }
 
 // RunInTx runs fn in one database transaction on behalf of actor. The whole
@@ -39,7 +40,7 @@ type Tx struct {
 // must not have effects outside the database. Errors are classified.
 func (s *Store) RunInTx(ctx context.Context, actor Actor, fn func(tx *Tx) error) error {
 	return s.inTx(ctx, func(db *gorm.DB) error {
-		return fn(&Tx{db: db, actor: actor})
+		return fn(&Tx{db: db, actor: actor, store: s})
 	})
 }
 

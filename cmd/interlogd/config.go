@@ -44,6 +44,12 @@ type config struct {
 	// connections and stop one whose client stops sending.
 	maxConcurrentUploads int
 	uploadIdleTimeout    time.Duration
+
+	// the change feed
+	changeFeed      bool
+	changeRetention time.Duration
+	changeHeartbeat time.Duration
+	maxWatchers     int
 }
 
 // envPrefix starts the environment variable of every flag: --token-file is
@@ -77,6 +83,9 @@ func parseConfig(cmd string, args []string, stderr io.Writer, getenv func(string
 		cfg.maxConcurrentUploads <= 0 || cfg.uploadIdleTimeout <= 0) {
 		return cfg, errors.New("--max-recv-msg-size, --max-concurrent-streams, --db-max-open-conns, --max-attachment-bytes, --max-concurrent-uploads and --upload-idle-timeout must be positive")
 	}
+	if cmd == "serve" && (cfg.changeRetention <= 0 || cfg.changeHeartbeat <= 0 || cfg.maxWatchers <= 0) {
+		return cfg, errors.New("--change-retention, --change-heartbeat and --max-watchers must be positive")
+	}
 	return cfg, nil
 }
 
@@ -107,6 +116,10 @@ func defineFlags(fs *flag.FlagSet, cmd string, cfg *config) {
 	fs.Int64Var(&cfg.maxAttachmentBytes, "max-attachment-bytes", server.DefaultMaxAttachmentBytes, "largest attachment an upload may store, in bytes")
 	fs.IntVar(&cfg.maxConcurrentUploads, "max-concurrent-uploads", server.DefaultMaxConcurrentUploads, "uploads the server runs at once, over all connections; one more is RESOURCE_EXHAUSTED")
 	fs.DurationVar(&cfg.uploadIdleTimeout, "upload-idle-timeout", server.DefaultUploadIdleTimeout, "an upload whose client sends nothing for this long is stopped (DEADLINE_EXCEEDED) and deleted")
+	fs.BoolVar(&cfg.changeFeed, "change-feed", true, "record every mutation in the change feed (ListChanges, WatchChanges); false: record nothing and refuse the feed's calls")
+	fs.DurationVar(&cfg.changeRetention, "change-retention", server.DefaultChangeRetention, "changes older than this are deleted; a watcher starting before them gets CHANGES_EXPIRED")
+	fs.DurationVar(&cfg.changeHeartbeat, "change-heartbeat", server.DefaultChangeHeartbeat, "how often WatchChanges sends a heartbeat with the high-water sequence")
+	fs.IntVar(&cfg.maxWatchers, "max-watchers", server.DefaultMaxWatchers, "WatchChanges calls the server runs at once, over all connections; one more is RESOURCE_EXHAUSTED")
 }
 
 // applyEnv sets each flag from its environment variable, if set, and names
@@ -149,6 +162,10 @@ func (c config) logAttrs() []any {
 		"max_attachment_bytes", c.maxAttachmentBytes,
 		"max_concurrent_uploads", c.maxConcurrentUploads,
 		"upload_idle_timeout", c.uploadIdleTimeout.String(),
+		"change_feed", c.changeFeed,
+		"change_retention", c.changeRetention.String(),
+		"change_heartbeat", c.changeHeartbeat.String(),
+		"max_watchers", c.maxWatchers,
 		"log_level", c.logLevel.String(),
 	}
 }

@@ -97,7 +97,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 		return err
 	}
 	defer flushTracing(traces, log)
-	st, err := openStore(ctx, cfg, store.Options{MaxOpenConns: cfg.dbMaxOpenConns, TracerProvider: traces.Provider})
+	st, err := openStore(ctx, cfg, store.Options{MaxOpenConns: cfg.dbMaxOpenConns, TracerProvider: traces.Provider, DisableChangeFeed: !cfg.changeFeed})
 	if err != nil {
 		return err
 	}
@@ -108,6 +108,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 		Logger: log, Tokens: tokens, Metrics: reg, HealthInterval: cfg.healthInterval, ServerOptions: grpcOptions(cfg, certs),
 		MaxAttachmentBytes: cfg.maxAttachmentBytes, MaxConcurrentUploads: cfg.maxConcurrentUploads, UploadIdleTimeout: cfg.uploadIdleTimeout,
 		TracerProvider: traces.Provider, Propagator: traces.Propagator,
+		MaxWatchers: cfg.maxWatchers, ChangeHeartbeat: cfg.changeHeartbeat, ChangeRetention: cfg.changeRetention,
 	})
 	if err != nil {
 		return err

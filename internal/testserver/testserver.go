@@ -34,6 +34,7 @@ type Env struct {
 	Log         apiv1.InteractionLogServiceClient
 	Segments    apiv1.SegmentServiceClient
 	Attachments apiv1.AttachmentServiceClient
+	Changes     apiv1.ChangeServiceClient
 }
 
 // Options adjust the server a test gets.
@@ -115,6 +116,7 @@ func Start(t testing.TB, engine string, opts Options) *Env {
 		Log:         apiv1.NewInteractionLogServiceClient(conn),
 		Segments:    apiv1.NewSegmentServiceClient(conn),
 		Attachments: apiv1.NewAttachmentServiceClient(conn),
+		Changes:     apiv1.NewChangeServiceClient(conn),
 	}
 }
 

@@ -1,0 +1,356 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"time"
+
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/protobuf/types/known/timestamppb"
+
+	apiv1 "github.com/interlog/interlog/gen/interlog/v1"
+	"github.com/interlog/interlog/store"
+)
+
+// Defaults of the change feed's options.
+const (
+	DefaultMaxWatchers     = 1000
+	DefaultChangeHeartbeat = 10 * time.Second
+	DefaultChangeRetention = 7 * 24 * time.Hour
+)
+
+// watchPage is how many changes a watcher reads per query.
+const watchPage = 500
+
+// changeService implements apiv1.ChangeServiceServer on the store's feed
+// (store/change_feed.go, store/sequencer.go).
+type changeService struct {
+	apiv1.UnimplementedChangeServiceServer
+	store     *store.Store
+	watchers  slots
+	heartbeat time.Duration
+	stop      <-chan struct{} // closed when the server shuts down
+}
+
+func (s *changeService) ListChanges(ctx context.Context, req *apiv1.ListChangesRequest) (*apiv1.ListChangesResponse, error) {
+	if err := s.enabled(); err != nil {
+		return nil, err
+	}
+	filter, err := changeFilterFromAPI(req.GetFilter())
+	if err != nil {
+		return nil, err
+	}
+	p, err := newPager(req)
+	if err != nil {
+		return nil, err
+	}
+	// Read first: every change up to it is visible to the list below.
+	high, err := s.store.ChangeHighWater(ctx)
+	if err != nil {
+		return nil, err
+	}
+	after := req.GetStartAfterSequence()
+	if err := checkStart(after, high); err != nil {
+		return nil, err
+	}
+	if p.page.HasAfter {
+		after = p.page.AfterNumber
+	}
+	rows, err := s.store.ListChanges(ctx, after, high, filter, p.page.Limit+1)
+	if err != nil {
+		return nil, err
+	}
+	more := len(rows) > p.page.Limit
+	rows = rows[:min(len(rows), p.page.Limit)]
+	resp := &apiv1.ListChangesResponse{HighWaterSequence: high}
+	resp.Changes, resp.NextPageToken = listPage(p, rows, more, changeToAPI,
+		func(c store.StoredChange) store.Page { return store.Page{AfterNumber: c.Sequence} })
+	return resp, nil
+}
+
+// changeStream is the server side of a WatchChanges call.
+type changeStream = grpc.ServerStreamingServer[apiv1.WatchChangesResponse]
+
+func (s *changeService) WatchChanges(req *apiv1.WatchChangesRequest, stream changeStream) error {
+	if err := s.enabled(); err != nil {
+		return err
+	}
+	filter, err := changeFilterFromAPI(req.GetFilter())
+	if err != nil {
+		return err
+	}
+	release, err := s.watchers.take("change watchers")
+	if err != nil {
+		return err
+	}
+	defer release()
+	ctx := stream.Context()
+	high, err := s.store.ChangeHighWater(ctx)
+	if err != nil {
+		return err
+	}
+	after := high // start_at_now
+	if start, ok := req.GetStart().(*apiv1.WatchChangesRequest_StartAfterSequence); ok {
+		after = start.StartAfterSequence
+		if err := checkStart(after, high); err != nil {
+			return err
+		}
+	}
+	w := watch{store: s.store, stream: stream, filter: filter, after: after}
+	return w.run(high, s.heartbeat, s.stop)
+}
+
+// watch is one WatchChanges call. after is the sequence up to which every
+// matching change has been sent: the last one sent, or the high-water
+// sequence the watch has read up to, whichever is later.
+type watch struct {
+	store  *store.Store
+	stream changeStream
+	filter store.ChangeFilter
+	after  int64
+}
+
+// run sends the changes up to high, then every change as it is sequenced,
+// with a heartbeat every interval, until the caller goes or the server stops.
+func (w *watch) run(high int64, interval time.Duration, stop <-chan struct{}) error {
+	ctx := w.stream.Context()
+	heartbeat := time.NewTicker(interval)
+	defer heartbeat.Stop()
+	for {
+		if err := w.sendUpTo(ctx, high, heartbeat.C); err != nil {
+			return err
+		}
+		published, grew := w.store.PublishedHighWater()
+		for published <= w.after {
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-stop:
+				return withDetails(codes.Unavailable,
+					fmt.Sprintf("the server is shutting down: watch again after sequence %d", w.after),
+					apiv1.ErrorReason_ERROR_REASON_DATABASE_UNAVAILABLE)
+			case <-heartbeat.C:
+				if err := w.sendHeartbeat(); err != nil {
+					return err
+				}
+			case <-grew:
+				published, grew = w.store.PublishedHighWater()
+			}
+		}
+		high = published
+	}
+}
+
+// sendUpTo sends the matching changes after w.after up to high, a page at a
+// time, with the heartbeats that fall due meanwhile.
+func (w *watch) sendUpTo(ctx context.Context, high int64, heartbeat <-chan time.Time) error {
+	for {
+		rows, err := w.store.ListChanges(ctx, w.after, high, w.filter, watchPage)
+		if err != nil {
+			return err
+		}
+		for _, c := range rows {
+			msg := &apiv1.WatchChangesResponse{Event: &apiv1.WatchChangesResponse_Change{Change: changeToAPI(c)}}
+			if err := w.stream.Send(msg); err != nil {
+				return err
+			}
+			w.after = c.Sequence
+		}
+		if len(rows) < watchPage {
+			w.after = high
+			return nil
+		}
+		select {
+		case <-heartbeat:
+			if err := w.sendHeartbeat(); err != nil {
+				return err
+			}
+		default:
+		}
+	}
+}
+
+func (w *watch) sendHeartbeat() error {
+	return w.stream.Send(&apiv1.WatchChangesResponse{Event: &apiv1.WatchChangesResponse_Heartbeat{
+		Heartbeat: &apiv1.Heartbeat{HighWaterSequence: w.after, Time: timestamppb.Now()},
+	}})
+}
+
+// enabled refuses the feed's calls on a server whose outbox is off.
+func (s *changeService) enabled() error {
+	if s.store.ChangeFeedEnabled() {
+		return nil
+	}
+	return withDetails(codes.FailedPrecondition,
+		"the change feed is turned off on this server (--change-feed=false): it records no changes",
+		apiv1.ErrorReason_ERROR_REASON_CHANGE_FEED_DISABLED)
+}
+
+// checkStart refuses a start beyond the newest change: a sequence this
+// database never gave (another database's, or one restored from an older
+// backup), from which waiting would silently skip changes.
+func checkStart(after, high int64) error {
+	if after <= high {
+		return nil
+	}
+	return invalidField("start_after_sequence",
+		fmt.Sprintf("is beyond the newest change of this database (sequence %d)", high))
+}
+
+// changeFilterFromAPI reads a ChangeFilter, normalizing its codes.
+func changeFilterFromAPI(f *apiv1.ChangeFilter) (store.ChangeFilter, error) {
+	out := store.ChangeFilter{IncludeCompanyPersons: f.GetIncludeCompanyPersons()}
+	for _, k := range f.GetKinds() {
+		out.Kinds = append(out.Kinds, changeKindsFromAPI[k])
+	}
+	for _, t := range f.GetResourceTypes() {
+		out.ResourceTypes = append(out.ResourceTypes, resourceTypesFromAPI[t])
+	}
+	var err error
+	if out.ContactNo, err = normalizeCode("filter.contact_no", f.GetContactNo(), longCode, true); err != nil {
+		return out, err
+	}
+	if out.TemplateCode, err = normalizeCode("filter.interaction_template_code", f.GetInteractionTemplateCode(), shortCode, true); err != nil {
+		return out, err
+	}
+	if out.GroupCode, err = normalizeCode("filter.interaction_group_code", f.GetInteractionGroupCode(), shortCode, true); err != nil {
+		return out, err
+	}
+	return out, nil
+}
+
+// changeToAPI converts a stored change: its resource with the converter its
+// Get method uses, its name from its key.
+func changeToAPI(c store.StoredChange) *apiv1.Change {
+	out := &apiv1.Change{
+		Sequence:     c.Sequence,
+		ChangeTime:   timestamp(c.ChangeTime),
+		Principal:    c.Principal,
+		RequestId:    c.RequestID,
+		Kind:         changeKindsToAPI[c.Kind],
+		ResourceType: resourceTypesToAPI[c.ResourceType],
+		ResourceName: changeResourceName(c.ResourceType, c.KeyParts()),
+	}
+	switch r := c.Resource.(type) {
+	case store.InteractionLogEntry:
+		out.Resource = &apiv1.Change_InteractionLogEntry{InteractionLogEntry: entryToAPI(r)}
+	case store.InteractionLogComment:
+		out.Resource = &apiv1.Change_InteractionLogComment{InteractionLogComment: commentToAPI(r)}
+	case store.LoggedSegment:
+		out.Resource = &apiv1.Change_LoggedSegment{LoggedSegment: loggedSegmentToAPI(r)}
+	case store.Contact:
+		out.Resource = &apiv1.Change_Contact{Contact: contactToAPI(r)}
+	case store.InteractionGroup:
+		out.Resource = &apiv1.Change_InteractionGroup{InteractionGroup: groupToAPI(r)}
+	case store.InteractionTemplate:
+		out.Resource = &apiv1.Change_InteractionTemplate{InteractionTemplate: templateToAPI(r)}
+	case store.InteractionTemplateLanguage:
+		out.Resource = &apiv1.Change_InteractionTemplateLanguage{InteractionTemplateLanguage: languageToAPI(r)}
+	case store.Setup:
+		out.Resource = &apiv1.Change_InteractionTemplateSetup{InteractionTemplateSetup: setupToAPI(r)}
+	case store.Attachment:
+		out.Resource = &apiv1.Change_Attachment{Attachment: attachmentToAPI(r)}
+	}
+	return out
+}
+
+// changeResourceName is the API name of a change's resource, from the parts
+// of its store key (store.ChangeKey).
+func changeResourceName(t store.ResourceType, key []string) string {
+	part := func(i int) string {
+		if i < len(key) {
+			return key[i]
+		}
+		return ""
+	}
+	number := func(i int) int64 {
+		n, _ := strconv.ParseInt(part(i), 10, 64)
+		return n
+	}
+	switch t {
+	case store.ResourceEntry:
+		return numberName(entryCollection, number(0))
+	case store.ResourceComment:
+		return commentName(number(0), number(1))
+	case store.ResourceLoggedSegment:
+		return numberName(loggedSegmentCollection, number(0))
+	case store.ResourceContact:
+		return codeName(contactCollection, part(0))
+	case store.ResourceGroup:
+		return codeName(groupCollection, part(0))
+	case store.ResourceTemplate:
+		return codeName(templateCollection, part(0))
+	case store.ResourceTemplateLanguage:
+		return languageName(part(0), part(1))
+	case store.ResourceTemplateSetup:
+		return setupName
+	case store.ResourceAttachment:
+		return numberName(attachmentCollection, number(0))
+	}
+	return ""
+}
+
+// changeKindsToAPI maps every store change kind to the API's; a test checks
+// that it covers both enums.
+var changeKindsToAPI = map[store.ChangeKind]apiv1.ChangeKind{
+	store.ChangeEntryLogged:             apiv1.ChangeKind_CHANGE_KIND_ENTRY_LOGGED,
+	store.ChangeEntryPostponed:          apiv1.ChangeKind_CHANGE_KIND_ENTRY_POSTPONED,
+	store.ChangeEntryResumed:            apiv1.ChangeKind_CHANGE_KIND_ENTRY_RESUMED,
+	store.ChangeEntryUpdated:            apiv1.ChangeKind_CHANGE_KIND_ENTRY_UPDATED,
+	store.ChangeEntryCanceled:           apiv1.ChangeKind_CHANGE_KIND_ENTRY_CANCELED,
+	store.ChangeEntryRestored:           apiv1.ChangeKind_CHANGE_KIND_ENTRY_RESTORED,
+	store.ChangeEntryEvaluated:          apiv1.ChangeKind_CHANGE_KIND_ENTRY_EVALUATED,
+	store.ChangeEntryDeleted:            apiv1.ChangeKind_CHANGE_KIND_ENTRY_DELETED,
+	store.ChangeCommentCreated:          apiv1.ChangeKind_CHANGE_KIND_COMMENT_CREATED,
+	store.ChangeCommentUpdated:          apiv1.ChangeKind_CHANGE_KIND_COMMENT_UPDATED,
+	store.ChangeCommentDeleted:          apiv1.ChangeKind_CHANGE_KIND_COMMENT_DELETED,
+	store.ChangeLoggedSegmentLogged:     apiv1.ChangeKind_CHANGE_KIND_LOGGED_SEGMENT_LOGGED,
+	store.ChangeLoggedSegmentCanceled:   apiv1.ChangeKind_CHANGE_KIND_LOGGED_SEGMENT_CANCELED,
+	store.ChangeLoggedSegmentRestored:   apiv1.ChangeKind_CHANGE_KIND_LOGGED_SEGMENT_RESTORED,
+	store.ChangeLoggedSegmentDeleted:    apiv1.ChangeKind_CHANGE_KIND_LOGGED_SEGMENT_DELETED,
+	store.ChangeContactCreated:          apiv1.ChangeKind_CHANGE_KIND_CONTACT_CREATED,
+	store.ChangeContactUpdated:          apiv1.ChangeKind_CHANGE_KIND_CONTACT_UPDATED,
+	store.ChangeContactDeleted:          apiv1.ChangeKind_CHANGE_KIND_CONTACT_DELETED,
+	store.ChangeGroupCreated:            apiv1.ChangeKind_CHANGE_KIND_GROUP_CREATED,
+	store.ChangeGroupUpdated:            apiv1.ChangeKind_CHANGE_KIND_GROUP_UPDATED,
+	store.ChangeGroupDeleted:            apiv1.ChangeKind_CHANGE_KIND_GROUP_DELETED,
+	store.ChangeTemplateCreated:         apiv1.ChangeKind_CHANGE_KIND_TEMPLATE_CREATED,
+	store.ChangeTemplateUpdated:         apiv1.ChangeKind_CHANGE_KIND_TEMPLATE_UPDATED,
+	store.ChangeTemplateDeleted:         apiv1.ChangeKind_CHANGE_KIND_TEMPLATE_DELETED,
+	store.ChangeTemplateLanguageCreated: apiv1.ChangeKind_CHANGE_KIND_TEMPLATE_LANGUAGE_CREATED,
+	store.ChangeTemplateLanguageUpdated: apiv1.ChangeKind_CHANGE_KIND_TEMPLATE_LANGUAGE_UPDATED,
+	store.ChangeTemplateLanguageDeleted: apiv1.ChangeKind_CHANGE_KIND_TEMPLATE_LANGUAGE_DELETED,
+	store.ChangeTemplateSetupUpdated:    apiv1.ChangeKind_CHANGE_KIND_TEMPLATE_SETUP_UPDATED,
+	store.ChangeAttachmentCreated:       apiv1.ChangeKind_CHANGE_KIND_ATTACHMENT_CREATED,
+	store.ChangeAttachmentDeleted:       apiv1.ChangeKind_CHANGE_KIND_ATTACHMENT_DELETED,
+}
+
+// resourceTypesToAPI maps every store resource type to the API's; a test
+// checks that it covers both enums.
+var resourceTypesToAPI = map[store.ResourceType]apiv1.ResourceType{
+	store.ResourceEntry:            apiv1.ResourceType_RESOURCE_TYPE_INTERACTION_LOG_ENTRY,
+	store.ResourceComment:          apiv1.ResourceType_RESOURCE_TYPE_INTERACTION_LOG_COMMENT,
+	store.ResourceLoggedSegment:    apiv1.ResourceType_RESOURCE_TYPE_LOGGED_SEGMENT,
+	store.ResourceContact:          apiv1.ResourceType_RESOURCE_TYPE_CONTACT,
+	store.ResourceGroup:            apiv1.ResourceType_RESOURCE_TYPE_INTERACTION_GROUP,
+	store.ResourceTemplate:         apiv1.ResourceType_RESOURCE_TYPE_INTERACTION_TEMPLATE,
+	store.ResourceTemplateLanguage: apiv1.ResourceType_RESOURCE_TYPE_INTERACTION_TEMPLATE_LANGUAGE,
+	store.ResourceTemplateSetup:    apiv1.ResourceType_RESOURCE_TYPE_INTERACTION_TEMPLATE_SETUP,
+	store.ResourceAttachment:       apiv1.ResourceType_RESOURCE_TYPE_ATTACHMENT,
+}
+
+// The inverse maps, for filters.
+var (
+	changeKindsFromAPI   = invert(changeKindsToAPI)
+	resourceTypesFromAPI = invert(resourceTypesToAPI)
+)
+
+func invert[K, V comparable](m map[K]V) map[V]K {
+	out := make(map[V]K, len(m))
+	for k, v := range m {
+		out[v] = k
+	}
+	return out
+}
