@@ -158,6 +158,10 @@ var optionalCode20 = []carrier{
 			Filter: &apiv1.InteractionLogFilter{ContactNo: bad}})
 		return err
 	}},
+	{"filter.contact_no", func(ctx context.Context, env *ts.Env, bad string) error {
+		_, err := env.Changes.ListChanges(ctx, &apiv1.ListChangesRequest{Filter: &apiv1.ChangeFilter{ContactNo: bad}})
+		return err
+	}},
 	{"segment.salesperson_code", func(ctx context.Context, env *ts.Env, bad string) error {
 		_, err := env.Segments.CreateSegment(ctx, &apiv1.CreateSegmentRequest{Segment: &apiv1.Segment{No: "S1", SalespersonCode: bad}})
 		return err
