@@ -30,7 +30,7 @@ var contactUpdatable = updatablePaths(store.ContactUpdatable)
 
 func (s *contactService) CreateContact(ctx context.Context, req *apiv1.CreateContactRequest) (*apiv1.CreateContactResponse, error) {
 	in := req.GetContact()
-	no, err := normalizeCode("contact.no", in.GetNo(), longCode, false)
+	no, err := requireCode("contact.no", in.GetNo(), longCode)
 	if err != nil {
 		return nil, err
 	}
@@ -60,10 +60,7 @@ func (s *contactService) GetContact(ctx context.Context, req *apiv1.GetContactRe
 }
 
 func (s *contactService) ListContacts(ctx context.Context, req *apiv1.ListContactsRequest) (*apiv1.ListContactsResponse, error) {
-	company, err := normalizeCode("company_no", req.GetCompanyNo(), longCode, true)
-	if err != nil {
-		return nil, err
-	}
+	company := normalizeCode(req.GetCompanyNo())
 	p, err := newPager(req)
 	if err != nil {
 		return nil, err
@@ -120,7 +117,7 @@ func (s *contactService) BatchUpsertContacts(ctx context.Context, req *apiv1.Bat
 	seen := map[string]bool{}
 	for i, in := range req.GetContacts() {
 		prefix := fmt.Sprintf("contacts[%d].", i)
-		no, err := normalizeCode(prefix+"no", in.GetNo(), longCode, false)
+		no, err := requireCode(prefix+"no", in.GetNo(), longCode)
 		if err != nil {
 			return nil, err
 		}
@@ -150,18 +147,9 @@ func contactFromAPI(p string, in *apiv1.Contact, no string, needType bool) (stor
 	if needType && in.GetType() == apiv1.ContactType_CONTACT_TYPE_UNSPECIFIED {
 		return store.Contact{}, invalidField(p+"type", "is required: COMPANY or PERSON")
 	}
-	company, err := normalizeCode(p+"company_no", in.GetCompanyNo(), longCode, true)
-	if err != nil {
-		return store.Contact{}, err
-	}
-	lang, err := normalizeCode(p+"language_code", in.GetLanguageCode(), shortCode, true)
-	if err != nil {
-		return store.Contact{}, err
-	}
-	salesperson, err := normalizeCode(p+"salesperson_code", in.GetSalespersonCode(), longCode, true)
-	if err != nil {
-		return store.Contact{}, err
-	}
+	company := normalizeCode(in.GetCompanyNo())
+	lang := normalizeCode(in.GetLanguageCode())
+	salesperson := normalizeCode(in.GetSalespersonCode())
 	return store.Contact{
 		No:                 no,
 		Type:               int16(in.GetType()),

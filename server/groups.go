@@ -28,7 +28,7 @@ var groupUpdatable = updatablePaths(store.GroupUpdatable)
 
 func (s *groupService) CreateInteractionGroup(ctx context.Context, req *apiv1.CreateInteractionGroupRequest) (*apiv1.CreateInteractionGroupResponse, error) {
 	in := req.GetInteractionGroup()
-	code, err := normalizeCode("interaction_group.code", in.GetCode(), shortCode, false)
+	code, err := requireCode("interaction_group.code", in.GetCode(), shortCode)
 	if err != nil {
 		return nil, err
 	}

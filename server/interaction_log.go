@@ -53,14 +53,6 @@ func (s *logService) LogInteraction(ctx context.Context, req *apiv1.LogInteracti
 // logRequestFromAPI converts and checks a LogInteraction request (also an
 // item of BatchLogInteractions), naming fields as LogInteraction does.
 func logRequestFromAPI(req *apiv1.LogInteractionRequest) (store.LogRequest, error) {
-	contactNo, err := normalizeCode("contact_no", req.GetContactNo(), longCode, false)
-	if err != nil {
-		return store.LogRequest{}, err
-	}
-	templateCode, err := normalizeCode("interaction_template_code", req.GetInteractionTemplateCode(), shortCode, false)
-	if err != nil {
-		return store.LogRequest{}, err
-	}
 	overrides, err := overridesFromAPI("overrides.", req.GetOverrides())
 	if err != nil {
 		return store.LogRequest{}, err
@@ -69,8 +61,11 @@ func logRequestFromAPI(req *apiv1.LogInteractionRequest) (store.LogRequest, erro
 		return store.LogRequest{}, err
 	}
 	return store.LogRequest{
-		ContactNo: contactNo, TemplateCode: templateCode, Overrides: overrides,
-		Comments: req.GetComments(), Postpone: req.GetPostpone(),
+		ContactNo:    normalizeCode(req.GetContactNo()),
+		TemplateCode: normalizeCode(req.GetInteractionTemplateCode()),
+		Overrides:    overrides,
+		Comments:     req.GetComments(),
+		Postpone:     req.GetPostpone(),
 	}, nil
 }
 
@@ -79,10 +74,7 @@ func (s *logService) ResumeInteraction(ctx context.Context, req *apiv1.ResumeInt
 	if err != nil {
 		return nil, err
 	}
-	templateCode, err := normalizeCode("interaction_template_code", req.GetInteractionTemplateCode(), shortCode, true)
-	if err != nil {
-		return nil, err
-	}
+	templateCode := normalizeCode(req.GetInteractionTemplateCode())
 	overrides, err := overridesFromAPI("overrides.", req.GetOverrides())
 	if err != nil {
 		return nil, err
@@ -132,23 +124,13 @@ func (s *logService) RecordDocumentInteraction(ctx context.Context, req *apiv1.R
 func documentRequestFromAPI(req *apiv1.RecordDocumentInteractionRequest) (store.DocumentRequest, error) {
 	var r store.DocumentRequest
 	var err error
-	if r.Document.No, err = normalizeCode("document_no", req.GetDocumentNo(), longCode, false); err != nil {
-		return r, err
-	}
-	if r.ContactNo, err = normalizeCode("contact_no", req.GetContactNo(), longCode, false); err != nil {
-		return r, err
-	}
+	r.Document.No = normalizeCode(req.GetDocumentNo())
+	r.ContactNo = normalizeCode(req.GetContactNo())
 	o := &r.Overrides
-	if o.SalespersonCode, err = optionalCode("salesperson_code", ptr(req.GetSalespersonCode()), longCode); err != nil {
-		return r, err
-	}
-	if o.OpportunityNo, err = optionalCode("opportunity_no", ptr(req.GetOpportunityNo()), longCode); err != nil {
-		return r, err
-	}
+	o.SalespersonCode = ptr(normalizeCode(req.GetSalespersonCode()))
+	o.OpportunityNo = ptr(normalizeCode(req.GetOpportunityNo()))
 	if req.GetCampaignNo() != "" {
-		if o.CampaignNo, err = optionalCode("campaign_no", ptr(req.GetCampaignNo()), longCode); err != nil {
-			return r, err
-		}
+		o.CampaignNo = ptr(normalizeCode(req.GetCampaignNo()))
 	}
 	if req.GetDescription() != "" {
 		o.Description = ptr(req.GetDescription())
@@ -207,27 +189,14 @@ func entryFilterFromAPI(p string, in *apiv1.InteractionLogFilter) (store.EntryFi
 	if in == nil {
 		return f, nil
 	}
-	codes := []struct {
-		field  string
-		raw    string
-		maxLen int
-		to     *string
-	}{
-		{"contact_no", in.GetContactNo(), longCode, &f.ContactNo},
-		{"contact_company_no", in.GetContactCompanyNo(), longCode, &f.ContactCompanyNo},
-		{"interaction_template_code", in.GetInteractionTemplateCode(), shortCode, &f.TemplateCode},
-		{"interaction_group_code", in.GetInteractionGroupCode(), shortCode, &f.GroupCode},
-		{"salesperson_code", in.GetSalespersonCode(), longCode, &f.SalespersonCode},
-		{"campaign_no", in.GetCampaignNo(), longCode, &f.CampaignNo},
-		{"segment_no", in.GetSegmentNo(), longCode, &f.SegmentNo},
-		{"document_no", in.GetDocumentNo(), longCode, &f.DocumentNo},
-	}
-	var err error
-	for _, c := range codes {
-		if *c.to, err = normalizeCode(p+c.field, c.raw, c.maxLen, true); err != nil {
-			return f, err
-		}
-	}
+	f.ContactNo = normalizeCode(in.GetContactNo())
+	f.ContactCompanyNo = normalizeCode(in.GetContactCompanyNo())
+	f.TemplateCode = normalizeCode(in.GetInteractionTemplateCode())
+	f.GroupCode = normalizeCode(in.GetInteractionGroupCode())
+	f.SalespersonCode = normalizeCode(in.GetSalespersonCode())
+	f.CampaignNo = normalizeCode(in.GetCampaignNo())
+	f.SegmentNo = normalizeCode(in.GetSegmentNo())
+	f.DocumentNo = normalizeCode(in.GetDocumentNo())
 	if in.GetIncludeCompanyPersons() && f.ContactNo == "" {
 		return f, invalidField(p+"include_company_persons", "needs contact_no: the company whose persons' entries to include")
 	}
@@ -238,6 +207,7 @@ func entryFilterFromAPI(p string, in *apiv1.InteractionLogFilter) (store.EntryFi
 		}
 		f.LoggedSegmentEntryNo = &n
 	}
+	var err error
 	if f.Time, err = parseTimeRangeAt(p, in.GetStartTime(), in.GetEndTime()); err != nil {
 		return f, err
 	}
@@ -270,23 +240,11 @@ func overridesFromAPI(p string, in *apiv1.InteractionOverrides) (store.Overrides
 	if o.DurationSeconds, err = parseOptionalDuration(p+"duration", in.GetDuration()); err != nil {
 		return o, err
 	}
-	codes := []struct {
-		field  string
-		raw    *string
-		maxLen int
-		to     **string
-	}{
-		{"campaign_no", in.CampaignNo, longCode, &o.CampaignNo},
-		{"salesperson_code", in.SalespersonCode, longCode, &o.SalespersonCode},
-		{"language_code", in.LanguageCode, shortCode, &o.LanguageCode},
-		{"opportunity_no", in.OpportunityNo, longCode, &o.OpportunityNo},
-		{"task_no", in.TaskNo, longCode, &o.TaskNo},
-	}
-	for _, c := range codes {
-		if *c.to, err = optionalCode(p+c.field, c.raw, c.maxLen); err != nil {
-			return o, err
-		}
-	}
+	o.CampaignNo = optionalCode(in.CampaignNo)
+	o.SalespersonCode = optionalCode(in.SalespersonCode)
+	o.LanguageCode = optionalCode(in.LanguageCode)
+	o.OpportunityNo = optionalCode(in.OpportunityNo)
+	o.TaskNo = optionalCode(in.TaskNo)
 	o.Description, o.Subject, o.ContactVia = in.Description, in.Subject, in.ContactVia
 	o.CampaignTarget, o.CampaignResponse, o.AttemptFailed = in.CampaignTarget, in.CampaignResponse, in.AttemptFailed
 	o.InformationFlow = enumPtr(in.InformationFlow)
@@ -298,12 +256,11 @@ func overridesFromAPI(p string, in *apiv1.InteractionOverrides) (store.Overrides
 }
 
 // optionalCode normalizes an optional code; nil stays nil, blank stays blank.
-func optionalCode(field string, raw *string, maxLen int) (*string, error) {
+func optionalCode(raw *string) *string {
 	if raw == nil {
-		return nil, nil
+		return nil
 	}
-	code, err := normalizeCode(field, *raw, maxLen, true)
-	return &code, err
+	return ptr(normalizeCode(*raw))
 }
 
 // optionalTimestamp reads an optional instant as stored microseconds.
@@ -332,7 +289,7 @@ func optionalTimeZone(field string, tz *string) (*string, error) {
 func loadTimeZone(field, name string) (*time.Location, error) {
 	loc, err := time.LoadLocation(name)
 	if err != nil || name == "Local" {
-		return nil, invalidField(field, "must be a known IANA time zone name such as \"Europe/Copenhagen\"")
+		return nil, invalidField(field, timeZoneMessage)
 	}
 	return loc, nil
 }

@@ -107,14 +107,8 @@ func entryChangesFromAPI(in *apiv1.InteractionLogEntry, entryNo int64) (store.In
 	if err != nil {
 		return store.InteractionLogEntry{}, err
 	}
-	opportunity, err := normalizeCode(p+"opportunity_no", in.GetOpportunityNo(), longCode, true)
-	if err != nil {
-		return store.InteractionLogEntry{}, err
-	}
-	task, err := normalizeCode(p+"task_no", in.GetTaskNo(), longCode, true)
-	if err != nil {
-		return store.InteractionLogEntry{}, err
-	}
+	opportunity := normalizeCode(in.GetOpportunityNo())
+	task := normalizeCode(in.GetTaskNo())
 	attachment, err := parseAttachmentRef(p+"attachment", in.GetAttachment())
 	if err != nil {
 		return store.InteractionLogEntry{}, err
@@ -162,22 +156,11 @@ func deleteCanceledFilterFromAPI(req *apiv1.DeleteCanceledInteractionLogEntriesR
 	if f.Time, err = parseTimeRange(req.GetStartTime(), req.GetEndTime()); err != nil {
 		return f, err
 	}
-	for _, c := range []struct {
-		field  string
-		raw    string
-		maxLen int
-		dst    *string
-	}{
-		{"contact_no", req.GetContactNo(), longCode, &f.ContactNo},
-		{"campaign_no", req.GetCampaignNo(), longCode, &f.CampaignNo},
-		{"interaction_group_code", req.GetInteractionGroupCode(), shortCode, &f.GroupCode},
-		{"interaction_template_code", req.GetInteractionTemplateCode(), shortCode, &f.TemplateCode},
-		{"salesperson_code", req.GetSalespersonCode(), longCode, &f.SalespersonCode},
-	} {
-		if *c.dst, err = normalizeCode(c.field, c.raw, c.maxLen, true); err != nil {
-			return f, err
-		}
-	}
+	f.ContactNo = normalizeCode(req.GetContactNo())
+	f.CampaignNo = normalizeCode(req.GetCampaignNo())
+	f.GroupCode = normalizeCode(req.GetInteractionGroupCode())
+	f.TemplateCode = normalizeCode(req.GetInteractionTemplateCode())
+	f.SalespersonCode = normalizeCode(req.GetSalespersonCode())
 	return f, nil
 }
 

@@ -40,7 +40,7 @@ var segmentUpdatable = updatablePaths(store.SegmentUpdatable)
 
 func (s *segmentService) CreateSegment(ctx context.Context, req *apiv1.CreateSegmentRequest) (*apiv1.CreateSegmentResponse, error) {
 	in := req.GetSegment()
-	no, err := normalizeCode("segment.no", in.GetNo(), longCode, false)
+	no, err := requireCode("segment.no", in.GetNo(), longCode)
 	if err != nil {
 		return nil, err
 	}
@@ -133,23 +133,10 @@ func segmentFromAPI(in *apiv1.Segment, no string) (store.Segment, error) {
 		InformationFlow:                 int16(in.GetInformationFlow()),
 		InitiatedBy:                     int16(in.GetInitiatedBy()),
 		Subject:                         in.GetSubject(),
-	}
-	codes := []struct {
-		field, raw string
-		maxLen     int
-		dest       *string
-	}{
-		{"interaction_template_code", in.GetInteractionTemplateCode(), shortCode, &seg.TemplateCode},
-		{"campaign_no", in.GetCampaignNo(), longCode, &seg.CampaignNo},
-		{"salesperson_code", in.GetSalespersonCode(), longCode, &seg.SalespersonCode},
-		{"language_code", in.GetLanguageCode(), shortCode, &seg.LanguageCode},
-	}
-	for _, c := range codes {
-		code, err := normalizeCode(p+c.field, c.raw, c.maxLen, true)
-		if err != nil {
-			return seg, err
-		}
-		*c.dest = code
+		TemplateCode:                    normalizeCode(in.GetInteractionTemplateCode()),
+		CampaignNo:                      normalizeCode(in.GetCampaignNo()),
+		SalespersonCode:                 normalizeCode(in.GetSalespersonCode()),
+		LanguageCode:                    normalizeCode(in.GetLanguageCode()),
 	}
 	if at, ok, err := parseTimestamp(p+"interaction_time", in.GetInteractionTime()); err != nil {
 		return seg, err
@@ -214,10 +201,7 @@ func (s *segmentService) GetLoggedSegment(ctx context.Context, req *apiv1.GetLog
 }
 
 func (s *segmentService) ListLoggedSegments(ctx context.Context, req *apiv1.ListLoggedSegmentsRequest) (*apiv1.ListLoggedSegmentsResponse, error) {
-	segmentNo, err := normalizeCode("segment_no", req.GetSegmentNo(), longCode, true)
-	if err != nil {
-		return nil, err
-	}
+	segmentNo := normalizeCode(req.GetSegmentNo())
 	p, err := newPager(req)
 	if err != nil {
 		return nil, err
@@ -265,12 +249,10 @@ func (s *segmentService) RestoreLoggedSegment(ctx context.Context, req *apiv1.Re
 }
 
 func (s *segmentService) DeleteCanceledLoggedSegments(ctx context.Context, req *apiv1.DeleteCanceledLoggedSegmentsRequest) (*apiv1.DeleteCanceledLoggedSegmentsResponse, error) {
-	segmentNo, err := normalizeCode("segment_no", req.GetSegmentNo(), longCode, true)
-	if err != nil {
-		return nil, err
-	}
+	segmentNo := normalizeCode(req.GetSegmentNo())
 	return writeBatched(ctx, s.store, req, func(actor store.Actor) (*apiv1.DeleteCanceledLoggedSegmentsResponse, error) {
 		var n int64
+		var err error
 		if req.GetValidateOnly() {
 			n, err = s.store.CountCanceledLoggedSegments(ctx, segmentNo)
 		} else {
@@ -418,21 +400,18 @@ func (s *segmentService) DeleteSegmentLine(ctx context.Context, req *apiv1.Delet
 // its path in the request. needContact makes contact_no required.
 func lineFromAPI(field string, in *apiv1.SegmentLine, needContact bool) (store.SegmentLine, error) {
 	var line store.SegmentLine
-	contact, err := normalizeCode(field+".contact_no", in.GetContactNo(), longCode, !needContact)
-	if err != nil {
-		return line, err
+	line.ContactNo = normalizeCode(in.GetContactNo())
+	if needContact && line.ContactNo == "" {
+		return line, longCode.violation(field + ".contact_no")
 	}
-	line.ContactNo = contact
 	if in.InteractionTemplateCode != nil {
 		// Present but blank removes the line's template override.
-		code, err := normalizeCode(field+".interaction_template_code", in.GetInteractionTemplateCode(), shortCode, true)
-		if err != nil {
-			return line, err
-		}
+		code := normalizeCode(in.GetInteractionTemplateCode())
 		if code != "" {
 			line.TemplateCode = &code
 		}
 	}
+	var err error
 	line.Overrides, err = overridesFromAPI(field+".overrides.", in.GetOverrides())
 	return line, err
 }
@@ -475,7 +454,7 @@ func parseLineName(field, name string) (string, int64, error) {
 	if err != nil {
 		return "", 0, err
 	}
-	no, err := normalizeCode(field, rawSegment, longCode, false)
+	no, err := nameCode(field, rawSegment, longCode)
 	if err != nil {
 		return "", 0, err
 	}
@@ -488,10 +467,10 @@ func (s *segmentService) LogSegment(ctx context.Context, req *apiv1.LogSegmentRe
 	if err != nil {
 		return nil, err
 	}
-	followUp, err := normalizeCode("follow_up_segment_no", req.GetFollowUpSegmentNo(), longCode, !req.GetCreateFollowUpSegment())
+	followUp := normalizeCode(req.GetFollowUpSegmentNo())
 	switch {
-	case err != nil:
-		return nil, err
+	case followUp == "" && req.GetCreateFollowUpSegment():
+		return nil, longCode.violation("follow_up_segment_no")
 	case followUp != "" && !req.GetCreateFollowUpSegment():
 		return nil, invalidField("follow_up_segment_no", "is only used with create_follow_up_segment = true")
 	case followUp == no:

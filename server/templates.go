@@ -38,7 +38,7 @@ var templateUpdatable = updatablePaths(store.TemplateUpdatable)
 
 func (s *templateService) CreateInteractionTemplate(ctx context.Context, req *apiv1.CreateInteractionTemplateRequest) (*apiv1.CreateInteractionTemplateResponse, error) {
 	in := req.GetInteractionTemplate()
-	code, err := normalizeCode("interaction_template.code", in.GetCode(), shortCode, false)
+	code, err := requireCode("interaction_template.code", in.GetCode(), shortCode)
 	if err != nil {
 		return nil, err
 	}
@@ -68,10 +68,7 @@ func (s *templateService) GetInteractionTemplate(ctx context.Context, req *apiv1
 }
 
 func (s *templateService) ListInteractionTemplates(ctx context.Context, req *apiv1.ListInteractionTemplatesRequest) (*apiv1.ListInteractionTemplatesResponse, error) {
-	group, err := normalizeCode("interaction_group_code", req.GetInteractionGroupCode(), shortCode, true)
-	if err != nil {
-		return nil, err
-	}
+	group := normalizeCode(req.GetInteractionGroupCode())
 	p, err := newPager(req)
 	if err != nil {
 		return nil, err
@@ -126,9 +123,9 @@ func (s *templateService) DeleteInteractionTemplate(ctx context.Context, req *ap
 // needGroup makes interaction_group_code required.
 func templateFromAPI(in *apiv1.InteractionTemplate, code string, needGroup bool) (store.InteractionTemplate, error) {
 	const p = "interaction_template."
-	group, err := normalizeCode(p+"interaction_group_code", in.GetInteractionGroupCode(), shortCode, !needGroup)
-	if err != nil {
-		return store.InteractionTemplate{}, err
+	group := normalizeCode(in.GetInteractionGroupCode())
+	if needGroup && group == "" {
+		return store.InteractionTemplate{}, shortCode.violation(p + "interaction_group_code")
 	}
 	cost, err := parseMoney(p+"unit_cost", in.GetUnitCost())
 	if err != nil {
@@ -138,14 +135,8 @@ func templateFromAPI(in *apiv1.InteractionTemplate, code string, needGroup bool)
 	if err != nil {
 		return store.InteractionTemplate{}, err
 	}
-	campaign, err := normalizeCode(p+"campaign_no", in.GetCampaignNo(), longCode, true)
-	if err != nil {
-		return store.InteractionTemplate{}, err
-	}
-	lang, err := normalizeCode(p+"language_code_default", in.GetLanguageCodeDefault(), shortCode, true)
-	if err != nil {
-		return store.InteractionTemplate{}, err
-	}
+	campaign := normalizeCode(in.GetCampaignNo())
+	lang := normalizeCode(in.GetLanguageCodeDefault())
 	attachment, err := parseAttachmentRef(p+"attachment", in.GetAttachment())
 	if err != nil {
 		return store.InteractionTemplate{}, err
@@ -224,11 +215,11 @@ func parseLanguageName(field, name string) (string, string, error) {
 	if err != nil {
 		return "", "", err
 	}
-	tmpl, err := normalizeCode(field, rawTemplate, shortCode, false)
+	tmpl, err := nameCode(field, rawTemplate, shortCode)
 	if err != nil {
 		return "", "", err
 	}
-	lang, err := normalizeCode(field, rawLanguage, shortCode, false)
+	lang, err := nameCode(field, rawLanguage, shortCode)
 	return tmpl, lang, err
 }
 
@@ -238,7 +229,7 @@ func (s *templateService) CreateInteractionTemplateLanguage(ctx context.Context,
 		return nil, err
 	}
 	in := req.GetInteractionTemplateLanguage()
-	lang, err := normalizeCode("interaction_template_language.language_code", in.GetLanguageCode(), shortCode, false)
+	lang, err := requireCode("interaction_template_language.language_code", in.GetLanguageCode(), shortCode)
 	if err != nil {
 		return nil, err
 	}
@@ -363,11 +354,7 @@ func (s *templateService) UpdateInteractionTemplateSetup(ctx context.Context, re
 	for _, f := range slots {
 		slot := string(f)
 		raw := m.Get(m.Descriptor().Fields().ByName(protoreflect.Name(slot))).String()
-		code, err := normalizeCode("interaction_template_setup."+slot, raw, shortCode, true)
-		if err != nil {
-			return nil, err
-		}
-		changes[slot] = code
+		changes[slot] = normalizeCode(raw)
 	}
 	return write(ctx, s.store, req, func(tx *store.Tx) (*apiv1.UpdateInteractionTemplateSetupResponse, error) {
 		setup, err := tx.UpdateSetup(changes, in.GetEtag())
