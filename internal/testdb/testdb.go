@@ -113,11 +113,28 @@ func SQLite(t testing.TB) string {
 // created for this test and dropped when it ends.
 func MySQL(t testing.TB) string {
 	t.Helper()
-	sharedOnce.Do(func() { sharedCfg, sharedErr = findServer() })
-	if sharedErr != nil {
-		fail(t, sharedErr)
+	return freshDatabase(t, serverOf(t, "mysql"))
+}
+
+// serverOf finds (or starts) the server of the engine, mysql or tidb, once per test process.
+func serverOf(t testing.TB, engine string) *mysql.Config {
+	t.Helper()
+	switch engine {
+	case "mysql":
+		sharedOnce.Do(func() { sharedCfg, sharedErr = findServer() })
+		if sharedErr != nil {
+			fail(t, sharedErr)
+		}
+		return sharedCfg
+	case "tidb":
+		tidbOnce.Do(func() { tidbCfg, tidbErr = findTiDB() })
+		if tidbErr != nil {
+			t.Fatalf("testdb: %v", tidbErr)
+		}
+		return tidbCfg
 	}
-	return freshDatabase(t, sharedCfg)
+	t.Fatalf("testdb: unknown engine %q in %s (want sqlite, mysql or tidb)", engine, enginesEnv)
+	return nil
 }
 
 // freshDatabase creates a database of a random name on the server of cfg, dropped when the
@@ -136,10 +153,11 @@ func freshDatabase(t testing.TB, cfg *mysql.Config) string {
 	return toURL(cfg, name)
 }
 
-// Shutdown stops the private MariaDB server that MySQL may have started and the TiDB
-// server that TiDB may have started, and removes their files. Call it from TestMain after
-// m.Run; it does nothing if no server was started.
+// Shutdown drops the databases waiting in Pools, stops the private MariaDB server that
+// MySQL may have started and the TiDB server that TiDB may have started, and removes their
+// files. Call it from TestMain after m.Run; it does nothing if no server was started.
 func Shutdown() {
+	dropPooled()
 	sharedMu.Lock()
 	defer sharedMu.Unlock()
 	if shared != nil {
