@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -27,15 +28,16 @@ import (
 type Pool struct {
 	migrate func(url string) error
 
-	mu   sync.Mutex
-	free map[string][]pooledDB // by engine
+	mu    sync.Mutex
+	free  map[string][]pooledDB // by engine
+	conns map[string]*sql.DB    // by engine: the server, without foreign key checks
 }
 
 // pooledDB is a migrated database of a Pool.
 type pooledDB struct {
 	server *mysql.Config
 	name   string
-	tables []string // the tables that migrate left empty
+	tables []string // the tables that migrate left empty, as `db`.`table`
 }
 
 var (
@@ -45,7 +47,7 @@ var (
 
 // NewPool returns a pool of databases that migrate(url) brings to the current schema.
 func NewPool(migrate func(url string) error) *Pool {
-	p := &Pool{migrate: migrate, free: map[string][]pooledDB{}}
+	p := &Pool{migrate: migrate, free: map[string][]pooledDB{}, conns: map[string]*sql.DB{}}
 	poolsMu.Lock()
 	pools = append(pools, p)
 	poolsMu.Unlock()
@@ -61,30 +63,59 @@ func (p *Pool) URL(t testing.TB, engine string) string {
 		p.mustMigrate(t, url)
 		return url
 	}
-	db, ok := p.take(t, engine)
+	server := serverOf(t, engine)
+	conn := p.conn(engine, server)
+	db, ok := p.take(t, engine, conn)
 	if !ok {
-		db = p.create(t, serverOf(t, engine))
+		db = p.create(t, server, conn)
 	}
-	t.Cleanup(func() { p.giveBack(t, engine, db) })
-	return toURL(db.server, db.name)
+	t.Cleanup(func() { p.giveBack(t, engine, conn, db) })
+	return toURL(server, db.name)
+}
+
+// conn is the pool's connections to the server of the engine. Foreign keys are not checked
+// on them, so that tables can be emptied in any order.
+func (p *Pool) conn(engine string, server *mysql.Config) *sql.DB {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if conn := p.conns[engine]; conn != nil {
+		return conn
+	}
+	c := *server
+	c.DBName = ""
+	c.Params = map[string]string{"foreign_key_checks": "0"}
+	connector, err := mysql.NewConnector(&c)
+	if err != nil {
+		panic(err) // NewConnector fails only on a malformed config, which serverOf never returns
+	}
+	p.conns[engine] = sql.OpenDB(connector)
+	return p.conns[engine]
 }
 
 // create makes and migrates a new database for the pool on the server.
-func (p *Pool) create(t testing.TB, server *mysql.Config) pooledDB {
+func (p *Pool) create(t testing.TB, server *mysql.Config, conn *sql.DB) pooledDB {
 	t.Helper()
 	db := pooledDB{server: server, name: "itpool_" + randomHex()}
 	if err := createDatabase(server, db.name); err != nil {
 		t.Fatalf("testdb: %v", err)
 	}
 	p.mustMigrate(t, toURL(server, db.name))
-	err := db.withConn(nil, func(ctx context.Context, conn *sql.DB) (err error) {
-		db.tables, err = emptyTables(ctx, conn, db.name)
-		return err
-	})
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	tables, err := queryStrings(ctx, conn, "SELECT table_name FROM information_schema.tables "+
+		"WHERE table_schema = ? AND table_type = 'BASE TABLE'", db.name)
+	for _, table := range tables {
+		db.tables = append(db.tables, "`"+db.name+"`.`"+table+"`")
+	}
+	var withRows []string
+	if err == nil {
+		withRows, err = db.tablesWithRows(ctx, conn)
+	}
 	if err != nil {
 		p.drop(t, db)
 		t.Fatalf("testdb: list the tables of %s: %v", db.name, err)
 	}
+	db.tables = slices.DeleteFunc(db.tables, func(table string) bool { return slices.Contains(withRows, table) })
 	return db
 }
 
@@ -97,7 +128,7 @@ func (p *Pool) mustMigrate(t testing.TB, url string) {
 
 // take removes a free database of the engine from the pool and checks that it is empty;
 // one that is not (something wrote to it after its test ended) is dropped.
-func (p *Pool) take(t testing.TB, engine string) (pooledDB, bool) {
+func (p *Pool) take(t testing.TB, engine string, conn *sql.DB) (pooledDB, bool) {
 	for {
 		p.mu.Lock()
 		free := p.free[engine]
@@ -109,7 +140,12 @@ func (p *Pool) take(t testing.TB, engine string) (pooledDB, bool) {
 		p.free[engine] = free[:len(free)-1]
 		p.mu.Unlock()
 
-		err := db.withConn(nil, db.checkEmpty)
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		withRows, err := db.tablesWithRows(ctx, conn)
+		cancel()
+		if err == nil && len(withRows) > 0 {
+			err = fmt.Errorf("rows in %s", strings.Join(withRows, ", "))
+		}
 		if err == nil {
 			return db, true
 		}
@@ -120,13 +156,14 @@ func (p *Pool) take(t testing.TB, engine string) (pooledDB, bool) {
 
 // giveBack empties the database of a test that passed and returns it to the pool; the
 // database of a failed test, or one that cannot be emptied, is dropped.
-func (p *Pool) giveBack(t testing.TB, engine string, db pooledDB) {
+func (p *Pool) giveBack(t testing.TB, engine string, conn *sql.DB, db pooledDB) {
 	if t.Failed() {
 		p.drop(t, db)
 		return
 	}
-	// Without foreign key checks the order of the tables does not matter.
-	if err := db.withConn(map[string]string{"foreign_key_checks": "0"}, db.empty); err != nil {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	if err := db.empty(ctx, conn); err != nil {
 		t.Logf("testdb: not reusing database %s: %v", db.name, err)
 		p.drop(t, db)
 		return
@@ -144,11 +181,15 @@ func (p *Pool) drop(t testing.TB, db pooledDB) {
 
 // empty deletes the rows of db's tables and restarts the AUTO_INCREMENT counters that
 // moved, so that entry numbers start at 1 again as in a fresh database. DELETE rather than
-// TRUNCATE: on TiDB, TRUNCATE is a DDL statement that took ~0.15 s a table here, DELETE of
-// a test's few rows ~0.02 s.
+// TRUNCATE, and only of the tables that hold rows: on TiDB, TRUNCATE is a DDL statement
+// that took ~0.15 s a table here, DELETE of a test's few rows ~0.02 s.
 func (db pooledDB) empty(ctx context.Context, conn *sql.DB) error {
-	for _, table := range db.tables {
-		if _, err := conn.ExecContext(ctx, "DELETE FROM `"+table+"`"); err != nil {
+	withRows, err := db.tablesWithRows(ctx, conn)
+	if err != nil {
+		return err
+	}
+	for _, table := range withRows {
+		if _, err := conn.ExecContext(ctx, "DELETE FROM "+table); err != nil {
 			return fmt.Errorf("empty %s: %v", table, err)
 		}
 	}
@@ -157,55 +198,39 @@ func (db pooledDB) empty(ctx context.Context, conn *sql.DB) error {
 	if err != nil {
 		return err
 	}
-	reset := "ALTER TABLE `%s` AUTO_INCREMENT = 1"
+	reset := "ALTER TABLE `%s`.`%s` AUTO_INCREMENT = 1"
 	if isTiDB(ctx, conn) {
-		reset = "ALTER TABLE `%s` FORCE AUTO_INCREMENT = 1" // TiDB lowers it only when forced
+		reset = "ALTER TABLE `%s`.`%s` FORCE AUTO_INCREMENT = 1" // TiDB lowers it only when forced
 	}
 	for _, table := range moved {
-		if _, err := conn.ExecContext(ctx, fmt.Sprintf(reset, table)); err != nil {
+		if _, err := conn.ExecContext(ctx, fmt.Sprintf(reset, db.name, table)); err != nil {
 			return fmt.Errorf("reset AUTO_INCREMENT of %s: %v", table, err)
 		}
 	}
 	return nil
 }
 
-// checkEmpty fails if one of db's tables holds a row, in one query.
-func (db pooledDB) checkEmpty(ctx context.Context, conn *sql.DB) error {
+// tablesWithRows lists db's tables that hold a row, in one query.
+func (db pooledDB) tablesWithRows(ctx context.Context, conn *sql.DB) ([]string, error) {
 	if len(db.tables) == 0 {
-		return nil
+		return nil, nil
 	}
 	exists := make([]string, len(db.tables))
+	hasRows := make([]any, len(db.tables))
 	for i, table := range db.tables {
-		exists[i] = "EXISTS (SELECT 1 FROM `" + table + "`)"
+		exists[i] = "EXISTS (SELECT 1 FROM " + table + ")"
+		hasRows[i] = new(bool)
 	}
-	var anyRows bool
-	if err := conn.QueryRowContext(ctx, "SELECT "+strings.Join(exists, " OR ")).Scan(&anyRows); err != nil {
-		return err
-	}
-	if anyRows {
-		return fmt.Errorf("it holds rows")
-	}
-	return nil
-}
-
-// emptyTables lists the tables of database name that hold no rows.
-func emptyTables(ctx context.Context, conn *sql.DB, name string) ([]string, error) {
-	tables, err := queryStrings(ctx, conn, "SELECT table_name FROM information_schema.tables "+
-		"WHERE table_schema = ? AND table_type = 'BASE TABLE'", name)
-	if err != nil {
+	if err := conn.QueryRowContext(ctx, "SELECT "+strings.Join(exists, ", ")).Scan(hasRows...); err != nil {
 		return nil, err
 	}
-	var empty []string
-	for _, table := range tables {
-		var hasRows bool
-		if err := conn.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM `"+table+"`)").Scan(&hasRows); err != nil {
-			return nil, err
-		}
-		if !hasRows {
-			empty = append(empty, table)
+	var withRows []string
+	for i, table := range db.tables {
+		if *hasRows[i].(*bool) {
+			withRows = append(withRows, table)
 		}
 	}
-	return empty, nil
+	return withRows, nil
 }
 
 func queryStrings(ctx context.Context, conn *sql.DB, query string, args ...any) ([]string, error) {
@@ -225,23 +250,6 @@ func queryStrings(ctx context.Context, conn *sql.DB, query string, args ...any) 
 	return out, rows.Err()
 }
 
-// withConn runs fn over one connection to db with the session variables of params.
-func (db pooledDB) withConn(params map[string]string, fn func(context.Context, *sql.DB) error) error {
-	c := *db.server
-	c.DBName = db.name
-	c.Params = params
-	connector, err := mysql.NewConnector(&c)
-	if err != nil {
-		return err
-	}
-	conn := sql.OpenDB(connector)
-	defer conn.Close()
-	conn.SetMaxOpenConns(1)
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	return fn(ctx, conn)
-}
-
 func isTiDB(ctx context.Context, conn *sql.DB) bool {
 	var version string
 	return conn.QueryRowContext(ctx, "SELECT VERSION()").Scan(&version) == nil &&
@@ -259,6 +267,10 @@ func dropPooled() {
 				execAdmin(db.server, "DROP DATABASE IF EXISTS `"+db.name+"`")
 			}
 			delete(p.free, engine)
+		}
+		for engine, conn := range p.conns {
+			conn.Close()
+			delete(p.conns, engine)
 		}
 		p.mu.Unlock()
 	}

@@ -1,7 +1,7 @@
 // Package testdb gives tests a database to run against: a fresh SQLite file or a fresh,
-// empty MySQL or TiDB database, and, for fault-injection tests, a private MariaDB server that
-// can be killed and restarted. INTERLOG_TEST_ENGINES chooses the engines (see Engines); TiDB
-// is found as tidb.go says.
+// empty MySQL or TiDB database, a migrated one reused from test to test (Pool), and, for
+// fault-injection tests, a private MariaDB server that can be killed and restarted.
+// INTERLOG_TEST_ENGINES chooses the engines (see Engines); TiDB is found as tidb.go says.
 //
 // MySQL is found, in order, at:
 //   - INTERLOG_TEST_MYSQL_DSN (mysql://user:pass@host:port/anydb; only the server is used),
