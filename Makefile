@@ -58,17 +58,15 @@ test:
 	INTERLOG_TEST_ENGINES=sqlite go test -count=1 -timeout 20m $(E2E_PACKAGES)
 	INTERLOG_TEST_ENGINES=$(ALL_ENGINES) go test -count=1 -timeout 20m $(ENGINE_PACKAGES)
 
-## test-all: CI's tier, with the race detector: every suite on SQLite and MariaDB, and the
-## store suite and reliability/ on TiDB. The end-to-end suites on TiDB are make test-tidb: they
-## pass there but take most of an hour on two cores (a fresh migrated database per test), too
-## long for every CI run.
+## test-all: CI's tier, with the race detector: every suite on SQLite and MariaDB, then every
+## suite on TiDB
 test-all:
 	INTERLOG_TEST_ENGINES=sqlite,mysql go test -race -count=1 -timeout 40m $(GO_PACKAGES)
-	INTERLOG_TEST_ENGINES=tidb go test -race -count=1 -timeout 40m $(ENGINE_PACKAGES)
+	INTERLOG_TEST_ENGINES=tidb go test -race -count=1 -timeout 40m $(GO_PACKAGES)
 
-## test-tidb: every suite on TiDB alone
+## test-tidb: every suite on TiDB alone, without the race detector
 test-tidb:
-	INTERLOG_TEST_ENGINES=tidb go test -count=1 -timeout 90m $(GO_PACKAGES)
+	INTERLOG_TEST_ENGINES=tidb go test -count=1 -timeout 40m $(GO_PACKAGES)
 
 ## test-clients: the TypeScript and Python clients (gen/ts, gen/python) against an interlogd
 ## started for the test; installs what they need (scripts/clientdeps.sh)
