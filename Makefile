@@ -66,7 +66,7 @@ test-all:
 
 ## test-tidb: every suite on TiDB alone
 test-tidb:
-	INTERLOG_TEST_ENGINES=tidb go test -count=1 -timeout 40m $(GO_PACKAGES)
+	INTERLOG_TEST_ENGINES=tidb go test -count=1 -timeout 60m $(GO_PACKAGES)
 
 ## test-clients: the TypeScript and Python clients (gen/ts, gen/python) against an interlogd
 ## started for the test; installs what they need (scripts/clientdeps.sh)
