@@ -20,14 +20,32 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// forEachStore runs fn on a freshly migrated store of each engine: the
-// conformance suite every store test belongs to.
+// databases are the migrated databases that forEachStore reuses from test to test (a fresh
+// one costs seconds of DDL on TiDB).
+var databases = testdb.NewPool(func(url string) error {
+	ctx := context.Background()
+	s, err := Open(ctx, url, Options{})
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	return s.Migrate(ctx)
+})
+
+// forEachStore runs fn on an empty, migrated store of each engine: the conformance suite
+// every store test belongs to.
 func forEachStore(t *testing.T, fn func(t *testing.T, s *Store)) {
+	t.Helper()
+	forEachStoreOn(t, databases.URL, fn)
+}
+
+// forEachStoreOn is forEachStore on the databases that url gives.
+func forEachStoreOn(t *testing.T, url func(testing.TB, string) string, fn func(t *testing.T, s *Store)) {
 	t.Helper()
 	for _, engine := range testdb.Engines() {
 		t.Run(engine, func(t *testing.T) {
 			ctx := context.Background()
-			s, err := Open(ctx, testdb.URL(t, engine), Options{})
+			s, err := Open(ctx, url(t, engine), Options{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -43,7 +61,7 @@ func forEachStore(t *testing.T, fn func(t *testing.T, s *Store)) {
 // TestMigratedSchemaMatchesModels proves that migrating an empty database
 // produces exactly the tables and columns the models read and write.
 func TestMigratedSchemaMatchesModels(t *testing.T) {
-	forEachStore(t, func(t *testing.T, s *Store) {
+	forEachStoreOn(t, testdb.URL, func(t *testing.T, s *Store) {
 		want := map[string]bool{schemaTable: true}
 		for _, model := range allModels {
 			stmt, err := schema.Parse(model, &sync.Map{}, s.db.NamingStrategy)

@@ -16,9 +16,16 @@ import (
 // TestMySQLDriverMessagesAreJSON kills the connections interlogd keeps to
 // MySQL, so that the driver reports the broken ones it drops: the report is
 // a JSON log record like every other line on stderr, not the driver's own
-// "[mysql] ..." line.
+// "[mysql] ..." line. On each engine spoken to with the MySQL driver (MySQL, TiDB).
 func TestMySQLDriverMessagesAreJSON(t *testing.T) {
-	url := testdb.URL(t, "mysql")
+	for _, engine := range testdb.Engines() {
+		if engine != "sqlite" {
+			t.Run(engine, func(t *testing.T) { driverMessagesAreJSON(t, testdb.URL(t, engine)) })
+		}
+	}
+}
+
+func driverMessagesAreJSON(t *testing.T, url string) {
 	d := ts.StartDaemon(t, "--database", url, "--migrate")
 	groups := apiv1.NewInteractionGroupServiceClient(d.Dial(t))
 	db, err := ts.OpenRaw(url)

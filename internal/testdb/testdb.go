@@ -1,7 +1,7 @@
 // Package testdb gives tests a database to run against: a fresh SQLite file or a fresh,
-// empty MySQL or TiDB database, and, for fault-injection tests, a private MariaDB server that
-// can be killed and restarted. INTERLOG_TEST_ENGINES chooses the engines (see Engines); TiDB
-// is found as tidb.go says.
+// empty MySQL or TiDB database, a migrated one reused from test to test (Pool), and, for
+// fault-injection tests, a private MariaDB server that can be killed and restarted.
+// INTERLOG_TEST_ENGINES chooses the engines (see Engines); TiDB is found as tidb.go says.
 //
 // MySQL is found, in order, at:
 //   - INTERLOG_TEST_MYSQL_DSN (mysql://user:pass@host:port/anydb; only the server is used),
@@ -115,11 +115,28 @@ func SQLite(t testing.TB) string {
 // created for this test and dropped when it ends.
 func MySQL(t testing.TB) string {
 	t.Helper()
-	sharedOnce.Do(func() { sharedCfg, sharedErr = findServer() })
-	if sharedErr != nil {
-		fail(t, sharedErr)
+	return freshDatabase(t, serverOf(t, "mysql"))
+}
+
+// serverOf finds (or starts) the server of the engine, mysql or tidb, once per test process.
+func serverOf(t testing.TB, engine string) *mysql.Config {
+	t.Helper()
+	switch engine {
+	case "mysql":
+		sharedOnce.Do(func() { sharedCfg, sharedErr = findServer() })
+		if sharedErr != nil {
+			fail(t, sharedErr)
+		}
+		return sharedCfg
+	case "tidb":
+		tidbOnce.Do(func() { tidbCfg, tidbErr = findTiDB() })
+		if tidbErr != nil {
+			t.Fatalf("testdb: %v", tidbErr)
+		}
+		return tidbCfg
 	}
-	return freshDatabase(t, sharedCfg)
+	t.Fatalf("testdb: unknown engine %q in %s (want sqlite, mysql or tidb)", engine, enginesEnv)
+	return nil
 }
 
 // freshDatabase creates a database of a random name on the server of cfg, dropped when the
@@ -138,10 +155,11 @@ func freshDatabase(t testing.TB, cfg *mysql.Config) string {
 	return toURL(cfg, name)
 }
 
-// Shutdown stops the private MariaDB server that MySQL may have started and the TiDB
-// server that TiDB may have started, and removes their files. Call it from TestMain after
-// m.Run; it does nothing if no server was started.
+// Shutdown drops the databases waiting in Pools, stops the private MariaDB server that
+// MySQL may have started and the TiDB server that TiDB may have started, and removes their
+// files. Call it from TestMain after m.Run; it does nothing if no server was started.
 func Shutdown() {
+	dropPooled()
 	sharedMu.Lock()
 	defer sharedMu.Unlock()
 	if shared != nil {

@@ -2,6 +2,7 @@ package testdb
 
 import (
 	"database/sql"
+	"fmt"
 	"os"
 	"path"
 	"path/filepath"
@@ -174,5 +175,101 @@ func TestURLRoundTrip(t *testing.T) {
 	cfg, _ := dburl.ParseMySQL("mysql://bob:s%40cret%2F@db.example:3307/x")
 	if cfg.User != "bob" || cfg.Passwd != "s@cret/" || cfg.Addr != "db.example:3307" || cfg.DBName != "x" {
 		t.Errorf("parsed %+v", cfg)
+	}
+}
+
+// migrateForPool is the schema of TestPool: a version table as migrate tools keep one,
+// and two tables with AUTO_INCREMENT keys, one referencing the other.
+func migrateForPool(u string) error {
+	cfg, err := dburl.ParseMySQL(u)
+	if err != nil {
+		return err
+	}
+	conn, err := mysql.NewConnector(cfg)
+	if err != nil {
+		return err
+	}
+	db := sql.OpenDB(conn)
+	defer db.Close()
+	for _, stmt := range []string{
+		"CREATE TABLE version (id INT)",
+		"INSERT INTO version VALUES (7)",
+		"CREATE TABLE parent (id BIGINT AUTO_INCREMENT PRIMARY KEY)",
+		"CREATE TABLE child (id BIGINT AUTO_INCREMENT PRIMARY KEY, parent_id BIGINT NOT NULL, " +
+			"FOREIGN KEY (parent_id) REFERENCES parent (id))",
+	} {
+		if _, err := db.Exec(stmt); err != nil {
+			return fmt.Errorf("%s: %v", stmt, err)
+		}
+	}
+	return nil
+}
+
+func TestPool(t *testing.T) {
+	for _, engine := range Engines() {
+		if engine != "sqlite" {
+			t.Run(engine, func(t *testing.T) { testPool(t, engine) })
+		}
+	}
+}
+
+func testPool(t *testing.T, engine string) {
+	pool := NewPool(migrateForPool)
+	var first string
+	t.Run("fresh", func(t *testing.T) {
+		first = pool.URL(t, engine)
+		if other := pool.URL(t, engine); other == first {
+			t.Fatalf("two databases at once are the same %s", first)
+		}
+		db := open(t, first)
+		for _, stmt := range []string{
+			"INSERT INTO parent () VALUES (), (), ()",
+			"INSERT INTO child (parent_id) VALUES (3)",
+		} {
+			if _, err := db.Exec(stmt); err != nil {
+				t.Fatalf("%s: %v", stmt, err)
+			}
+		}
+	})
+	if first == "" {
+		t.Skip("no database to check") // the subtest was skipped, or failed before URL()
+	}
+	t.Run("reused empty", func(t *testing.T) {
+		u := pool.URL(t, engine)
+		if u != first {
+			t.Fatalf("got %s, want the database given back, %s", u, first)
+		}
+		db := open(t, u)
+		for query, want := range map[string]int{
+			"SELECT COUNT(*) FROM parent": 0,
+			"SELECT COUNT(*) FROM child":  0,
+			"SELECT id FROM version":      7, // what migrate wrote stays
+		} {
+			if n := count(t, db, query); n != want {
+				t.Errorf("%s = %d, want %d", query, n, want)
+			}
+		}
+		if _, err := db.Exec("INSERT INTO parent () VALUES ()"); err != nil {
+			t.Fatal(err)
+		}
+		if n := count(t, db, "SELECT id FROM parent"); n != 1 {
+			t.Errorf("first key after reuse %d, want 1 (AUTO_INCREMENT restarted)", n)
+		}
+	})
+	// Rows written after its test ended keep a database from being reused.
+	db := open(t, first)
+	if _, err := db.Exec("INSERT INTO parent () VALUES ()"); err != nil {
+		t.Fatal(err)
+	}
+	t.Run("dirty not reused", func(t *testing.T) {
+		for range 2 { // the pool holds the two databases of "fresh"
+			if u := pool.URL(t, engine); u == first {
+				t.Fatalf("got %s again, which holds a row", u)
+			}
+		}
+	})
+	server := open(t, strings.TrimSuffix(first, path.Base(first)))
+	if n := count(t, server, "SELECT COUNT(*) FROM information_schema.schemata WHERE schema_name = ?", path.Base(first)); n != 0 {
+		t.Errorf("database %s that held a row was not dropped", first)
 	}
 }

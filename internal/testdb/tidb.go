@@ -50,11 +50,7 @@ type startedTiDB struct {
 // created for this test and dropped when it ends.
 func TiDB(t testing.TB) string {
 	t.Helper()
-	tidbOnce.Do(func() { tidbCfg, tidbErr = findTiDB() })
-	if tidbErr != nil {
-		t.Fatalf("testdb: %v", tidbErr)
-	}
-	return freshDatabase(t, tidbCfg)
+	return freshDatabase(t, serverOf(t, "tidb"))
 }
 
 func findTiDB() (*mysql.Config, error) {
