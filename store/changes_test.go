@@ -408,7 +408,9 @@ func openMigrated(t testing.TB, url string) *Store {
 }
 
 // TestOneSequencerHoldsTheLock: of two stores on one MySQL database, one
-// gets the sequencer lock and the other is refused while it holds it.
+// gets the sequencer lock and the other is refused while it holds it; a store
+// on another database of the same server has a lock of its own (advisory
+// locks are server-wide).
 func TestOneSequencerHoldsTheLock(t *testing.T) {
 	for _, engine := range testdb.Engines() {
 		t.Run(engine, func(t *testing.T) {
@@ -427,6 +429,10 @@ func TestOneSequencerHoldsTheLock(t *testing.T) {
 			<-held
 			if err := other.asSequencer(ctx, func(*gorm.DB) error { return nil }); !errors.Is(err, errNotSequencer) {
 				t.Errorf("second sequencer: %v, want errNotSequencer", err)
+			}
+			elsewhere := openMigrated(t, testdb.URL(t, engine))
+			if err := elsewhere.asSequencer(ctx, func(*gorm.DB) error { return nil }); err != nil {
+				t.Errorf("sequencer of another database on the same server: %v", err)
 			}
 			close(release)
 			if err := <-done; err != nil {
