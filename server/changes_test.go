@@ -404,15 +404,24 @@ func TestWatchUnderConcurrentWriters(t *testing.T) {
 		seen := map[string]int{}
 		last := int64(0)
 		// watchFor consumes one connection's worth of changes: up to n, or
-		// until it has seen want changes once the writers are done.
-		watchFor := func(n int, want map[string]bool) {
+		// until it has seen every change of want, or until ctx ends.
+		watchFor := func(ctx context.Context, n int, want map[string]bool) {
 			wctx, wcancel := context.WithCancel(ctx)
 			defer wcancel()
 			stream, err := env.Changes.WatchChanges(wctx, &apiv1.WatchChangesRequest{
 				Start: &apiv1.WatchChangesRequest_StartAfterSequence{StartAfterSequence: last}})
 			ts.NoErr(t, err)
-			for range n {
-				c := recvChange(t, stream)
+			for received := 0; received < n; {
+				msg, err := stream.Recv()
+				if err != nil && ctx.Err() != nil {
+					return
+				}
+				ts.NoErr(t, err)
+				c := msg.GetChange()
+				if c == nil {
+					continue // a heartbeat
+				}
+				received++
 				if c.GetSequence() <= last {
 					t.Fatalf("got sequence %d after %d", c.GetSequence(), last)
 				}
@@ -424,20 +433,17 @@ func TestWatchUnderConcurrentWriters(t *testing.T) {
 			}
 		}
 		// While the writers write: watch in bursts, reconnecting between.
-		for running := true; running; {
-			select {
-			case <-writersDone:
-				running = false
-			default:
-				watchFor(1+rand.IntN(10), nil)
-			}
+		bursts, stopBursts := context.WithCancel(ctx)
+		go func() { <-writersDone; stopBursts() }()
+		for bursts.Err() == nil {
+			watchFor(bursts, 1+rand.IntN(10), nil)
 		}
 		want := map[string]bool{}
 		for key := range committed {
 			want[key] = true
 		}
 		if len(seen) < len(want) {
-			watchFor(len(want)*2, want)
+			watchFor(ctx, len(want)*2, want)
 		}
 		if len(want) == 0 || len(want) == writers*perWriter {
 			t.Fatalf("%d of %d transactions committed: the test should mix commits and rollbacks", len(want), writers*perWriter)
