@@ -68,8 +68,11 @@ import (
 //     nothing to correctness). TestSequencerUnderConcurrentWriters runs two
 //     stores on one file, each with its sequencer.
 
-// sequencerLock is the advisory lock's name (at most 64 characters: TiDB).
-const sequencerLock = "interlog_change_sequencer"
+// sequencerLock is the SQL expression of the advisory lock's name. Locks
+// are server-wide, not per database: the name holds a hash of the database's
+// name, so that deployments sharing a server each have a sequencer, within
+// the 64 characters MySQL and TiDB allow.
+const sequencerLock = "CONCAT('interlog_change_seq.', SHA1(DATABASE()))"
 
 // FeedOptions tune RunFeed. Zero fields take the defaults.
 type FeedOptions struct {
@@ -153,7 +156,7 @@ func (s *Store) asSequencer(ctx context.Context, fn func(db *gorm.DB) error) err
 	return db.WithContext(ctx).Connection(func(conn *gorm.DB) error {
 		var got sql.NullInt64
 		// TiDB waits at least a second for a lock that is taken; MySQL not at all.
-		if err := conn.Raw("SELECT GET_LOCK(?, 0)", sequencerLock).Row().Scan(&got); err != nil {
+		if err := conn.Raw("SELECT GET_LOCK(" + sequencerLock + ", 0)").Row().Scan(&got); err != nil {
 			return err
 		}
 		if got.Int64 != 1 {
@@ -164,7 +167,7 @@ func (s *Store) asSequencer(ctx context.Context, fn func(db *gorm.DB) error) err
 			// session is gone, so is the lock.
 			rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 			defer cancel()
-			conn.WithContext(rctx).Exec("SELECT RELEASE_LOCK(?)", sequencerLock)
+			conn.WithContext(rctx).Exec("SELECT RELEASE_LOCK(" + sequencerLock + ")")
 		}()
 		return fn(conn)
 	})
