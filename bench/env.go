@@ -8,9 +8,7 @@ import (
 	"log/slog"
 	"maps"
 	"net"
-	"net/url"
 	"runtime"
-	"strings"
 
 	"github.com/go-sql-driver/mysql"
 	"google.golang.org/grpc"
@@ -18,6 +16,7 @@ import (
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 
 	apiv1 "github.com/interlog/interlog/gen/interlog/v1"
+	"github.com/interlog/interlog/internal/dburl"
 	"github.com/interlog/interlog/server"
 	"github.com/interlog/interlog/store"
 )
@@ -134,15 +133,12 @@ func (s *serving) close() {
 
 // mysqlConfig turns the -mysql URL into a driver configuration.
 func mysqlConfig(rawURL string) (*mysql.Config, error) {
-	u, err := url.Parse(rawURL)
-	if err != nil || u.Scheme != "mysql" || strings.Trim(u.Path, "/") == "" {
-		return nil, fmt.Errorf("-mysql %q: want mysql://user:pass@host:port/db", rawURL)
+	cfg, err := dburl.ParseMySQL(rawURL)
+	if err != nil {
+		return nil, fmt.Errorf("-mysql: %w", err)
 	}
-	cfg := mysql.NewConfig()
-	cfg.Net, cfg.Addr, cfg.DBName = "tcp", u.Host, strings.Trim(u.Path, "/")
-	if u.User != nil {
-		cfg.User = u.User.Username()
-		cfg.Passwd, _ = u.User.Password()
+	if cfg.DBName == "" {
+		return nil, fmt.Errorf("-mysql %q: want mysql://user:pass@host:port/db", dburl.Redact(rawURL))
 	}
 	cfg.InterpolateParams = true
 	cfg.Params = map[string]string{"time_zone": "'+00:00'"}

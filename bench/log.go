@@ -80,10 +80,11 @@ func (e *env) logOne(ctx context.Context) error {
 // storeLogOne is logOne without gRPC: the store method the handler calls.
 func (e *env) storeLogOne(ctx context.Context) error {
 	company, person, tmpl := randomIndexes()
-	_, err := e.store.LogInteraction(store.WithUserID(ctx, "bench-store"), store.LogRequest{
-		ContactNo: personNo(company, person), TemplateCode: templateCode(tmpl),
+	r := store.LogRequest{ContactNo: personNo(company, person), TemplateCode: templateCode(tmpl)}
+	return e.store.RunInTx(ctx, store.Actor{Principal: "bench-store"}, func(tx *store.Tx) error {
+		_, err := tx.LogInteraction(r)
+		return err
 	})
-	return err
 }
 
 // grpcAlone is a call through the same server and interceptors that does no

@@ -68,11 +68,13 @@ func (s *crashServer) killDuring(delay time.Duration, call func(ctx context.Cont
 	return acknowledged
 }
 
-// TestServerKilledDuringLogSegment kills the server while it logs a segment
-// of a few thousand lines, several times at different moments. After each
-// restart the segment is either wholly logged or not at all; retrying with
-// the same request id logs it exactly once, and a second retry gets the same
-// answer.
+// TestServerKilledDuringLogSegment kills the server while it logs a segment:
+// on MySQL and TiDB first while its transaction is known to be writing the
+// entries of a large segment, then, on every engine, several times at moments
+// spread over the call of a smaller one and a little beyond. After each
+// restart the segment is either wholly logged or untouched (its entries, its
+// logged segment, its header and its lines); retrying with the same request
+// id logs it exactly once, and a second retry gets the same answer.
 func TestServerKilledDuringLogSegment(t *testing.T) {
 	for _, engine := range testdb.Engines() {
 		t.Run(engine, func(t *testing.T) {
@@ -82,6 +84,11 @@ func TestServerKilledDuringLogSegment(t *testing.T) {
 			raw, err := ts.OpenRaw(s.url)
 			must(t, err)
 			defer raw.Close()
+			raw.SetMaxOpenConns(1) // otherSessions tells the server's sessions from raw's by id
+
+			if engine != "sqlite" { // SQLite has no process list to watch
+				killWhileWritingEntries(t, s, raw, contacts)
+			}
 
 			// How long one LogSegment takes here sets when to kill: spread over
 			// the call and a little beyond it.
@@ -104,23 +111,131 @@ func TestServerKilledDuringLogSegment(t *testing.T) {
 					cut++
 				}
 				s.restart()
-				entries := segmentEntries(t, raw, no)
-				if entries != 0 && entries != lines {
-					t.Fatalf("round %d: after the crash segment %s has %d of its %d entries", round, no, entries, lines)
-				}
-
-				first, second := retryLogSegment(t, s.client, no, id), retryLogSegment(t, s.client, no, id)
-				if !proto.Equal(first, second) {
-					t.Fatalf("round %d: two retries with one request id answered %v and %v", round, first, second)
-				}
-				if n := segmentEntries(t, raw, no); n != lines || loggedSegments(t, raw, no) != 1 {
-					t.Fatalf("round %d: after the retries segment %s has %d entries in %d logged segments", round, no, n, loggedSegments(t, raw, no))
-				}
-				t.Logf("round %d: killed after %v (LogSegment takes %v); %d entries after the restart", round, delay.Round(time.Millisecond), took.Round(time.Millisecond), entries)
+				logged := wholeOrUntouched(t, raw, no, lines)
+				wantLoggedOnceByRetries(t, s.client, raw, no, id, lines)
+				t.Logf("round %d: killed after %v (LogSegment takes %v); logged before the restart: %v", round, delay.Round(time.Millisecond), took.Round(time.Millisecond), logged)
 			}
 			t.Logf("%d kills, %d of them cut a LogSegment of %d lines short; no segment half logged or logged twice", rounds, cut, lines)
 		})
 	}
+}
+
+// midWriteLines is the size of the segment killed while its entries are
+// written: large enough that its INSERTs run long enough to be seen in the
+// process list (ten batches of entries), small enough for the quick tier.
+const midWriteLines = 10_000
+
+// killWhileWritingEntries kills the server while a LogSegment of
+// midWriteLines lines is writing its entries (an INSERT into
+// interaction_log_entries is running), so that the kill certainly lands
+// inside the transaction; contacts beyond the fixture's are written straight
+// to the table.
+func killWhileWritingEntries(t *testing.T, s *crashServer, raw *sql.DB, fixtureContacts []string) {
+	t.Helper()
+	contacts := slices.Clone(fixtureContacts)
+	var seeds []ts.SeedContact
+	for i := len(contacts); i < midWriteLines; i++ {
+		seed := ts.SeedContact{No: "RW" + strconv.Itoa(i), SalespersonCode: "SP"}
+		seeds = append(seeds, seed)
+		contacts = append(contacts, seed.No)
+	}
+	must(t, ts.InsertContacts(raw, seeds))
+	const no = "MIDWRITE"
+	makeSegment(t, s.client, no, templateCode, contacts)
+	req := &apiv1.LogSegmentRequest{Name: "segments/" + no, RequestId: uuid.NewString()}
+	callDone := make(chan error, 1)
+	go func() {
+		_, err := s.client.segments.LogSegment(context.Background(), req)
+		callDone <- err
+	}()
+	waitForEntriesWritten(t, raw, callDone)
+	s.daemon.Kill(t)
+	if err := <-callDone; err == nil {
+		t.Fatal("LogSegment succeeded although the server was killed during it")
+	}
+	waitForRollback(t, raw)
+	if wholeOrUntouched(t, raw, no, midWriteLines) {
+		t.Fatal("the segment was logged although the server was killed while it wrote the entries")
+	}
+	s.restart()
+	wantLoggedOnceByRetries(t, s.client, raw, no, req.GetRequestId(), midWriteLines)
+}
+
+// wantLoggedOnceByRetries retries LogSegment of segment no twice with request
+// id id: both answer the same, and the segment is logged exactly once.
+func wantLoggedOnceByRetries(t *testing.T, c client, raw *sql.DB, no, id string, lines int) {
+	t.Helper()
+	first, second := retryLogSegment(t, c, no, id), retryLogSegment(t, c, no, id)
+	if !proto.Equal(first, second) {
+		t.Fatalf("two retries of segment %s with one request id answered %v and %v", no, first, second)
+	}
+	if !wholeOrUntouched(t, raw, no, lines) || first.GetLoggedSegment().GetInteractionCount() != int64(lines) {
+		t.Fatalf("the retries did not log segment %s: %v", no, first)
+	}
+}
+
+// segmentState counts what is committed of a segment and its logging.
+type segmentState struct{ loggedSegments, entries, segments, lines int }
+
+// wholeOrUntouched checks that segment no (of lines lines) is either wholly
+// logged (true) or untouched (false), and fails the test on anything between.
+func wholeOrUntouched(t *testing.T, raw *sql.DB, no string, lines int) bool {
+	t.Helper()
+	var st segmentState
+	must(t, raw.QueryRow(`SELECT
+		(SELECT COUNT(*) FROM logged_segments WHERE segment_no = ?),
+		(SELECT COUNT(*) FROM interaction_log_entries WHERE segment_no = ?),
+		(SELECT COUNT(*) FROM segments WHERE no = ?),
+		(SELECT COUNT(*) FROM segment_lines WHERE segment_no = ?)`, no, no, no, no).Scan(&st.loggedSegments, &st.entries, &st.segments, &st.lines))
+	switch st {
+	case segmentState{loggedSegments: 1, entries: lines}:
+		return true
+	case segmentState{segments: 1, lines: lines}:
+		return false
+	}
+	t.Fatalf("segment %s half logged: %+v", no, st)
+	return false
+}
+
+// waitForEntriesWritten waits until the server's LogSegment transaction
+// writes entries (an INSERT into interaction_log_entries is running), failing
+// if the call ends first or it takes too long. It asks the server's process
+// list, which MySQL, MariaDB and TiDB have alike; uncommitted rows cannot be
+// counted on every engine (TiDB has no READ UNCOMMITTED).
+func waitForEntriesWritten(t *testing.T, raw *sql.DB, callDone <-chan error) {
+	t.Helper()
+	for deadline := time.Now().Add(2 * time.Minute); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+		select {
+		case err := <-callDone:
+			t.Fatalf("LogSegment ended (%v) before the kill: make the segment larger", err)
+		default:
+		}
+		if otherSessions(t, raw, "AND info LIKE 'INSERT INTO `interaction_log_entries`%'") > 0 {
+			return
+		}
+	}
+	t.Fatal("the LogSegment transaction wrote no entries in 2 minutes")
+}
+
+// waitForRollback waits until the killed server's sessions are gone from the
+// database server, their transactions rolled back.
+func waitForRollback(t *testing.T, raw *sql.DB) {
+	t.Helper()
+	for deadline := time.Now().Add(2 * time.Minute); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		if otherSessions(t, raw, "") == 0 {
+			return
+		}
+	}
+	t.Fatal("the killed server's sessions did not end within 2 minutes")
+}
+
+// otherSessions counts the sessions on raw's database but raw's own (raw has
+// one connection) that match the extra condition.
+func otherSessions(t *testing.T, raw *sql.DB, and string) int {
+	t.Helper()
+	var n int
+	must(t, raw.QueryRow("SELECT COUNT(*) FROM information_schema.processlist WHERE db = DATABASE() AND id <> CONNECTION_ID() "+and).Scan(&n))
+	return n
 }
 
 // makeSegment creates segment no of a template with a line per contact.
@@ -130,12 +245,7 @@ func makeSegment(t *testing.T, c client, no, template string, contacts []string)
 	_, err := c.segments.CreateSegment(ctx, &apiv1.CreateSegmentRequest{
 		Segment: &apiv1.Segment{No: no, Description: "Segment " + no, InteractionTemplateCode: template, SalespersonCode: "SP"}})
 	must(t, err)
-	lines := make([]*apiv1.SegmentLine, len(contacts))
-	for i, contact := range contacts {
-		lines[i] = &apiv1.SegmentLine{ContactNo: contact}
-	}
-	_, err = c.segments.BatchCreateSegmentLines(ctx, &apiv1.BatchCreateSegmentLinesRequest{Parent: "segments/" + no, SegmentLines: lines})
-	must(t, err)
+	ts.AddSegmentLines(t, c.segments, no, contacts)
 }
 
 // retryLogSegment logs segment no with request id id and returns the answer.
@@ -149,20 +259,6 @@ func retryLogSegment(t *testing.T, c client, no, id string) *apiv1.LogSegmentRes
 	})
 	must(t, err)
 	return resp
-}
-
-func segmentEntries(t *testing.T, db *sql.DB, no string) int {
-	t.Helper()
-	var n int
-	must(t, db.QueryRow("SELECT COUNT(*) FROM interaction_log_entries WHERE segment_no = ?", no).Scan(&n))
-	return n
-}
-
-func loggedSegments(t *testing.T, db *sql.DB, no string) int {
-	t.Helper()
-	var n int
-	must(t, db.QueryRow("SELECT COUNT(*) FROM logged_segments WHERE segment_no = ?", no).Scan(&n))
-	return n
 }
 
 // TestServerKilledDuringDeleteCanceled kills the server several times while

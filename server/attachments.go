@@ -13,9 +13,9 @@ import (
 
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
-	"google.golang.org/protobuf/proto"
 
 	apiv1 "github.com/interlog/interlog/gen/interlog/v1"
+	"github.com/interlog/interlog/internal/chunkwire"
 	"github.com/interlog/interlog/store"
 )
 
@@ -28,11 +28,19 @@ const defaultContentType = "application/octet-stream"
 // attachmentService implements apiv1.AttachmentServiceServer.
 type attachmentService struct {
 	apiv1.UnimplementedAttachmentServiceServer
-	store    *store.Store
-	idem     *idempotency
+	store    attachmentStore
 	maxBytes int64
 	limits   *uploadLimits
 	log      *slog.Logger
+}
+
+// attachmentStore is what attachmentService needs of the store.
+type attachmentStore interface {
+	writeStore
+	AppendChunks(ctx context.Context, buf []byte, blobID int64, after int32) (data []byte, last int32, ok bool, err error)
+	BeginUpload(ctx context.Context, limit int64) (*store.Upload, error)
+	GetAttachment(ctx context.Context, id int64) (store.Attachment, error)
+	ListAttachments(ctx context.Context, page store.Page) ([]store.Attachment, bool, error)
 }
 
 // UploadAttachment stores the streamed file chunk by chunk as it arrives
@@ -64,24 +72,18 @@ func (s *attachmentService) UploadAttachment(stream uploadStream) error {
 	if err := receiveContent(ctx, limited, up); err != nil {
 		return err
 	}
-	finish := func(ctx context.Context) (proto.Message, error) {
-		a, err := up.Finish(ctx, meta)
+	hash := func() string { return uploadHash(first, up) }
+	resp, err := writeOnce(ctx, s.store, first.GetRequestId(), hash, func(tx *store.Tx) (*apiv1.UploadAttachmentResponse, error) {
+		a, err := tx.FinishUpload(up, meta)
 		if err != nil {
 			return nil, err
 		}
 		return &apiv1.UploadAttachmentResponse{Attachment: attachmentToAPI(a)}, nil
-	}
-	var resp proto.Message
-	if id := first.GetRequestId(); id != "" {
-		key := requestKey(ctx, apiv1.AttachmentService_UploadAttachment_FullMethodName, id)
-		resp, err = s.idem.once(ctx, key, uploadHash(first, up), finish)
-	} else {
-		resp, err = finish(ctx)
-	}
+	})
 	if err != nil {
 		return err
 	}
-	return stream.SendAndClose(resp.(*apiv1.UploadAttachmentResponse))
+	return stream.SendAndClose(resp)
 }
 
 // receiveMetadata reads the first message, which must carry the metadata.
@@ -155,7 +157,7 @@ func uploadHash(first *apiv1.UploadAttachmentRequest, up *store.Upload) string {
 // DownloadAttachment sends the metadata, then the content in messages of
 // store.ChunkBatch chunks (about 1 MiB), reading the next batch from the
 // database while the previous one is being sent, into a few reused buffers
-// that gRPC sends without copying (downloadBuffers). It counts what it sent,
+// that gRPC sends without copying (chunkwire.Buffers). It counts what it sent,
 // so that an attachment deleted during the download ends in an error, not a
 // short file. (Clients can check the content against the SHA-256 of the
 // metadata; the server does not hash it again.)
@@ -196,9 +198,15 @@ func (s *attachmentService) DownloadAttachment(req *apiv1.DownloadAttachmentRequ
 
 // downloadBatch is one message of a download and how much content it carries.
 type downloadBatch struct {
-	message encodedMessage
+	message chunkwire.Encoded
 	size    int
 }
+
+// downloadBufferCount is how many messages a download has at once: one being
+// read from the database, one waiting in gRPC, one being written.
+const downloadBufferCount = 3
+
+var downloadChunkField = (&apiv1.DownloadAttachmentResponse{}).ProtoReflect().Descriptor().Fields().ByName("chunk").Number()
 
 // readAhead reads a blob's chunks in order on its own goroutine, into
 // whichever of the download's buffers gRPC has given back, until the blob
@@ -211,22 +219,24 @@ func (s *attachmentService) readAhead(ctx context.Context, blobID int64) (<-chan
 	go func() {
 		defer close(done)
 		defer close(out)
-		buffers := newDownloadBuffers()
+		buffers := chunkwire.NewBuffers(downloadChunkField, downloadBufferCount, store.ChunkSize*store.ChunkBatch)
 		for seq := int32(-1); ; {
 			var i int
 			select {
-			case i = <-buffers.free:
+			case i = <-buffers.Available():
 			case <-ctx.Done():
 				err = ctx.Err()
 				return
 			}
 			var data []byte
 			var ok bool
-			if data, seq, ok, err = s.store.AppendChunks(ctx, buffers.room(i), blobID, seq); err != nil || !ok {
+			if data, seq, ok, err = s.store.AppendChunks(ctx, buffers.Room(i), blobID, seq); err != nil || !ok {
 				return
 			}
+			var batch downloadBatch
+			batch.message, batch.size = buffers.Message(i, data)
 			select {
-			case out <- downloadBatch{message: buffers.message(i, data), size: len(data) - headerRoom}:
+			case out <- batch:
 			case <-ctx.Done():
 				err = ctx.Err()
 				return
@@ -271,10 +281,12 @@ func (s *attachmentService) DeleteAttachment(ctx context.Context, req *apiv1.Del
 	if err != nil {
 		return nil, err
 	}
-	if err := s.store.DeleteAttachment(ctx, id); err != nil {
-		return nil, err
-	}
-	return &apiv1.DeleteAttachmentResponse{}, nil
+	return write(ctx, s.store, req, func(tx *store.Tx) (*apiv1.DeleteAttachmentResponse, error) {
+		if err := tx.DeleteAttachment(id); err != nil {
+			return nil, err
+		}
+		return &apiv1.DeleteAttachmentResponse{}, nil
+	})
 }
 
 func attachmentToAPI(a store.Attachment) *apiv1.Attachment {

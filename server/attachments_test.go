@@ -48,14 +48,6 @@ func sha256Hex(b []byte) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// upload stores data as a new attachment and fails the test on error.
-func upload(t *testing.T, env *ts.Env, fileName string, data []byte) *apiv1.Attachment {
-	t.Helper()
-	a, err := attachclient.Upload(context.Background(), env.Attachments, fileName, "application/pdf", "", bytes.NewReader(data))
-	ts.NoErr(t, err)
-	return a
-}
-
 // download returns an attachment's content and fails the test on error.
 func download(t *testing.T, env *ts.Env, name string) []byte {
 	t.Helper()

@@ -12,7 +12,6 @@ import (
 	"google.golang.org/grpc/peer"
 
 	apiv1 "github.com/interlog/interlog/gen/interlog/v1"
-	"github.com/interlog/interlog/store"
 )
 
 // anonymous is the principal of every caller when no token file is configured
@@ -43,7 +42,8 @@ func (a *authenticator) stream(srv any, ss grpc.ServerStream, info *grpc.StreamS
 }
 
 // authorize identifies the caller, checks its role against methodRoles and
-// returns a context that records the principal for logs and user_id.
+// returns a context that records the principal for logs and for the writes
+// the call makes (actorOf).
 func (a *authenticator) authorize(ctx context.Context, fullMethod string) (context.Context, error) {
 	if isPublic(fullMethod) {
 		return ctx, nil
@@ -63,7 +63,7 @@ func (a *authenticator) authorize(ctx context.Context, fullMethod string) (conte
 			"principal "+principal+" has role "+role.String()+"; "+methodName(fullMethod)+" needs "+need.String(),
 			apiv1.ErrorReason_ERROR_REASON_ROLE_INSUFFICIENT)
 	}
-	return store.WithUserID(ctx, principal), nil
+	return ctx, nil
 }
 
 // identify finds the caller: a bearer token if one is sent, else a verified

@@ -50,18 +50,20 @@ func (s *logService) BatchLogInteractions(ctx context.Context, req *apiv1.BatchL
 			results[i] = failedResult(err)
 		}
 	}
-	logged, err := s.store.BatchLogInteractions(ctx, valid, allOrNothing)
-	var itemErr *store.ItemError
-	if errors.As(err, &itemErr) {
-		return nil, nameItem(itemErr.Err, positions[itemErr.Index])
-	}
-	if err != nil {
-		return nil, err
-	}
-	for j, res := range logged {
-		results[positions[j]] = loggedResult(res)
-	}
-	return &apiv1.BatchLogInteractionsResponse{Results: results}, nil
+	return write(ctx, s.store, req, func(tx *store.Tx) (*apiv1.BatchLogInteractionsResponse, error) {
+		logged, err := tx.BatchLogInteractions(valid, allOrNothing)
+		var itemErr *store.ItemError
+		if errors.As(err, &itemErr) {
+			return nil, nameItem(itemErr.Err, positions[itemErr.Index])
+		}
+		if err != nil {
+			return nil, err
+		}
+		for j, res := range logged {
+			results[positions[j]] = loggedResult(res)
+		}
+		return &apiv1.BatchLogInteractionsResponse{Results: results}, nil
+	})
 }
 
 // itemFromAPI checks an item as the interceptors and LogInteraction check a

@@ -32,7 +32,7 @@ func batchFixture(t *testing.T, env *ts.Env) string {
 	t.Helper()
 	logFixture(t, env)
 	mailTemplate(t, env)
-	seedContacts(t, env, ts.SeedContact{No: "DAN", LanguageCode: "DA", SalespersonCode: "SP3"},
+	ts.SeedContacts(t, env, ts.SeedContact{No: "DAN", LanguageCode: "DA", SalespersonCode: "SP3"},
 		ts.SeedContact{No: "BLOCKED", SalespersonCode: "SP", PrivacyBlocked: true}, ts.SeedContact{No: "NOSP"})
 	return insertAttachment(t, env, "own.txt")
 }
@@ -339,7 +339,7 @@ func TestBatchLogInteractionsNeedsEditor(t *testing.T) {
 			InteractionTemplate: &apiv1.InteractionTemplate{Code: "MAIL", InteractionGroupCode: "G"},
 		})
 		ts.NoErr(t, err)
-		seedContacts(t, env, ts.SeedContact{No: "C1", SalespersonCode: "SP"})
+		ts.SeedContacts(t, env, ts.SeedContact{No: "C1", SalespersonCode: "SP"})
 		req := &apiv1.BatchLogInteractionsRequest{Mode: allOrNothing, Requests: []*apiv1.LogInteractionRequest{
 			{ContactNo: "C1", InteractionTemplateCode: "MAIL"}, {ContactNo: "C1", InteractionTemplateCode: "MAIL"},
 		}}

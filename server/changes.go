@@ -38,10 +38,7 @@ func (s *changeService) ListChanges(ctx context.Context, req *apiv1.ListChangesR
 	if err := s.enabled(); err != nil {
 		return nil, err
 	}
-	filter, err := changeFilterFromAPI(req.GetFilter())
-	if err != nil {
-		return nil, err
-	}
+	filter := changeFilterFromAPI(req.GetFilter())
 	p, err := newPager(req)
 	if err != nil {
 		return nil, err
@@ -77,10 +74,7 @@ func (s *changeService) WatchChanges(req *apiv1.WatchChangesRequest, stream chan
 	if err := s.enabled(); err != nil {
 		return err
 	}
-	filter, err := changeFilterFromAPI(req.GetFilter())
-	if err != nil {
-		return err
-	}
+	filter := changeFilterFromAPI(req.GetFilter())
 	release, err := s.watchers.take("change watchers")
 	if err != nil {
 		return err
@@ -200,7 +194,7 @@ func checkStart(after, high int64) error {
 }
 
 // changeFilterFromAPI reads a ChangeFilter, normalizing its codes.
-func changeFilterFromAPI(f *apiv1.ChangeFilter) (store.ChangeFilter, error) {
+func changeFilterFromAPI(f *apiv1.ChangeFilter) store.ChangeFilter {
 	out := store.ChangeFilter{IncludeCompanyPersons: f.GetIncludeCompanyPersons()}
 	for _, k := range f.GetKinds() {
 		out.Kinds = append(out.Kinds, changeKindsFromAPI[k])
@@ -208,17 +202,10 @@ func changeFilterFromAPI(f *apiv1.ChangeFilter) (store.ChangeFilter, error) {
 	for _, t := range f.GetResourceTypes() {
 		out.ResourceTypes = append(out.ResourceTypes, resourceTypesFromAPI[t])
 	}
-	var err error
-	if out.ContactNo, err = normalizeCode("filter.contact_no", f.GetContactNo(), longCode, true); err != nil {
-		return out, err
-	}
-	if out.TemplateCode, err = normalizeCode("filter.interaction_template_code", f.GetInteractionTemplateCode(), shortCode, true); err != nil {
-		return out, err
-	}
-	if out.GroupCode, err = normalizeCode("filter.interaction_group_code", f.GetInteractionGroupCode(), shortCode, true); err != nil {
-		return out, err
-	}
-	return out, nil
+	out.ContactNo = normalizeCode(f.GetContactNo())
+	out.TemplateCode = normalizeCode(f.GetInteractionTemplateCode())
+	out.GroupCode = normalizeCode(f.GetInteractionGroupCode())
+	return out
 }
 
 // changeToAPI converts a stored change: its resource with the converter its

@@ -377,9 +377,9 @@ func TestWatchUnderConcurrentWriters(t *testing.T) {
 				for i := range perWriter {
 					no := int64(w*1000 + i + 1)
 					key := strconv.FormatInt(no, 10)
-					err := env.Store.RunInTx(ctx, func(ctx context.Context) error {
+					err := env.Store.RunInTx(ctx, store.Actor{Principal: "w"}, func(tx *store.Tx) error {
 						c := entryChange(no, "P1", "", "CALL")
-						if err := env.Store.AppendChanges(ctx, "w", "", c); err != nil {
+						if err := tx.AppendChanges(c); err != nil {
 							return err
 						}
 						time.Sleep(time.Duration(rand.IntN(3)) * time.Millisecond)
@@ -404,17 +404,25 @@ func TestWatchUnderConcurrentWriters(t *testing.T) {
 		seen := map[string]int{}
 		last := int64(0)
 		// watchFor consumes one connection's worth of changes: up to n, or
-		// until it has seen every change of want, or until ctx ends.
-		watchFor := func(ctx context.Context, n int, want map[string]bool) {
+		// until it has seen want changes once the writers are done, or until
+		// stop is closed (a burst that asked for more than was left).
+		watchFor := func(n int, want map[string]bool, stop <-chan struct{}) {
 			wctx, wcancel := context.WithCancel(ctx)
 			defer wcancel()
+			go func() {
+				select {
+				case <-stop:
+					wcancel()
+				case <-wctx.Done():
+				}
+			}()
 			stream, err := env.Changes.WatchChanges(wctx, &apiv1.WatchChangesRequest{
 				Start: &apiv1.WatchChangesRequest_StartAfterSequence{StartAfterSequence: last}})
 			ts.NoErr(t, err)
 			for received := 0; received < n; {
 				msg, err := stream.Recv()
-				if err != nil && ctx.Err() != nil {
-					return
+				if err != nil && wctx.Err() != nil && ctx.Err() == nil {
+					return // stopped
 				}
 				ts.NoErr(t, err)
 				c := msg.GetChange()
@@ -433,17 +441,20 @@ func TestWatchUnderConcurrentWriters(t *testing.T) {
 			}
 		}
 		// While the writers write: watch in bursts, reconnecting between.
-		bursts, stopBursts := context.WithCancel(ctx)
-		go func() { <-writersDone; stopBursts() }()
-		for bursts.Err() == nil {
-			watchFor(bursts, 1+rand.IntN(10), nil)
+		for running := true; running; {
+			select {
+			case <-writersDone:
+				running = false
+			default:
+				watchFor(1+rand.IntN(10), nil, writersDone)
+			}
 		}
 		want := map[string]bool{}
 		for key := range committed {
 			want[key] = true
 		}
 		if len(seen) < len(want) {
-			watchFor(ctx, len(want)*2, want)
+			watchFor(len(want)*2, want, nil)
 		}
 		if len(want) == 0 || len(want) == writers*perWriter {
 			t.Fatalf("%d of %d transactions committed: the test should mix commits and rollbacks", len(want), writers*perWriter)

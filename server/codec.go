@@ -16,6 +16,7 @@ import (
 	"google.golang.org/protobuf/reflect/protoreflect"
 
 	apiv1 "github.com/interlog/interlog/gen/interlog/v1"
+	"github.com/interlog/interlog/internal/chunkwire"
 )
 
 // serverCodec is grpc's proto codec, except that a request that does not
@@ -26,12 +27,13 @@ import (
 // the Go protobuf runtime refuses string fields that are not valid UTF-8. Such
 // a request is bad input, which SPEC §4 answers with INVALID_ARGUMENT. So
 // Unmarshal never fails on a request message: it leaves the message empty and
-// remembers why, and the interceptors (unary, stream) reject the call with that
-// error before validation or any handler sees it.
+// notes why in failed, keyed by the message. The codec's guards take the note
+// back at once (see serverOptions), so that failed is empty between calls
+// whatever the interceptors do.
 //
 // Two messages of attachments bypass the generic codec, to move their bytes
-// without its copies: the chunks of an upload (wireDecoder, uploadChunk) and
-// of a download (encodedMessage).
+// without its copies (internal/chunkwire): the chunks of an upload
+// (wireDecoder, uploadChunk) and of a download (chunkwire.Encoded).
 type serverCodec struct {
 	base   encoding.CodecV2
 	failed sync.Map // request message (a pointer) -> its INVALID_ARGUMENT error
@@ -44,8 +46,8 @@ func newServerCodec() *serverCodec {
 func (c *serverCodec) Name() string { return c.base.Name() }
 
 func (c *serverCodec) Marshal(v any) (mem.BufferSlice, error) {
-	if m, ok := v.(encodedMessage); ok {
-		return mem.BufferSlice{m.wire}, nil
+	if m, ok := v.(chunkwire.Encoded); ok {
+		return m.Wire(), nil
 	}
 	return c.base.Marshal(v)
 }
@@ -89,17 +91,48 @@ func (c *serverCodec) take(m any) error {
 	return nil
 }
 
-// unary rejects requests that did not decode. It must run before any
-// interceptor that may end a call early, so that every remembered failure is
-// taken (and forgotten) again.
-func (c *serverCodec) unary(ctx context.Context, req any, _ *grpc.UnaryServerInfo, h grpc.UnaryHandler) (any, error) {
+// serverOptions make c the server's codec and install its guards as gRPC's
+// own unary and stream interceptors. gRPC runs those before every chained
+// interceptor (and allows one of each: setting another panics), and a call's
+// request is decoded just before them (a unary one) or inside the stream's
+// RecvMsg, which every interceptor and handler reaches through the guard. So
+// every note Unmarshal leaves is taken back by the same call at once,
+// whatever the chain does: none can be left behind.
+func (c *serverCodec) serverOptions() []grpc.ServerOption {
+	return []grpc.ServerOption{
+		grpc.ForceServerCodecV2(c),
+		grpc.UnaryInterceptor(c.unaryGuard),
+		grpc.StreamInterceptor(c.streamGuard),
+	}
+}
+
+// undecodableKey is the context key of a unary request's decoding error.
+type undecodableKey struct{}
+
+// unaryGuard moves a request's decoding error into the call's context, for
+// rejectUndecodable.
+func (c *serverCodec) unaryGuard(ctx context.Context, req any, _ *grpc.UnaryServerInfo, h grpc.UnaryHandler) (any, error) {
 	if err := c.take(req); err != nil {
+		ctx = context.WithValue(ctx, undecodableKey{}, err)
+	}
+	return h(ctx, req)
+}
+
+// rejectUndecodable answers a unary call whose request did not decode with
+// the error. It is chained after the interceptors that log and count calls,
+// so that they see the call, and before auth, so that a bad request gets the
+// same answer with or without credentials.
+func rejectUndecodable(ctx context.Context, req any, _ *grpc.UnaryServerInfo, h grpc.UnaryHandler) (any, error) {
+	if err, ok := ctx.Value(undecodableKey{}).(error); ok {
 		return nil, err
 	}
 	return h(ctx, req)
 }
 
-func (c *serverCodec) stream(srv any, ss grpc.ServerStream, _ *grpc.StreamServerInfo, h grpc.StreamHandler) error {
+// streamGuard makes a streamed message that did not decode fail its
+// RecvMsg with the error; the interceptors outside the guard's stream (all
+// of them) and the handler see it as the receive's error.
+func (c *serverCodec) streamGuard(srv any, ss grpc.ServerStream, _ *grpc.StreamServerInfo, h grpc.StreamHandler) error {
 	return h(srv, &checkedStream{ServerStream: ss, check: c.take})
 }
 

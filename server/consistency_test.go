@@ -1,46 +1,31 @@
 package server
 
 import (
-	"go/ast"
-	"go/parser"
-	"go/token"
-	"strconv"
 	"strings"
 	"testing"
 
+	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
 
 	apiv1 "github.com/interlog/interlog/gen/interlog/v1"
 	"github.com/interlog/interlog/store"
 )
 
-// TestStoreReasonsExistInAPI keeps the store's Reason* constants and the API's
-// ErrorReason enum in step: a reason missing from the API would reach clients
-// as INTERNAL.
-func TestStoreReasonsExistInAPI(t *testing.T) {
-	file, err := parser.ParseFile(token.NewFileSet(), "../store/errors.go", nil, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	n := 0
-	ast.Inspect(file, func(node ast.Node) bool {
-		spec, ok := node.(*ast.ValueSpec)
-		if !ok || len(spec.Names) != 1 || !strings.HasPrefix(spec.Names[0].Name, "Reason") || len(spec.Values) != 1 {
-			return true
+// TestEveryStoreReasonHasItsOwnAPIReason: apiReasons' length is checked
+// when the package compiles; this checks that no store reason in between was
+// left out (UNSPECIFIED) or mapped to the reason of another.
+func TestEveryStoreReasonHasItsOwnAPIReason(t *testing.T) {
+	seen := map[apiv1.ErrorReason]store.Reason{}
+	for r := store.ReasonUnspecified + 1; r < store.ReasonCount; r++ {
+		api := apiReasons[r]
+		switch api {
+		case apiv1.ErrorReason_ERROR_REASON_UNSPECIFIED, apiv1.ErrorReason_ERROR_REASON_INTERNAL:
+			t.Errorf("store reason %d has no API reason (%v)", r, api)
 		}
-		lit, ok := spec.Values[0].(*ast.BasicLit)
-		if !ok {
-			return true
+		if other, dup := seen[api]; dup {
+			t.Errorf("store reasons %d and %d both map to %v", other, r, api)
 		}
-		value, _ := strconv.Unquote(lit.Value)
-		n++
-		if reasonFromStore(value) == apiv1.ErrorReason_ERROR_REASON_INTERNAL {
-			t.Errorf("store.%s = %q has no ERROR_REASON_%s in the API", spec.Names[0].Name, value, value)
-		}
-		return true
-	})
-	if n < 10 {
-		t.Fatalf("found only %d Reason constants in store/errors.go; did the file move?", n)
+		seen[api] = r
 	}
 }
 
@@ -92,6 +77,33 @@ func TestSetupSlotsMatchAPI(t *testing.T) {
 		}
 		if _, ok := store.SlotForDocumentType(int16(v)); !ok {
 			t.Errorf("document type %v has no setup slot", apiv1.DocumentType(v))
+		}
+	}
+}
+
+// TestUpdatableFieldsAreAPIFields: each field the store lets an update change
+// is a field of the API resource of the same name, so that it is an update
+// mask path.
+func TestUpdatableFieldsAreAPIFields(t *testing.T) {
+	resources := []struct {
+		updatable store.Updatable
+		resource  proto.Message
+	}{
+		{store.GroupUpdatable, &apiv1.InteractionGroup{}},
+		{store.TemplateUpdatable, &apiv1.InteractionTemplate{}},
+		{store.LanguageUpdatable, &apiv1.InteractionTemplateLanguage{}},
+		{store.ContactUpdatable, &apiv1.Contact{}},
+		{store.EntryUpdatable, &apiv1.InteractionLogEntry{}},
+		{store.CommentUpdatable, &apiv1.InteractionLogComment{}},
+		{store.SegmentUpdatable, &apiv1.Segment{}},
+		{store.SegmentLineUpdatable, &apiv1.SegmentLine{}},
+	}
+	for _, r := range resources {
+		fields := r.resource.ProtoReflect().Descriptor().Fields()
+		for _, f := range r.updatable.Fields() {
+			if fields.ByName(protoreflect.Name(f)) == nil {
+				t.Errorf("store field %q is not a field of %T", f, r.resource)
+			}
 		}
 	}
 }

@@ -14,25 +14,23 @@ const contactCollection = "contacts"
 // is in statistics.go with the other statistics.
 type contactService struct {
 	apiv1.UnimplementedContactServiceServer
-	store *store.Store
+	store contactStore
+}
+
+// contactStore is what contactService needs of the store.
+type contactStore interface {
+	writeStore
+	ContactStatistics(ctx context.Context, contactNo string) (store.ContactStats, error)
+	GetContact(ctx context.Context, no string) (store.Contact, error)
+	ListContacts(ctx context.Context, f store.ContactFilter, page store.Page) ([]store.Contact, bool, error)
 }
 
 // contactUpdatable lists the fields UpdateContact may change.
-var contactUpdatable = map[string]string{
-	"type":                "type",
-	"display_name":        "display_name",
-	"company_no":          "company_no",
-	"language_code":       "language_code",
-	"correspondence_type": "correspondence_type",
-	"salesperson_code":    "salesperson_code",
-	"email":               "email",
-	"phone":               "phone",
-	"privacy_blocked":     "privacy_blocked",
-}
+var contactUpdatable = updatablePaths(store.ContactUpdatable)
 
 func (s *contactService) CreateContact(ctx context.Context, req *apiv1.CreateContactRequest) (*apiv1.CreateContactResponse, error) {
 	in := req.GetContact()
-	no, err := normalizeCode("contact.no", in.GetNo(), longCode, false)
+	no, err := requireCode("contact.no", in.GetNo(), longCode)
 	if err != nil {
 		return nil, err
 	}
@@ -40,11 +38,13 @@ func (s *contactService) CreateContact(ctx context.Context, req *apiv1.CreateCon
 	if err != nil {
 		return nil, err
 	}
-	out, err := s.store.CreateContact(ctx, c)
-	if err != nil {
-		return nil, err
-	}
-	return &apiv1.CreateContactResponse{Contact: contactToAPI(out)}, nil
+	return write(ctx, s.store, req, func(tx *store.Tx) (*apiv1.CreateContactResponse, error) {
+		out, err := tx.CreateContact(c)
+		if err != nil {
+			return nil, err
+		}
+		return &apiv1.CreateContactResponse{Contact: contactToAPI(out)}, nil
+	})
 }
 
 func (s *contactService) GetContact(ctx context.Context, req *apiv1.GetContactRequest) (*apiv1.GetContactResponse, error) {
@@ -60,10 +60,7 @@ func (s *contactService) GetContact(ctx context.Context, req *apiv1.GetContactRe
 }
 
 func (s *contactService) ListContacts(ctx context.Context, req *apiv1.ListContactsRequest) (*apiv1.ListContactsResponse, error) {
-	company, err := normalizeCode("company_no", req.GetCompanyNo(), longCode, true)
-	if err != nil {
-		return nil, err
-	}
+	company := normalizeCode(req.GetCompanyNo())
 	p, err := newPager(req)
 	if err != nil {
 		return nil, err
@@ -85,19 +82,21 @@ func (s *contactService) UpdateContact(ctx context.Context, req *apiv1.UpdateCon
 	if err != nil {
 		return nil, err
 	}
-	cols, err := maskColumns(req.GetUpdateMask(), in, contactUpdatable)
+	fields, err := maskFields(req.GetUpdateMask(), in, contactUpdatable)
 	if err != nil {
 		return nil, err
 	}
-	c, err := contactFromAPI("contact.", in, no, masked(cols, "type"))
+	c, err := contactFromAPI("contact.", in, no, masked(fields, "type"))
 	if err != nil {
 		return nil, err
 	}
-	out, err := s.store.UpdateContact(ctx, c, in.GetEtag(), cols)
-	if err != nil {
-		return nil, err
-	}
-	return &apiv1.UpdateContactResponse{Contact: contactToAPI(out)}, nil
+	return write(ctx, s.store, req, func(tx *store.Tx) (*apiv1.UpdateContactResponse, error) {
+		out, err := tx.UpdateContact(c, in.GetEtag(), fields)
+		if err != nil {
+			return nil, err
+		}
+		return &apiv1.UpdateContactResponse{Contact: contactToAPI(out)}, nil
+	})
 }
 
 func (s *contactService) DeleteContact(ctx context.Context, req *apiv1.DeleteContactRequest) (*apiv1.DeleteContactResponse, error) {
@@ -105,10 +104,12 @@ func (s *contactService) DeleteContact(ctx context.Context, req *apiv1.DeleteCon
 	if err != nil {
 		return nil, err
 	}
-	if err := s.store.DeleteContact(ctx, no, req.GetEtag()); err != nil {
-		return nil, err
-	}
-	return &apiv1.DeleteContactResponse{}, nil
+	return write(ctx, s.store, req, func(tx *store.Tx) (*apiv1.DeleteContactResponse, error) {
+		if err := tx.DeleteContact(no, req.GetEtag()); err != nil {
+			return nil, err
+		}
+		return &apiv1.DeleteContactResponse{}, nil
+	})
 }
 
 func (s *contactService) BatchUpsertContacts(ctx context.Context, req *apiv1.BatchUpsertContactsRequest) (*apiv1.BatchUpsertContactsResponse, error) {
@@ -116,7 +117,7 @@ func (s *contactService) BatchUpsertContacts(ctx context.Context, req *apiv1.Bat
 	seen := map[string]bool{}
 	for i, in := range req.GetContacts() {
 		prefix := fmt.Sprintf("contacts[%d].", i)
-		no, err := normalizeCode(prefix+"no", in.GetNo(), longCode, false)
+		no, err := requireCode(prefix+"no", in.GetNo(), longCode)
 		if err != nil {
 			return nil, err
 		}
@@ -131,11 +132,13 @@ func (s *contactService) BatchUpsertContacts(ctx context.Context, req *apiv1.Bat
 		c.Etag = in.GetEtag()
 		contacts = append(contacts, c)
 	}
-	out, err := s.store.BatchUpsertContacts(ctx, contacts)
-	if err != nil {
-		return nil, err
-	}
-	return &apiv1.BatchUpsertContactsResponse{Contacts: allToAPI(out, contactToAPI)}, nil
+	return write(ctx, s.store, req, func(tx *store.Tx) (*apiv1.BatchUpsertContactsResponse, error) {
+		out, err := tx.BatchUpsertContacts(contacts)
+		if err != nil {
+			return nil, err
+		}
+		return &apiv1.BatchUpsertContactsResponse{Contacts: allToAPI(out, contactToAPI)}, nil
+	})
 }
 
 // contactFromAPI converts and checks the writable fields of a contact; p is
@@ -144,18 +147,9 @@ func contactFromAPI(p string, in *apiv1.Contact, no string, needType bool) (stor
 	if needType && in.GetType() == apiv1.ContactType_CONTACT_TYPE_UNSPECIFIED {
 		return store.Contact{}, invalidField(p+"type", "is required: COMPANY or PERSON")
 	}
-	company, err := normalizeCode(p+"company_no", in.GetCompanyNo(), longCode, true)
-	if err != nil {
-		return store.Contact{}, err
-	}
-	lang, err := normalizeCode(p+"language_code", in.GetLanguageCode(), shortCode, true)
-	if err != nil {
-		return store.Contact{}, err
-	}
-	salesperson, err := normalizeCode(p+"salesperson_code", in.GetSalespersonCode(), longCode, true)
-	if err != nil {
-		return store.Contact{}, err
-	}
+	company := normalizeCode(in.GetCompanyNo())
+	lang := normalizeCode(in.GetLanguageCode())
+	salesperson := normalizeCode(in.GetSalespersonCode())
 	return store.Contact{
 		No:                 no,
 		Type:               int16(in.GetType()),
@@ -187,4 +181,25 @@ func contactToAPI(c store.Contact) *apiv1.Contact {
 		CreateTime:         timestamp(c.CreateTime),
 		UpdateTime:         timestamp(c.UpdateTime),
 	}
+}
+
+// GetContactStatistics totals the contact's entries (SPEC §3); canceled and
+// postponed entries never count.
+func (s *contactService) GetContactStatistics(ctx context.Context, req *apiv1.GetContactStatisticsRequest) (*apiv1.GetContactStatisticsResponse, error) {
+	no, err := parseCodeName("name", req.GetName(), contactCollection, longCode)
+	if err != nil {
+		return nil, err
+	}
+	st, err := s.store.ContactStatistics(ctx, no)
+	if err != nil {
+		return nil, err
+	}
+	t := totalsToAPI(st.Totals)
+	return &apiv1.GetContactStatisticsResponse{
+		InteractionCount:    t.GetInteractionCount(),
+		TotalCost:           t.GetTotalCost(),
+		TotalDuration:       t.GetTotalDuration(),
+		LastInteractionTime: timestampOf(st.LastInteractionTime),
+		LastAttemptTime:     timestampOf(st.LastAttemptTime),
+	}, nil
 }

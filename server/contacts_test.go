@@ -18,14 +18,6 @@ const (
 	person  = apiv1.ContactType_CONTACT_TYPE_PERSON
 )
 
-// createContact makes a contact and fails the test on error.
-func createContact(t *testing.T, env *ts.Env, c *apiv1.Contact) *apiv1.Contact {
-	t.Helper()
-	resp, err := env.Contacts.CreateContact(context.Background(), &apiv1.CreateContactRequest{Contact: c})
-	ts.NoErr(t, err)
-	return resp.GetContact()
-}
-
 func TestContactLifecycle(t *testing.T) {
 	ts.ForEachEngine(t, func(t *testing.T, env *ts.Env) {
 		ctx := context.Background()

@@ -78,13 +78,54 @@ func reasonName(r apiv1.ErrorReason) string {
 	return strings.TrimPrefix(r.String(), "ERROR_REASON_")
 }
 
-// reasonFromStore looks up the API reason of a store reason.
-func reasonFromStore(reason string) apiv1.ErrorReason {
-	if v, ok := apiv1.ErrorReason_value["ERROR_REASON_"+reason]; ok {
-		return apiv1.ErrorReason(v)
-	}
-	return apiv1.ErrorReason_ERROR_REASON_INTERNAL
+// apiReasons is the API's ErrorReason of each store.Reason. Its length must
+// equal store.ReasonCount: adding a reason to the store without mapping it
+// here does not compile (see the declaration below), and a test checks that
+// no reason in between is left unmapped.
+var apiReasons = [...]apiv1.ErrorReason{
+	// Every store error names its reason; one that does not is a store bug.
+	store.ReasonUnspecified:             apiv1.ErrorReason_ERROR_REASON_INTERNAL,
+	store.ReasonNotFound:                apiv1.ErrorReason_ERROR_REASON_NOT_FOUND,
+	store.ReasonAlreadyExists:           apiv1.ErrorReason_ERROR_REASON_ALREADY_EXISTS,
+	store.ReasonEtagMismatch:            apiv1.ErrorReason_ERROR_REASON_ETAG_MISMATCH,
+	store.ReasonConcurrentModification:  apiv1.ErrorReason_ERROR_REASON_CONCURRENT_MODIFICATION,
+	store.ReasonInvalidField:            apiv1.ErrorReason_ERROR_REASON_INVALID_FIELD,
+	store.ReasonRequestIDReused:         apiv1.ErrorReason_ERROR_REASON_REQUEST_ID_REUSED,
+	store.ReasonGroupHasTemplates:       apiv1.ErrorReason_ERROR_REASON_GROUP_HAS_TEMPLATES,
+	store.ReasonGroupNotFound:           apiv1.ErrorReason_ERROR_REASON_GROUP_NOT_FOUND,
+	store.ReasonTemplateInSetup:         apiv1.ErrorReason_ERROR_REASON_TEMPLATE_IN_SETUP,
+	store.ReasonDefaultLanguageNotFound: apiv1.ErrorReason_ERROR_REASON_DEFAULT_LANGUAGE_NOT_FOUND,
+	store.ReasonTemplateNotFound:        apiv1.ErrorReason_ERROR_REASON_TEMPLATE_NOT_FOUND,
+	store.ReasonTemplateHasAttachment:   apiv1.ErrorReason_ERROR_REASON_TEMPLATE_HAS_ATTACHMENT,
+	store.ReasonContactPrivacyBlocked:   apiv1.ErrorReason_ERROR_REASON_CONTACT_PRIVACY_BLOCKED,
+	store.ReasonContactHasLogEntries:    apiv1.ErrorReason_ERROR_REASON_CONTACT_HAS_LOG_ENTRIES,
+	store.ReasonContactHasSegmentLines:  apiv1.ErrorReason_ERROR_REASON_CONTACT_HAS_SEGMENT_LINES,
+	store.ReasonCompanyNotFound:         apiv1.ErrorReason_ERROR_REASON_COMPANY_NOT_FOUND,
+	store.ReasonContactNotFound:         apiv1.ErrorReason_ERROR_REASON_CONTACT_NOT_FOUND,
+	store.ReasonContactTypeLocked:       apiv1.ErrorReason_ERROR_REASON_CONTACT_TYPE_LOCKED,
+	store.ReasonSalespersonRequired:     apiv1.ErrorReason_ERROR_REASON_SALESPERSON_REQUIRED,
+	store.ReasonEntryPostponed:          apiv1.ErrorReason_ERROR_REASON_ENTRY_POSTPONED,
+	store.ReasonEntryNotPostponed:       apiv1.ErrorReason_ERROR_REASON_ENTRY_NOT_POSTPONED,
+	store.ReasonLoggedSegmentCanceled:   apiv1.ErrorReason_ERROR_REASON_LOGGED_SEGMENT_CANCELED,
+	store.ReasonLoggedSegmentNotFound:   apiv1.ErrorReason_ERROR_REASON_LOGGED_SEGMENT_NOT_FOUND,
+	store.ReasonSegmentAlreadyLogged:    apiv1.ErrorReason_ERROR_REASON_SEGMENT_ALREADY_LOGGED,
+	store.ReasonSegmentNoDescription:    apiv1.ErrorReason_ERROR_REASON_SEGMENT_NO_DESCRIPTION,
+	store.ReasonSegmentNoLines:          apiv1.ErrorReason_ERROR_REASON_SEGMENT_NO_LINES,
+	store.ReasonAttachmentInUse:         apiv1.ErrorReason_ERROR_REASON_ATTACHMENT_IN_USE,
+	store.ReasonAttachmentReadOnly:      apiv1.ErrorReason_ERROR_REASON_ATTACHMENT_READ_ONLY,
+	store.ReasonAttachmentTooLarge:      apiv1.ErrorReason_ERROR_REASON_ATTACHMENT_TOO_LARGE,
+	store.ReasonAttachmentNotFound:      apiv1.ErrorReason_ERROR_REASON_ATTACHMENT_NOT_FOUND,
+	store.ReasonDatabaseUnavailable:     apiv1.ErrorReason_ERROR_REASON_DATABASE_UNAVAILABLE,
+	store.ReasonLimitExceeded:           apiv1.ErrorReason_ERROR_REASON_LIMIT_EXCEEDED,
+	store.ReasonNotCanceled:             apiv1.ErrorReason_ERROR_REASON_NOT_CANCELED,
+	store.ReasonCompanyHasPersons:       apiv1.ErrorReason_ERROR_REASON_COMPANY_HAS_PERSONS,
+	store.ReasonReferenceConstraint:     apiv1.ErrorReason_ERROR_REASON_REFERENCE_CONSTRAINT,
+	store.ReasonChangesExpired:          apiv1.ErrorReason_ERROR_REASON_CHANGES_EXPIRED,
 }
+
+// Every store.Reason has an entry in apiReasons: the two array types below
+// are the same only when len(apiReasons) == store.ReasonCount.
+var _ [len(apiReasons)]struct{} = [store.ReasonCount]struct{}{}
 
 // storeCodes maps each store error kind to its gRPC code.
 var storeCodes = []struct {
@@ -111,17 +152,14 @@ func toStatus(err error) error {
 	if _, ok := status.FromError(err); ok {
 		return err
 	}
-	switch {
-	case errors.Is(err, context.DeadlineExceeded):
-		return withDetails(codes.DeadlineExceeded, "the request's deadline passed", apiv1.ErrorReason_ERROR_REASON_DEADLINE_EXCEEDED)
-	case errors.Is(err, context.Canceled):
-		return withDetails(codes.Canceled, "the request was canceled", apiv1.ErrorReason_ERROR_REASON_DEADLINE_EXCEEDED)
+	if st := contextStatus(err); st != nil {
+		return st
 	}
 	var se *store.Error
 	if errors.As(err, &se) {
 		for _, m := range storeCodes {
 			if errors.Is(se.Kind, m.kind) {
-				return storeStatus(se, m.code)
+				return storeStatus(se, m.code, segmentLine(err))
 			}
 		}
 	}
@@ -131,30 +169,44 @@ func toStatus(err error) error {
 	return withDetails(codes.Internal, "internal error; the server log has details under this request's id", apiv1.ErrorReason_ERROR_REASON_INTERNAL)
 }
 
+// contextStatus is the status of a context's error, or nil if err is none.
+func contextStatus(err error) error {
+	switch {
+	case errors.Is(err, context.DeadlineExceeded):
+		return withDetails(codes.DeadlineExceeded, "the request's deadline passed", apiv1.ErrorReason_ERROR_REASON_DEADLINE_EXCEEDED)
+	case errors.Is(err, context.Canceled):
+		return withDetails(codes.Canceled, "the request was canceled", apiv1.ErrorReason_ERROR_REASON_CANCELED)
+	}
+	return nil
+}
+
 // segmentLineKey is the google.rpc.ErrorInfo metadata key that names the
 // segment line a LogSegment failed on.
 const segmentLineKey = "segmentLine"
 
+// segmentLine is the segment line a LogSegment error is about, or "".
+func segmentLine(err error) string {
+	var le *store.LineError
+	if errors.As(err, &le) {
+		return le.Line
+	}
+	return ""
+}
+
 // storeStatus is the status of a store error of the given code: invalid
 // input names its field in a BadRequest; an error about a segment line names
 // the line first in the message and under segmentLineKey in the ErrorInfo.
-func storeStatus(se *store.Error, code codes.Code) error {
+func storeStatus(se *store.Error, code codes.Code, line string) error {
 	msg, reason := se.Message, se.Reason
 	var br *errdetails.BadRequest
 	if code == codes.InvalidArgument && se.Field != "" {
 		reason = cmp.Or(reason, store.ReasonInvalidField)
 		msg, br = badRequest([]fieldViolation{{Field: se.Field, Description: se.Message}})
 	}
-	info := &errdetails.ErrorInfo{Reason: reasonName(reasonFromStore(reason)), Domain: errorDomain}
-	if se.Line != "" {
-		msg = se.Line + ": " + msg
-		info.Metadata = map[string]string{segmentLineKey: se.Line}
+	info := &errdetails.ErrorInfo{Reason: reasonName(apiReasons[reason]), Domain: errorDomain}
+	if line != "" {
+		msg = line + ": " + msg
+		info.Metadata = map[string]string{segmentLineKey: line}
 	}
 	return withInfo(code, msg, info, br)
-}
-
-// isInternal reports whether err will reach the client as INTERNAL, which
-// means it must be logged with its full text.
-func isInternal(err error) bool {
-	return status.Code(toStatus(err)) == codes.Internal
 }

@@ -2,7 +2,6 @@ package server
 
 import (
 	"math/big"
-	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -87,16 +86,31 @@ func FuzzPageToken(f *testing.F) {
 	})
 }
 
-// FuzzNormalizeCode: an accepted code is the trimmed, upper-cased input, of
-// the allowed characters and length, and normalising it again changes
-// nothing; anything else is INVALID_ARGUMENT naming the field.
+// FuzzNormalizeCode: a code that the rules of validation.proto accept is
+// stored as the trimmed, upper-cased input, of the allowed characters and
+// length, and normalising it again changes nothing; anything else is
+// INVALID_ARGUMENT naming the field. maxLen over 10 picks the rules of 20
+// characters; optional, those of a code that may be blank (protovalidate's
+// for a field) rather than the server's for a code in a resource name.
 func FuzzNormalizeCode(f *testing.F) {
 	for _, s := range []string{"tel calls", " A/B-1.2_3 ", "", " ", "ÆBLE", "ſ", "a\x00b", "ABCDEFGHIJK", "-", "a  b", "ı"} {
 		f.Add(s, uint8(10), false)
 	}
+	rulesOf := map[int]struct{ inName, orBlank stringRule }{
+		10: {shortCode, compileStringRule(apiv1.E_Code10OrBlank)},
+		20: {longCode, compileStringRule(apiv1.E_Code20OrBlank)},
+	}
 	f.Fuzz(func(t *testing.T, raw string, maxLen uint8, optional bool) {
-		limit := int(maxLen%32) + 1
-		code, err := normalizeCode("code", raw, limit, optional)
+		limit := 10
+		if maxLen > 10 {
+			limit = 20
+		}
+		rules := rulesOf[limit]
+		check := func(raw string) (string, error) { return nameCode("code", raw, rules.inName) }
+		if optional {
+			check = func(raw string) (string, error) { return normalizeCode(raw), rules.orBlank.check("code", raw) }
+		}
+		code, err := check(raw)
 		if err != nil {
 			wantInvalidField(t, err, "code")
 			return
@@ -114,28 +128,34 @@ func FuzzNormalizeCode(f *testing.F) {
 		case strings.Trim(code, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 -_./") != "":
 			t.Fatalf("%q normalised to %q, which has characters a code may not hold", raw, code)
 		}
-		again, err := normalizeCode("code", code, limit, optional)
+		again, err := check(code)
 		if err != nil || again != code {
 			t.Fatalf("normalising %q again gave %q, %v", code, again, err)
 		}
 	})
 }
 
-// moneyRule is the protovalidate rule for money strings in validation.proto.
-var moneyRule = regexp.MustCompile(`^([0-9]{1,12}([.][0-9]{1,6})?|1000000000000([.]0{1,6})?)$`)
+// moneyRule is the money rule of validation.proto, which protovalidate
+// applies before parseMoney converts.
+var moneyRule = compileStringRule(apiv1.E_Money)
 
-// FuzzParseMoney: parseMoney accepts what the API's money rule accepts, reads
-// it exactly, never accepts a negative, more than six fraction digits or more
-// than 10^12, and formatMoney writes back a string that reads the same.
+// maxMoneyMicros is 10^12 in micros, the largest amount SPEC §1 allows.
+const maxMoneyMicros = 1_000_000_000_000 * 1_000_000
+
+// FuzzParseMoney: the money rule accepts no negative, no more than six
+// fraction digits and nothing above 10^12; parseMoney reads what the rule
+// accepts, and whatever it reads it reads exactly; formatMoney writes back a
+// string that reads the same.
 func FuzzParseMoney(f *testing.F) {
 	for _, s := range []string{"12.5", "0", "", "1000000000000", "1000000000000.000001", "0.0000001", "-1", "1e3", "00012.500000", " 1", "1.", ".5", "9999999999999", "١٢"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
+		inRule := moneyRule.check("cost", s) == nil
 		micros, err := parseMoney("cost", s)
 		if err != nil {
-			if moneyRule.MatchString(s) {
-				t.Fatalf("%q matches the API rule but was refused: %v", s, err)
+			if inRule {
+				t.Fatalf("%q passes the API rule but was refused: %v", s, err)
 			}
 			wantInvalidField(t, err, "cost")
 			return
@@ -151,11 +171,17 @@ func FuzzParseMoney(f *testing.F) {
 			t.Fatalf("%q accepted as %d but is not a non-negative decimal", s, micros)
 		}
 		_, frac, _ := strings.Cut(s, ".")
-		if len(frac) > 6 || exact.Cmp(big.NewRat(1_000_000_000_000, 1)) > 0 {
-			t.Fatalf("%q accepted: more than 6 fraction digits or above 10^12", s)
+		if len(frac) > 6 {
+			t.Fatalf("%q read as %d micros: more than 6 fraction digits", s, micros)
 		}
 		if got := new(big.Rat).SetFrac64(micros, 1_000_000); got.Cmp(exact) != 0 {
 			t.Fatalf("%q read as %d micros, not exact", s, micros)
+		}
+		if !inRule {
+			return
+		}
+		if exact.Cmp(big.NewRat(1_000_000_000_000, 1)) > 0 {
+			t.Fatalf("%q passes the API rule but is above 10^12", s)
 		}
 		roundTrip(t, micros)
 	})
@@ -212,7 +238,7 @@ func roundTrip(t *testing.T, micros int64) {
 	if strings.Contains(s, ".") && strings.HasSuffix(s, "0") {
 		t.Fatalf("%d formatted as %q: trailing zeros", micros, s)
 	}
-	if !moneyRule.MatchString(s) {
+	if moneyRule.check("cost", s) != nil {
 		t.Fatalf("%d formatted as %q, which the API's money rule refuses", micros, s)
 	}
 }

@@ -12,23 +12,33 @@ const groupCollection = "interactionGroups"
 // groupService implements apiv1.InteractionGroupServiceServer.
 type groupService struct {
 	apiv1.UnimplementedInteractionGroupServiceServer
-	store *store.Store
+	store groupStore
+}
+
+// groupStore is what groupService needs of the store.
+type groupStore interface {
+	writeStore
+	GetGroup(ctx context.Context, code string) (store.InteractionGroup, error)
+	ListGroups(ctx context.Context, page store.Page) ([]store.InteractionGroup, bool, error)
+	GroupTotals(ctx context.Context, groupCode string, r store.TimeRange) (store.Totals, error)
 }
 
 // groupUpdatable lists the fields UpdateInteractionGroup may change.
-var groupUpdatable = map[string]string{"description": "description"}
+var groupUpdatable = updatablePaths(store.GroupUpdatable)
 
 func (s *groupService) CreateInteractionGroup(ctx context.Context, req *apiv1.CreateInteractionGroupRequest) (*apiv1.CreateInteractionGroupResponse, error) {
 	in := req.GetInteractionGroup()
-	code, err := normalizeCode("interaction_group.code", in.GetCode(), shortCode, false)
+	code, err := requireCode("interaction_group.code", in.GetCode(), shortCode)
 	if err != nil {
 		return nil, err
 	}
-	g, err := s.store.CreateGroup(ctx, store.InteractionGroup{Code: code, Description: in.GetDescription()})
-	if err != nil {
-		return nil, err
-	}
-	return &apiv1.CreateInteractionGroupResponse{InteractionGroup: groupToAPI(g)}, nil
+	return write(ctx, s.store, req, func(tx *store.Tx) (*apiv1.CreateInteractionGroupResponse, error) {
+		g, err := tx.CreateGroup(store.InteractionGroup{Code: code, Description: in.GetDescription()})
+		if err != nil {
+			return nil, err
+		}
+		return &apiv1.CreateInteractionGroupResponse{InteractionGroup: groupToAPI(g)}, nil
+	})
 }
 
 func (s *groupService) GetInteractionGroup(ctx context.Context, req *apiv1.GetInteractionGroupRequest) (*apiv1.GetInteractionGroupResponse, error) {
@@ -64,15 +74,17 @@ func (s *groupService) UpdateInteractionGroup(ctx context.Context, req *apiv1.Up
 	if err != nil {
 		return nil, err
 	}
-	cols, err := maskColumns(req.GetUpdateMask(), in, groupUpdatable)
+	fields, err := maskFields(req.GetUpdateMask(), in, groupUpdatable)
 	if err != nil {
 		return nil, err
 	}
-	g, err := s.store.UpdateGroup(ctx, store.InteractionGroup{Code: code, Description: in.GetDescription()}, in.GetEtag(), cols)
-	if err != nil {
-		return nil, err
-	}
-	return &apiv1.UpdateInteractionGroupResponse{InteractionGroup: groupToAPI(g)}, nil
+	return write(ctx, s.store, req, func(tx *store.Tx) (*apiv1.UpdateInteractionGroupResponse, error) {
+		g, err := tx.UpdateGroup(store.InteractionGroup{Code: code, Description: in.GetDescription()}, in.GetEtag(), fields)
+		if err != nil {
+			return nil, err
+		}
+		return &apiv1.UpdateInteractionGroupResponse{InteractionGroup: groupToAPI(g)}, nil
+	})
 }
 
 func (s *groupService) DeleteInteractionGroup(ctx context.Context, req *apiv1.DeleteInteractionGroupRequest) (*apiv1.DeleteInteractionGroupResponse, error) {
@@ -80,10 +92,9 @@ func (s *groupService) DeleteInteractionGroup(ctx context.Context, req *apiv1.De
 	if err != nil {
 		return nil, err
 	}
-	if err := s.store.DeleteGroup(ctx, code, req.GetEtag()); err != nil {
-		return nil, err
-	}
-	return &apiv1.DeleteInteractionGroupResponse{}, nil
+	return write(ctx, s.store, req, func(tx *store.Tx) (*apiv1.DeleteInteractionGroupResponse, error) {
+		return &apiv1.DeleteInteractionGroupResponse{}, tx.DeleteGroup(code, req.GetEtag())
+	})
 }
 
 func groupToAPI(g store.InteractionGroup) *apiv1.InteractionGroup {
@@ -95,4 +106,22 @@ func groupToAPI(g store.InteractionGroup) *apiv1.InteractionGroup {
 		CreateTime:  timestamp(g.CreateTime),
 		UpdateTime:  timestamp(g.UpdateTime),
 	}
+}
+
+// GetInteractionGroupStatistics totals the group's entries (SPEC §3);
+// canceled and postponed entries never count.
+func (s *groupService) GetInteractionGroupStatistics(ctx context.Context, req *apiv1.GetInteractionGroupStatisticsRequest) (*apiv1.GetInteractionGroupStatisticsResponse, error) {
+	code, err := parseCodeName("name", req.GetName(), groupCollection, shortCode)
+	if err != nil {
+		return nil, err
+	}
+	r, err := parseTimeRange(req.GetStartTime(), req.GetEndTime())
+	if err != nil {
+		return nil, err
+	}
+	t, err := s.store.GroupTotals(ctx, code, r)
+	if err != nil {
+		return nil, err
+	}
+	return &apiv1.GetInteractionGroupStatisticsResponse{Totals: totalsToAPI(t)}, nil
 }

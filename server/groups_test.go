@@ -158,3 +158,38 @@ func join(ss []string) string {
 	}
 	return out
 }
+
+// TestDeleteOfAReferencedGroupIsAPreconditionFailure: a foreign key that
+// refuses a write (here a reference the store does not check first, as a
+// concurrent writer's would be) is FAILED_PRECONDITION with the reason
+// REFERENCE_CONSTRAINT, not NOT_FOUND.
+func TestDeleteOfAReferencedGroupIsAPreconditionFailure(t *testing.T) {
+	ts.ForEachEngine(t, func(t *testing.T, env *ts.Env) {
+		ctx := context.Background()
+		resp, err := env.Groups.CreateInteractionGroup(ctx, &apiv1.CreateInteractionGroupRequest{
+			InteractionGroup: &apiv1.InteractionGroup{Code: "REFERENCED"},
+		})
+		ts.NoErr(t, err)
+		db := rawDB(t, env)
+		if _, err := db.Exec(`CREATE TABLE group_references (group_code VARCHAR(10) NOT NULL,
+			CONSTRAINT fk_group_references FOREIGN KEY (group_code) REFERENCES interaction_groups (code))` + tableOptions(env)); err != nil {
+			t.Fatal(err)
+		}
+		// The database may be reused by another test: leave no table behind.
+		t.Cleanup(func() { _, _ = db.Exec(`DROP TABLE group_references`) })
+		if _, err := db.Exec(`INSERT INTO group_references (group_code) VALUES ('REFERENCED')`); err != nil {
+			t.Fatal(err)
+		}
+		group := resp.GetInteractionGroup()
+		_, err = env.Groups.DeleteInteractionGroup(ctx, &apiv1.DeleteInteractionGroupRequest{Name: group.GetName(), Etag: group.GetEtag()})
+		ts.WantCode(t, err, codes.FailedPrecondition, "REFERENCE_CONSTRAINT")
+	})
+}
+
+// tableOptions are the options a table needs to reference the store's tables.
+func tableOptions(env *ts.Env) string {
+	if env.Engine == "sqlite" {
+		return ""
+	}
+	return " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin"
+}

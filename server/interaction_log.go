@@ -1,6 +1,7 @@
 package server
 
 import (
+	"cmp"
 	"context"
 	"time"
 
@@ -18,10 +19,21 @@ const entryCollection = "interactionLogEntries"
 // delete canceled) and statistics in files of their own.
 type logService struct {
 	apiv1.UnimplementedInteractionLogServiceServer
-	store *store.Store
+	store logStore
 	// validator checks the items of BatchLogInteractions one by one (the
 	// interceptor checks every other request whole).
 	validator *validator
+}
+
+// logStore is what logService needs of the store.
+type logStore interface {
+	writeStore
+	CountCanceledEntries(ctx context.Context, f store.DeleteCanceledFilter) (int64, error)
+	DeleteCanceledEntries(ctx context.Context, actor store.Actor, f store.DeleteCanceledFilter) (int64, error)
+	GetEntry(ctx context.Context, entryNo int64) (store.InteractionLogEntry, error)
+	ListComments(ctx context.Context, entryNo int64, page store.Page) ([]store.InteractionLogComment, bool, error)
+	ListEntries(ctx context.Context, f store.EntryFilter, order store.EntryOrder, page store.Page) ([]store.InteractionLogEntry, bool, error)
+	Summarize(ctx context.Context, f store.EntryFilter, dims []store.Dimension, loc *time.Location) ([]store.SummaryRow, error)
 }
 
 func (s *logService) LogInteraction(ctx context.Context, req *apiv1.LogInteractionRequest) (*apiv1.LogInteractionResponse, error) {
@@ -29,24 +41,18 @@ func (s *logService) LogInteraction(ctx context.Context, req *apiv1.LogInteracti
 	if err != nil {
 		return nil, err
 	}
-	e, err := s.store.LogInteraction(ctx, r)
-	if err != nil {
-		return nil, err
-	}
-	return &apiv1.LogInteractionResponse{InteractionLogEntry: entryToAPI(e)}, nil
+	return write(ctx, s.store, req, func(tx *store.Tx) (*apiv1.LogInteractionResponse, error) {
+		e, err := tx.LogInteraction(r)
+		if err != nil {
+			return nil, err
+		}
+		return &apiv1.LogInteractionResponse{InteractionLogEntry: entryToAPI(e)}, nil
+	})
 }
 
 // logRequestFromAPI converts and checks a LogInteraction request (also an
 // item of BatchLogInteractions), naming fields as LogInteraction does.
 func logRequestFromAPI(req *apiv1.LogInteractionRequest) (store.LogRequest, error) {
-	contactNo, err := normalizeCode("contact_no", req.GetContactNo(), longCode, false)
-	if err != nil {
-		return store.LogRequest{}, err
-	}
-	templateCode, err := normalizeCode("interaction_template_code", req.GetInteractionTemplateCode(), shortCode, false)
-	if err != nil {
-		return store.LogRequest{}, err
-	}
 	overrides, err := overridesFromAPI("overrides.", req.GetOverrides())
 	if err != nil {
 		return store.LogRequest{}, err
@@ -55,8 +61,11 @@ func logRequestFromAPI(req *apiv1.LogInteractionRequest) (store.LogRequest, erro
 		return store.LogRequest{}, err
 	}
 	return store.LogRequest{
-		ContactNo: contactNo, TemplateCode: templateCode, Overrides: overrides,
-		Comments: req.GetComments(), Postpone: req.GetPostpone(),
+		ContactNo:    normalizeCode(req.GetContactNo()),
+		TemplateCode: normalizeCode(req.GetInteractionTemplateCode()),
+		Overrides:    overrides,
+		Comments:     req.GetComments(),
+		Postpone:     req.GetPostpone(),
 	}, nil
 }
 
@@ -65,10 +74,7 @@ func (s *logService) ResumeInteraction(ctx context.Context, req *apiv1.ResumeInt
 	if err != nil {
 		return nil, err
 	}
-	templateCode, err := normalizeCode("interaction_template_code", req.GetInteractionTemplateCode(), shortCode, true)
-	if err != nil {
-		return nil, err
-	}
+	templateCode := normalizeCode(req.GetInteractionTemplateCode())
 	overrides, err := overridesFromAPI("overrides.", req.GetOverrides())
 	if err != nil {
 		return nil, err
@@ -76,11 +82,13 @@ func (s *logService) ResumeInteraction(ctx context.Context, req *apiv1.ResumeInt
 	if overrides.AttachmentID, err = parseAttachmentRef("attachment", req.GetAttachment()); err != nil {
 		return nil, err
 	}
-	e, err := s.store.ResumeInteraction(ctx, store.ResumeRequest{EntryNo: entryNo, TemplateCode: templateCode, Overrides: overrides})
-	if err != nil {
-		return nil, err
-	}
-	return &apiv1.ResumeInteractionResponse{InteractionLogEntry: entryToAPI(e)}, nil
+	return write(ctx, s.store, req, func(tx *store.Tx) (*apiv1.ResumeInteractionResponse, error) {
+		e, err := tx.ResumeInteraction(store.ResumeRequest{EntryNo: entryNo, TemplateCode: templateCode, Overrides: overrides})
+		if err != nil {
+			return nil, err
+		}
+		return &apiv1.ResumeInteractionResponse{InteractionLogEntry: entryToAPI(e)}, nil
+	})
 }
 
 func (s *logService) DeletePostponedInteraction(ctx context.Context, req *apiv1.DeletePostponedInteractionRequest) (*apiv1.DeletePostponedInteractionResponse, error) {
@@ -88,10 +96,12 @@ func (s *logService) DeletePostponedInteraction(ctx context.Context, req *apiv1.
 	if err != nil {
 		return nil, err
 	}
-	if err := s.store.DeletePostponedInteraction(ctx, entryNo); err != nil {
-		return nil, err
-	}
-	return &apiv1.DeletePostponedInteractionResponse{}, nil
+	return write(ctx, s.store, req, func(tx *store.Tx) (*apiv1.DeletePostponedInteractionResponse, error) {
+		if err := tx.DeletePostponedInteraction(entryNo); err != nil {
+			return nil, err
+		}
+		return &apiv1.DeletePostponedInteractionResponse{}, nil
+	})
 }
 
 func (s *logService) RecordDocumentInteraction(ctx context.Context, req *apiv1.RecordDocumentInteractionRequest) (*apiv1.RecordDocumentInteractionResponse, error) {
@@ -99,11 +109,13 @@ func (s *logService) RecordDocumentInteraction(ctx context.Context, req *apiv1.R
 	if err != nil {
 		return nil, err
 	}
-	e, recorded, err := s.store.RecordDocumentInteraction(ctx, r)
-	if err != nil || !recorded {
-		return &apiv1.RecordDocumentInteractionResponse{}, err
-	}
-	return &apiv1.RecordDocumentInteractionResponse{Recorded: true, InteractionLogEntry: entryToAPI(e)}, nil
+	return write(ctx, s.store, req, func(tx *store.Tx) (*apiv1.RecordDocumentInteractionResponse, error) {
+		e, recorded, err := tx.RecordDocumentInteraction(r)
+		if err != nil || !recorded {
+			return &apiv1.RecordDocumentInteractionResponse{}, err
+		}
+		return &apiv1.RecordDocumentInteractionResponse{Recorded: true, InteractionLogEntry: entryToAPI(e)}, nil
+	})
 }
 
 // documentRequestFromAPI converts a RecordDocumentInteraction request. Blank
@@ -112,23 +124,13 @@ func (s *logService) RecordDocumentInteraction(ctx context.Context, req *apiv1.R
 func documentRequestFromAPI(req *apiv1.RecordDocumentInteractionRequest) (store.DocumentRequest, error) {
 	var r store.DocumentRequest
 	var err error
-	if r.Document.No, err = normalizeCode("document_no", req.GetDocumentNo(), longCode, false); err != nil {
-		return r, err
-	}
-	if r.ContactNo, err = normalizeCode("contact_no", req.GetContactNo(), longCode, false); err != nil {
-		return r, err
-	}
+	r.Document.No = normalizeCode(req.GetDocumentNo())
+	r.ContactNo = normalizeCode(req.GetContactNo())
 	o := &r.Overrides
-	if o.SalespersonCode, err = optionalCode("salesperson_code", ptr(req.GetSalespersonCode()), longCode); err != nil {
-		return r, err
-	}
-	if o.OpportunityNo, err = optionalCode("opportunity_no", ptr(req.GetOpportunityNo()), longCode); err != nil {
-		return r, err
-	}
+	o.SalespersonCode = ptr(normalizeCode(req.GetSalespersonCode()))
+	o.OpportunityNo = ptr(normalizeCode(req.GetOpportunityNo()))
 	if req.GetCampaignNo() != "" {
-		if o.CampaignNo, err = optionalCode("campaign_no", ptr(req.GetCampaignNo()), longCode); err != nil {
-			return r, err
-		}
+		o.CampaignNo = ptr(normalizeCode(req.GetCampaignNo()))
 	}
 	if req.GetDescription() != "" {
 		o.Description = ptr(req.GetDescription())
@@ -187,27 +189,14 @@ func entryFilterFromAPI(p string, in *apiv1.InteractionLogFilter) (store.EntryFi
 	if in == nil {
 		return f, nil
 	}
-	codes := []struct {
-		field  string
-		raw    string
-		maxLen int
-		to     *string
-	}{
-		{"contact_no", in.GetContactNo(), longCode, &f.ContactNo},
-		{"contact_company_no", in.GetContactCompanyNo(), longCode, &f.ContactCompanyNo},
-		{"interaction_template_code", in.GetInteractionTemplateCode(), shortCode, &f.TemplateCode},
-		{"interaction_group_code", in.GetInteractionGroupCode(), shortCode, &f.GroupCode},
-		{"salesperson_code", in.GetSalespersonCode(), longCode, &f.SalespersonCode},
-		{"campaign_no", in.GetCampaignNo(), longCode, &f.CampaignNo},
-		{"segment_no", in.GetSegmentNo(), longCode, &f.SegmentNo},
-		{"document_no", in.GetDocumentNo(), longCode, &f.DocumentNo},
-	}
-	var err error
-	for _, c := range codes {
-		if *c.to, err = normalizeCode(p+c.field, c.raw, c.maxLen, true); err != nil {
-			return f, err
-		}
-	}
+	f.ContactNo = normalizeCode(in.GetContactNo())
+	f.ContactCompanyNo = normalizeCode(in.GetContactCompanyNo())
+	f.TemplateCode = normalizeCode(in.GetInteractionTemplateCode())
+	f.GroupCode = normalizeCode(in.GetInteractionGroupCode())
+	f.SalespersonCode = normalizeCode(in.GetSalespersonCode())
+	f.CampaignNo = normalizeCode(in.GetCampaignNo())
+	f.SegmentNo = normalizeCode(in.GetSegmentNo())
+	f.DocumentNo = normalizeCode(in.GetDocumentNo())
 	if in.GetIncludeCompanyPersons() && f.ContactNo == "" {
 		return f, invalidField(p+"include_company_persons", "needs contact_no: the company whose persons' entries to include")
 	}
@@ -218,6 +207,7 @@ func entryFilterFromAPI(p string, in *apiv1.InteractionLogFilter) (store.EntryFi
 		}
 		f.LoggedSegmentEntryNo = &n
 	}
+	var err error
 	if f.Time, err = parseTimeRangeAt(p, in.GetStartTime(), in.GetEndTime()); err != nil {
 		return f, err
 	}
@@ -250,23 +240,11 @@ func overridesFromAPI(p string, in *apiv1.InteractionOverrides) (store.Overrides
 	if o.DurationSeconds, err = parseOptionalDuration(p+"duration", in.GetDuration()); err != nil {
 		return o, err
 	}
-	codes := []struct {
-		field  string
-		raw    *string
-		maxLen int
-		to     **string
-	}{
-		{"campaign_no", in.CampaignNo, longCode, &o.CampaignNo},
-		{"salesperson_code", in.SalespersonCode, longCode, &o.SalespersonCode},
-		{"language_code", in.LanguageCode, shortCode, &o.LanguageCode},
-		{"opportunity_no", in.OpportunityNo, longCode, &o.OpportunityNo},
-		{"task_no", in.TaskNo, longCode, &o.TaskNo},
-	}
-	for _, c := range codes {
-		if *c.to, err = optionalCode(p+c.field, c.raw, c.maxLen); err != nil {
-			return o, err
-		}
-	}
+	o.CampaignNo = optionalCode(in.CampaignNo)
+	o.SalespersonCode = optionalCode(in.SalespersonCode)
+	o.LanguageCode = optionalCode(in.LanguageCode)
+	o.OpportunityNo = optionalCode(in.OpportunityNo)
+	o.TaskNo = optionalCode(in.TaskNo)
 	o.Description, o.Subject, o.ContactVia = in.Description, in.Subject, in.ContactVia
 	o.CampaignTarget, o.CampaignResponse, o.AttemptFailed = in.CampaignTarget, in.CampaignResponse, in.AttemptFailed
 	o.InformationFlow = enumPtr(in.InformationFlow)
@@ -278,12 +256,11 @@ func overridesFromAPI(p string, in *apiv1.InteractionOverrides) (store.Overrides
 }
 
 // optionalCode normalizes an optional code; nil stays nil, blank stays blank.
-func optionalCode(field string, raw *string, maxLen int) (*string, error) {
+func optionalCode(raw *string) *string {
 	if raw == nil {
-		return nil, nil
+		return nil
 	}
-	code, err := normalizeCode(field, *raw, maxLen, true)
-	return &code, err
+	return ptr(normalizeCode(*raw))
 }
 
 // optionalTimestamp reads an optional instant as stored microseconds.
@@ -312,7 +289,7 @@ func optionalTimeZone(field string, tz *string) (*string, error) {
 func loadTimeZone(field, name string) (*time.Location, error) {
 	loc, err := time.LoadLocation(name)
 	if err != nil || name == "Local" {
-		return nil, invalidField(field, "must be a known IANA time zone name such as \"Europe/Copenhagen\"")
+		return nil, invalidField(field, timeZoneMessage)
 	}
 	return loc, nil
 }
@@ -374,4 +351,68 @@ func entryToAPI(e store.InteractionLogEntry) *apiv1.InteractionLogEntry {
 		out.LoggedSegment = numberName(loggedSegmentCollection, *e.LoggedSegmentEntryNo)
 	}
 	return out
+}
+
+// SummarizeInteractions totals entries by the requested dimensions (SPEC §3);
+// canceled and postponed entries never count.
+func (s *logService) SummarizeInteractions(ctx context.Context, req *apiv1.SummarizeInteractionsRequest) (*apiv1.SummarizeInteractionsResponse, error) {
+	f, err := entryFilterFromAPI("filter.", req.GetFilter())
+	if err != nil {
+		return nil, err
+	}
+	if f.Canceled != nil && *f.Canceled {
+		return nil, invalidField("filter.canceled", "statistics always leave canceled entries out; leave it unset")
+	}
+	f.Canceled, f.Postponed = nil, nil // statistics leave both out anyway
+	dims, err := summaryDimensions(req.GetGroupBy())
+	if err != nil {
+		return nil, err
+	}
+	loc, err := loadTimeZone("time_zone", cmp.Or(req.GetTimeZone(), "UTC"))
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.store.Summarize(ctx, f, dims, loc)
+	if err != nil {
+		return nil, err
+	}
+	return &apiv1.SummarizeInteractionsResponse{Rows: allToAPI(rows, summaryRowToAPI)}, nil
+}
+
+func summaryRowToAPI(r store.SummaryRow) *apiv1.InteractionSummaryRow {
+	return &apiv1.InteractionSummaryRow{
+		InteractionTemplateCode: r.TemplateCode,
+		InteractionGroupCode:    r.GroupCode,
+		ContactNo:               r.ContactNo,
+		ContactCompanyNo:        r.ContactCompanyNo,
+		SalespersonCode:         r.SalespersonCode,
+		CampaignNo:              r.CampaignNo,
+		Period:                  r.Period,
+		Totals:                  totalsToAPI(r.Totals),
+	}
+}
+
+// summaryDimensions converts group_by, allowing at most one of DAY and MONTH.
+func summaryDimensions(groupBy []apiv1.SummaryDimension) ([]store.Dimension, error) {
+	dims := make([]store.Dimension, len(groupBy))
+	periods := 0
+	for i, d := range groupBy {
+		dims[i] = store.Dimension(d)
+		if dims[i] == store.DimDay || dims[i] == store.DimMonth {
+			periods++
+		}
+	}
+	if periods > 1 {
+		return nil, invalidField("group_by", "may hold at most one of SUMMARY_DIMENSION_DAY and SUMMARY_DIMENSION_MONTH")
+	}
+	return dims, nil
+}
+
+// totalsToAPI converts the totals every statistics RPC returns.
+func totalsToAPI(t store.Totals) *apiv1.InteractionTotals {
+	return &apiv1.InteractionTotals{
+		InteractionCount: t.Count,
+		TotalCost:        formatBigMoney(t.CostMicros.Big()),
+		TotalDuration:    seconds(t.DurationSeconds),
+	}
 }

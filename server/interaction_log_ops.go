@@ -33,11 +33,13 @@ func (s *logService) CancelInteractionLogEntries(ctx context.Context, req *apiv1
 	if err != nil {
 		return nil, err
 	}
-	entries, err := s.store.CancelEntries(ctx, nos, req.GetReleaseUniqueAttachments())
-	if err != nil {
-		return nil, err
-	}
-	return &apiv1.CancelInteractionLogEntriesResponse{InteractionLogEntries: allToAPI(entries, entryToAPI)}, nil
+	return write(ctx, s.store, req, func(tx *store.Tx) (*apiv1.CancelInteractionLogEntriesResponse, error) {
+		entries, err := tx.CancelEntries(nos, req.GetReleaseUniqueAttachments())
+		if err != nil {
+			return nil, err
+		}
+		return &apiv1.CancelInteractionLogEntriesResponse{InteractionLogEntries: allToAPI(entries, entryToAPI)}, nil
+	})
 }
 
 func (s *logService) RestoreInteractionLogEntries(ctx context.Context, req *apiv1.RestoreInteractionLogEntriesRequest) (*apiv1.RestoreInteractionLogEntriesResponse, error) {
@@ -45,11 +47,13 @@ func (s *logService) RestoreInteractionLogEntries(ctx context.Context, req *apiv
 	if err != nil {
 		return nil, err
 	}
-	entries, err := s.store.RestoreEntries(ctx, nos)
-	if err != nil {
-		return nil, err
-	}
-	return &apiv1.RestoreInteractionLogEntriesResponse{InteractionLogEntries: allToAPI(entries, entryToAPI)}, nil
+	return write(ctx, s.store, req, func(tx *store.Tx) (*apiv1.RestoreInteractionLogEntriesResponse, error) {
+		entries, err := tx.RestoreEntries(nos)
+		if err != nil {
+			return nil, err
+		}
+		return &apiv1.RestoreInteractionLogEntriesResponse{InteractionLogEntries: allToAPI(entries, entryToAPI)}, nil
+	})
 }
 
 func (s *logService) EvaluateInteractionLogEntries(ctx context.Context, req *apiv1.EvaluateInteractionLogEntriesRequest) (*apiv1.EvaluateInteractionLogEntriesResponse, error) {
@@ -57,26 +61,17 @@ func (s *logService) EvaluateInteractionLogEntries(ctx context.Context, req *api
 	if err != nil {
 		return nil, err
 	}
-	entries, err := s.store.EvaluateEntries(ctx, nos, int16(req.GetEvaluation()))
-	if err != nil {
-		return nil, err
-	}
-	return &apiv1.EvaluateInteractionLogEntriesResponse{InteractionLogEntries: allToAPI(entries, entryToAPI)}, nil
+	return write(ctx, s.store, req, func(tx *store.Tx) (*apiv1.EvaluateInteractionLogEntriesResponse, error) {
+		entries, err := tx.EvaluateEntries(nos, int16(req.GetEvaluation()))
+		if err != nil {
+			return nil, err
+		}
+		return &apiv1.EvaluateInteractionLogEntriesResponse{InteractionLogEntries: allToAPI(entries, entryToAPI)}, nil
+	})
 }
 
 // entryUpdatable lists the fields UpdateInteractionLogEntry may change.
-var entryUpdatable = map[string]string{
-	"description":     "description",
-	"subject":         "subject",
-	"evaluation":      "evaluation",
-	"attempt_failed":  "attempt_failed",
-	"cost":            "cost_micros",
-	"duration":        "duration_seconds",
-	"delivery_status": "delivery_status",
-	"opportunity_no":  "opportunity_no",
-	"task_no":         "task_no",
-	"attachment":      "attachment_id",
-}
+var entryUpdatable = updatablePaths(store.EntryUpdatable)
 
 func (s *logService) UpdateInteractionLogEntry(ctx context.Context, req *apiv1.UpdateInteractionLogEntryRequest) (*apiv1.UpdateInteractionLogEntryResponse, error) {
 	in := req.GetInteractionLogEntry()
@@ -84,7 +79,7 @@ func (s *logService) UpdateInteractionLogEntry(ctx context.Context, req *apiv1.U
 	if err != nil {
 		return nil, err
 	}
-	cols, err := maskColumns(req.GetUpdateMask(), in, entryUpdatable)
+	fields, err := maskFields(req.GetUpdateMask(), in, entryUpdatable)
 	if err != nil {
 		return nil, err
 	}
@@ -92,11 +87,13 @@ func (s *logService) UpdateInteractionLogEntry(ctx context.Context, req *apiv1.U
 	if err != nil {
 		return nil, err
 	}
-	out, err := s.store.UpdateEntry(ctx, e, cols)
-	if err != nil {
-		return nil, err
-	}
-	return &apiv1.UpdateInteractionLogEntryResponse{InteractionLogEntry: entryToAPI(out)}, nil
+	return write(ctx, s.store, req, func(tx *store.Tx) (*apiv1.UpdateInteractionLogEntryResponse, error) {
+		out, err := tx.UpdateEntry(e, fields)
+		if err != nil {
+			return nil, err
+		}
+		return &apiv1.UpdateInteractionLogEntryResponse{InteractionLogEntry: entryToAPI(out)}, nil
+	})
 }
 
 // entryChangesFromAPI converts and checks the updatable fields of an entry.
@@ -110,14 +107,8 @@ func entryChangesFromAPI(in *apiv1.InteractionLogEntry, entryNo int64) (store.In
 	if err != nil {
 		return store.InteractionLogEntry{}, err
 	}
-	opportunity, err := normalizeCode(p+"opportunity_no", in.GetOpportunityNo(), longCode, true)
-	if err != nil {
-		return store.InteractionLogEntry{}, err
-	}
-	task, err := normalizeCode(p+"task_no", in.GetTaskNo(), longCode, true)
-	if err != nil {
-		return store.InteractionLogEntry{}, err
-	}
+	opportunity := normalizeCode(in.GetOpportunityNo())
+	task := normalizeCode(in.GetTaskNo())
 	attachment, err := parseAttachmentRef(p+"attachment", in.GetAttachment())
 	if err != nil {
 		return store.InteractionLogEntry{}, err
@@ -142,16 +133,18 @@ func (s *logService) DeleteCanceledInteractionLogEntries(ctx context.Context, re
 	if err != nil {
 		return nil, err
 	}
-	var n int64
-	if req.GetValidateOnly() {
-		n, err = s.store.CountCanceledEntries(ctx, f)
-	} else {
-		n, err = s.store.DeleteCanceledEntries(ctx, f)
-	}
-	if err != nil {
-		return nil, err
-	}
-	return &apiv1.DeleteCanceledInteractionLogEntriesResponse{DeletedCount: n}, nil
+	return writeBatched(ctx, s.store, req, func(actor store.Actor) (*apiv1.DeleteCanceledInteractionLogEntriesResponse, error) {
+		var n int64
+		if req.GetValidateOnly() {
+			n, err = s.store.CountCanceledEntries(ctx, f)
+		} else {
+			n, err = s.store.DeleteCanceledEntries(ctx, actor, f)
+		}
+		if err != nil {
+			return nil, err
+		}
+		return &apiv1.DeleteCanceledInteractionLogEntriesResponse{DeletedCount: n}, nil
+	})
 }
 
 func deleteCanceledFilterFromAPI(req *apiv1.DeleteCanceledInteractionLogEntriesRequest) (store.DeleteCanceledFilter, error) {
@@ -163,22 +156,11 @@ func deleteCanceledFilterFromAPI(req *apiv1.DeleteCanceledInteractionLogEntriesR
 	if f.Time, err = parseTimeRange(req.GetStartTime(), req.GetEndTime()); err != nil {
 		return f, err
 	}
-	for _, c := range []struct {
-		field  string
-		raw    string
-		maxLen int
-		dst    *string
-	}{
-		{"contact_no", req.GetContactNo(), longCode, &f.ContactNo},
-		{"campaign_no", req.GetCampaignNo(), longCode, &f.CampaignNo},
-		{"interaction_group_code", req.GetInteractionGroupCode(), shortCode, &f.GroupCode},
-		{"interaction_template_code", req.GetInteractionTemplateCode(), shortCode, &f.TemplateCode},
-		{"salesperson_code", req.GetSalespersonCode(), longCode, &f.SalespersonCode},
-	} {
-		if *c.dst, err = normalizeCode(c.field, c.raw, c.maxLen, true); err != nil {
-			return f, err
-		}
-	}
+	f.ContactNo = normalizeCode(req.GetContactNo())
+	f.CampaignNo = normalizeCode(req.GetCampaignNo())
+	f.GroupCode = normalizeCode(req.GetInteractionGroupCode())
+	f.TemplateCode = normalizeCode(req.GetInteractionTemplateCode())
+	f.SalespersonCode = normalizeCode(req.GetSalespersonCode())
 	return f, nil
 }
 
@@ -214,15 +196,15 @@ func parseCommentDate(field, date string) (string, error) {
 }
 
 // commentFromAPI converts and checks the fields of a comment that a create
-// or an update (of the given columns) writes.
-func commentFromAPI(in *apiv1.InteractionLogComment, entryNo, id int64, cols []string) (store.InteractionLogComment, error) {
+// or an update (of the given fields) writes.
+func commentFromAPI(in *apiv1.InteractionLogComment, entryNo, id int64, fields []store.Field) (store.InteractionLogComment, error) {
 	const p = "interaction_log_comment."
 	c := store.InteractionLogComment{ID: id, EntryNo: entryNo, Text: in.GetText()}
-	if masked(cols, "text") && c.Text == "" {
+	if masked(fields, "text") && c.Text == "" {
 		return c, invalidField(p+"text", "is required")
 	}
 	var err error
-	if masked(cols, "comment_date") {
+	if masked(fields, "date") {
 		c.CommentDate, err = parseCommentDate(p+"date", in.GetDate())
 	}
 	return c, err
@@ -244,15 +226,17 @@ func (s *logService) CreateInteractionLogComment(ctx context.Context, req *apiv1
 	if err != nil {
 		return nil, err
 	}
-	c, err := commentFromAPI(req.GetInteractionLogComment(), entryNo, 0, store.CommentUpdatableColumns)
+	c, err := commentFromAPI(req.GetInteractionLogComment(), entryNo, 0, store.CommentUpdatable.Fields())
 	if err != nil {
 		return nil, err
 	}
-	out, err := s.store.CreateComment(ctx, c)
-	if err != nil {
-		return nil, err
-	}
-	return &apiv1.CreateInteractionLogCommentResponse{InteractionLogComment: commentToAPI(out)}, nil
+	return write(ctx, s.store, req, func(tx *store.Tx) (*apiv1.CreateInteractionLogCommentResponse, error) {
+		out, err := tx.CreateComment(c)
+		if err != nil {
+			return nil, err
+		}
+		return &apiv1.CreateInteractionLogCommentResponse{InteractionLogComment: commentToAPI(out)}, nil
+	})
 }
 
 func (s *logService) ListInteractionLogComments(ctx context.Context, req *apiv1.ListInteractionLogCommentsRequest) (*apiv1.ListInteractionLogCommentsResponse, error) {
@@ -275,7 +259,7 @@ func (s *logService) ListInteractionLogComments(ctx context.Context, req *apiv1.
 }
 
 // commentUpdatable lists the fields UpdateInteractionLogComment may change.
-var commentUpdatable = map[string]string{"date": "comment_date", "text": "text"}
+var commentUpdatable = updatablePaths(store.CommentUpdatable)
 
 func (s *logService) UpdateInteractionLogComment(ctx context.Context, req *apiv1.UpdateInteractionLogCommentRequest) (*apiv1.UpdateInteractionLogCommentResponse, error) {
 	in := req.GetInteractionLogComment()
@@ -283,19 +267,21 @@ func (s *logService) UpdateInteractionLogComment(ctx context.Context, req *apiv1
 	if err != nil {
 		return nil, err
 	}
-	cols, err := maskColumns(req.GetUpdateMask(), in, commentUpdatable)
+	fields, err := maskFields(req.GetUpdateMask(), in, commentUpdatable)
 	if err != nil {
 		return nil, err
 	}
-	c, err := commentFromAPI(in, entryNo, id, cols)
+	c, err := commentFromAPI(in, entryNo, id, fields)
 	if err != nil {
 		return nil, err
 	}
-	out, err := s.store.UpdateComment(ctx, c, cols)
-	if err != nil {
-		return nil, err
-	}
-	return &apiv1.UpdateInteractionLogCommentResponse{InteractionLogComment: commentToAPI(out)}, nil
+	return write(ctx, s.store, req, func(tx *store.Tx) (*apiv1.UpdateInteractionLogCommentResponse, error) {
+		out, err := tx.UpdateComment(c, fields)
+		if err != nil {
+			return nil, err
+		}
+		return &apiv1.UpdateInteractionLogCommentResponse{InteractionLogComment: commentToAPI(out)}, nil
+	})
 }
 
 func (s *logService) DeleteInteractionLogComment(ctx context.Context, req *apiv1.DeleteInteractionLogCommentRequest) (*apiv1.DeleteInteractionLogCommentResponse, error) {
@@ -303,8 +289,10 @@ func (s *logService) DeleteInteractionLogComment(ctx context.Context, req *apiv1
 	if err != nil {
 		return nil, err
 	}
-	if err := s.store.DeleteComment(ctx, entryNo, id); err != nil {
-		return nil, err
-	}
-	return &apiv1.DeleteInteractionLogCommentResponse{}, nil
+	return write(ctx, s.store, req, func(tx *store.Tx) (*apiv1.DeleteInteractionLogCommentResponse, error) {
+		if err := tx.DeleteComment(entryNo, id); err != nil {
+			return nil, err
+		}
+		return &apiv1.DeleteInteractionLogCommentResponse{}, nil
+	})
 }

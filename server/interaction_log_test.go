@@ -25,36 +25,6 @@ const (
 	noCorr   = apiv1.CorrespondenceType_CORRESPONDENCE_TYPE_UNSPECIFIED
 )
 
-// logFixture makes group CALLS with template CALL (cost 12.5, 90 s,
-// outbound, by us, campaign CAMP as target, EMAIL), company ACME with
-// salesperson SP1 and its person ANN (e-mail, salesperson SP2).
-func logFixture(t *testing.T, env *ts.Env) {
-	t.Helper()
-	createGroup(t, env, "CALLS")
-	_, err := env.Templates.CreateInteractionTemplate(context.Background(), &apiv1.CreateInteractionTemplateRequest{
-		InteractionTemplate: &apiv1.InteractionTemplate{
-			Code: "CALL", InteractionGroupCode: "CALLS", Description: "Phone call",
-			UnitCost: "12.5", UnitDuration: durationpb.New(90 * time.Second),
-			InformationFlow: apiv1.InformationFlow_INFORMATION_FLOW_OUTBOUND,
-			InitiatedBy:     apiv1.InitiatedBy_INITIATED_BY_US,
-			CampaignNo:      "CAMP", CampaignTarget: true,
-		},
-	})
-	ts.NoErr(t, err)
-	createContact(t, env, &apiv1.Contact{No: "ACME", Type: company, SalespersonCode: "SP1"})
-	createContact(t, env, &apiv1.Contact{No: "ANN", Type: person, CompanyNo: "ACME", SalespersonCode: "SP2", Email: "ann@example.com"})
-}
-
-// logCall logs template CALL for a contact with the given overrides.
-func logCall(t *testing.T, env *ts.Env, contactNo string, o *apiv1.InteractionOverrides) *apiv1.InteractionLogEntry {
-	t.Helper()
-	resp, err := env.Log.LogInteraction(context.Background(), &apiv1.LogInteractionRequest{
-		ContactNo: contactNo, InteractionTemplateCode: "CALL", Overrides: o,
-	})
-	ts.NoErr(t, err)
-	return resp.GetInteractionLogEntry()
-}
-
 func TestLogInteractionTemplateDefaults(t *testing.T) {
 	ts.ForEachEngine(t, func(t *testing.T, env *ts.Env) {
 		ctx := context.Background()
@@ -258,16 +228,6 @@ func TestLogInteractionInvalidInput(t *testing.T) {
 		_, err := env.Log.GetInteractionLogEntry(ctx, &apiv1.GetInteractionLogEntryRequest{Name: "interactionLogEntries/999"})
 		ts.WantCode(t, err, codes.NotFound, "NOT_FOUND")
 	})
-}
-
-// addLanguage adds a language row to a template, with an optional attachment.
-func addLanguage(t *testing.T, env *ts.Env, templateCode, languageCode, attachment string) {
-	t.Helper()
-	_, err := env.Templates.CreateInteractionTemplateLanguage(context.Background(), &apiv1.CreateInteractionTemplateLanguageRequest{
-		Parent:                      "interactionTemplates/" + templateCode,
-		InteractionTemplateLanguage: &apiv1.InteractionTemplateLanguage{LanguageCode: languageCode, Attachment: attachment},
-	})
-	ts.NoErr(t, err)
 }
 
 // setTemplate updates template fields named by paths.

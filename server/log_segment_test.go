@@ -14,7 +14,6 @@ import (
 	"github.com/google/uuid"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
-	"google.golang.org/protobuf/types/known/durationpb"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	apiv1 "github.com/interlog/interlog/gen/interlog/v1"
@@ -59,45 +58,8 @@ func segmentEntries(t *testing.T, env *ts.Env, segmentNo string) []entryRow {
 	return out
 }
 
-// addLines adds one line per contact no. to a segment.
-func addLines(t *testing.T, env *ts.Env, segment string, nos []string) {
-	t.Helper()
-	lines := make([]*apiv1.SegmentLine, len(nos))
-	for i, no := range nos {
-		lines[i] = &apiv1.SegmentLine{ContactNo: no}
-	}
-	for start := 0; start < len(lines); start += 10_000 {
-		_, err := env.Segments.BatchCreateSegmentLines(context.Background(), &apiv1.BatchCreateSegmentLinesRequest{
-			Parent: "segments/" + segment, SegmentLines: lines[start:min(start+10_000, len(lines))],
-		})
-		ts.NoErr(t, err)
-	}
-}
-
 func logSegment(env *ts.Env, no string) (*apiv1.LogSegmentResponse, error) {
 	return env.Segments.LogSegment(context.Background(), &apiv1.LogSegmentRequest{Name: "segments/" + no})
-}
-
-// mailTemplate makes template MAIL of group G: cost 1.5, a minute, outbound
-// by us, campaign TCAMP, hard copy by default, language rows EN and DA.
-func mailTemplate(t *testing.T, env *ts.Env) {
-	t.Helper()
-	ctx := context.Background()
-	createGroup(t, env, "G")
-	_, err := env.Templates.CreateInteractionTemplate(ctx, &apiv1.CreateInteractionTemplateRequest{
-		InteractionTemplate: &apiv1.InteractionTemplate{
-			Code: "MAIL", InteractionGroupCode: "G", Description: "Mail", UnitCost: "1.5", UnitDuration: durationpb.New(time.Minute),
-			InformationFlow: apiv1.InformationFlow_INFORMATION_FLOW_OUTBOUND, InitiatedBy: apiv1.InitiatedBy_INITIATED_BY_US,
-			CampaignNo: "TCAMP", CorrespondenceType: apiv1.CorrespondenceType_CORRESPONDENCE_TYPE_HARD_COPY,
-		},
-	})
-	ts.NoErr(t, err)
-	for _, lang := range []string{"EN", "DA"} {
-		_, err := env.Templates.CreateInteractionTemplateLanguage(ctx, &apiv1.CreateInteractionTemplateLanguageRequest{
-			Parent: "interactionTemplates/MAIL", InteractionTemplateLanguage: &apiv1.InteractionTemplateLanguage{LanguageCode: lang},
-		})
-		ts.NoErr(t, err)
-	}
 }
 
 func TestLogSegmentAppliesHeaderDefaultsAndLineOverrides(t *testing.T) {
@@ -109,7 +71,7 @@ func TestLogSegmentAppliesHeaderDefaultsAndLineOverrides(t *testing.T) {
 			InteractionTemplate: &apiv1.InteractionTemplate{Code: "CALL", InteractionGroupCode: "G2", Description: "Call", UnitCost: "3"},
 		})
 		ts.NoErr(t, err)
-		seedContacts(t, env,
+		ts.SeedContacts(t, env,
 			ts.SeedContact{No: "CO1", Type: 1, CompanyNo: "CO1", SalespersonCode: "CSP"},
 			ts.SeedContact{No: "C1", LanguageCode: "DA", Email: "c1@example.com", CorrespondenceType: 2, SalespersonCode: "CSP"},
 			ts.SeedContact{No: "C2", LanguageCode: "FR", CorrespondenceType: 2},
@@ -191,7 +153,7 @@ func TestLogSegmentHeaderTimeAndCorrespondenceDefault(t *testing.T) {
 	ts.ForEachEngine(t, func(t *testing.T, env *ts.Env) {
 		ctx := context.Background()
 		mailTemplate(t, env)
-		seedContacts(t, env,
+		ts.SeedContacts(t, env,
 			ts.SeedContact{No: "PREF", Email: "p@example.com", CorrespondenceType: 2, SalespersonCode: "SP"},
 			ts.SeedContact{No: "NOPREF", Email: "n@example.com", SalespersonCode: "SP"},
 		)
@@ -208,7 +170,7 @@ func TestLogSegmentHeaderTimeAndCorrespondenceDefault(t *testing.T) {
 		} {
 			_, err := env.Segments.CreateSegment(ctx, &apiv1.CreateSegmentRequest{Segment: seg})
 			ts.NoErr(t, err)
-			addLines(t, env, seg.GetNo(), []string{"PREF", "NOPREF"})
+			ts.AddSegmentLines(t, env.Segments, seg.GetNo(), []string{"PREF", "NOPREF"})
 			_, err = logSegment(env, seg.GetNo())
 			ts.NoErr(t, err)
 		}
@@ -229,11 +191,11 @@ func TestLogSegmentRefusals(t *testing.T) {
 	ts.ForEachEngine(t, func(t *testing.T, env *ts.Env) {
 		ctx := context.Background()
 		mailTemplate(t, env)
-		seedContacts(t, env, ts.SeedContact{No: "C1", SalespersonCode: "SP"})
+		ts.SeedContacts(t, env, ts.SeedContact{No: "C1", SalespersonCode: "SP"})
 
 		_, err := env.Segments.CreateSegment(ctx, &apiv1.CreateSegmentRequest{Segment: &apiv1.Segment{No: "NODESC", InteractionTemplateCode: "MAIL"}})
 		ts.NoErr(t, err)
-		addLines(t, env, "NODESC", []string{"C1"})
+		ts.AddSegmentLines(t, env.Segments, "NODESC", []string{"C1"})
 		_, err = logSegment(env, "NODESC")
 		ts.WantCode(t, err, codes.FailedPrecondition, "SEGMENT_NO_DESCRIPTION")
 
@@ -285,9 +247,9 @@ func TestLogSegmentInvalidLastLineRollsBackEverything(t *testing.T) {
 		ctx := context.Background()
 		mailTemplate(t, env)
 		nos := contactNos(t, env, "C", 1499) // more than one batch of lines
-		seedContacts(t, env, ts.SeedContact{No: "BLOCKED", SalespersonCode: "SP", PrivacyBlocked: true})
+		ts.SeedContacts(t, env, ts.SeedContact{No: "BLOCKED", SalespersonCode: "SP", PrivacyBlocked: true})
 		createSegment(t, env, "S1", "MAIL")
-		addLines(t, env, "S1", append(nos, "BLOCKED"))
+		ts.AddSegmentLines(t, env.Segments, "S1", append(nos, "BLOCKED"))
 		lines := listLines(t, env, "segments/S1")
 		lastLine := lines[len(lines)-1].GetLineNo()
 
@@ -311,7 +273,7 @@ func TestLogSegmentInvalidLineKinds(t *testing.T) {
 		ctx := context.Background()
 		mailTemplate(t, env)
 		createTemplate(t, env, "GONE", "G")
-		seedContacts(t, env, ts.SeedContact{No: "OK", SalespersonCode: "SP"}, ts.SeedContact{No: "NOSP"},
+		ts.SeedContacts(t, env, ts.SeedContact{No: "OK", SalespersonCode: "SP"}, ts.SeedContact{No: "NOSP"},
 			ts.SeedContact{No: "BLOCKED", SalespersonCode: "SP", PrivacyBlocked: true})
 		cases := []struct {
 			name   string
@@ -337,7 +299,7 @@ func TestLogSegmentInvalidLineKinds(t *testing.T) {
 				no := fmt.Sprintf("S%d", i)
 				createSegment(t, env, no, c.header)
 				if c.header != "" {
-					addLines(t, env, no, []string{"OK"}) // a valid line before the invalid one
+					ts.AddSegmentLines(t, env.Segments, no, []string{"OK"}) // a valid line before the invalid one
 				}
 				resp, err := env.Segments.CreateSegmentLine(ctx, &apiv1.CreateSegmentLineRequest{Parent: "segments/" + no, SegmentLine: c.line})
 				ts.NoErr(t, err)
@@ -386,7 +348,7 @@ func TestLogSegmentFollowUp(t *testing.T) {
 			No: "S1", Description: "Spring", InteractionTemplateCode: "MAIL", CampaignNo: "CAMP", CampaignResponse: true, Subject: "not copied",
 		}})
 		ts.NoErr(t, err)
-		addLines(t, env, "S1", nos)
+		ts.AddSegmentLines(t, env.Segments, "S1", nos)
 		createSegment(t, env, "TAKEN", "")
 		_, err = env.Segments.LogSegment(ctx, &apiv1.LogSegmentRequest{Name: "segments/S1", CreateFollowUpSegment: true, FollowUpSegmentNo: "taken"})
 		ts.WantCode(t, err, codes.AlreadyExists, "ALREADY_EXISTS")
@@ -417,7 +379,7 @@ func TestLogSegmentRequestIDReplays(t *testing.T) {
 		ctx := context.Background()
 		mailTemplate(t, env)
 		createSegment(t, env, "S1", "MAIL")
-		addLines(t, env, "S1", contactNos(t, env, "C", 3))
+		ts.AddSegmentLines(t, env.Segments, "S1", contactNos(t, env, "C", 3))
 		req := &apiv1.LogSegmentRequest{Name: "segments/S1", RequestId: uuid.NewString()}
 		first, err := env.Segments.LogSegment(ctx, req)
 		ts.NoErr(t, err)
@@ -438,9 +400,9 @@ func TestCancelAndRestoreLoggedSegment(t *testing.T) {
 		mailTemplate(t, env)
 		nos := contactNos(t, env, "C", 1500)
 		createSegment(t, env, "S1", "MAIL")
-		addLines(t, env, "S1", nos)
+		ts.AddSegmentLines(t, env.Segments, "S1", nos)
 		createSegment(t, env, "S2", "MAIL")
-		addLines(t, env, "S2", nos[:2])
+		ts.AddSegmentLines(t, env.Segments, "S2", nos[:2])
 		resp, err := logSegment(env, "S1")
 		ts.NoErr(t, err)
 		ls := resp.GetLoggedSegment()
@@ -535,7 +497,7 @@ func TestDeleteCanceledLoggedSegments(t *testing.T) {
 		var logged []*apiv1.LoggedSegment
 		for _, no := range []string{"A", "A2", "B"} {
 			createSegment(t, env, no, "MAIL")
-			addLines(t, env, no, nos)
+			ts.AddSegmentLines(t, env.Segments, no, nos)
 			resp, err := logSegment(env, no)
 			ts.NoErr(t, err)
 			logged = append(logged, resp.GetLoggedSegment())
@@ -589,7 +551,7 @@ func TestLogSegmentConcurrentCalls(t *testing.T) {
 		mailTemplate(t, env)
 		nos := contactNos(t, env, "C", 1300)
 		createSegment(t, env, "S1", "MAIL")
-		addLines(t, env, "S1", nos[:1200])
+		ts.AddSegmentLines(t, env.Segments, "S1", nos[:1200])
 
 		var wg sync.WaitGroup
 		added := make(chan bool, 100)
@@ -645,7 +607,7 @@ func TestLogSegmentConcurrentCalls(t *testing.T) {
 func segmentWithLines(t *testing.T, env *ts.Env, no string, contacts []string) {
 	t.Helper()
 	createSegment(t, env, no, "MAIL")
-	addLines(t, env, no, contacts)
+	ts.AddSegmentLines(t, env.Segments, no, contacts)
 }
 
 // TestLogSegmentRefusesALoggedSegmentNo: as in Business Central, a segment
@@ -724,7 +686,7 @@ func TestLogSegmentRecreatedWhileLogging(t *testing.T) {
 			default:
 			}
 		}
-		addLines(t, env, "S1", nos[:1])
+		ts.AddSegmentLines(t, env.Segments, "S1", nos[:1])
 		_, err := logSegment(env, "S1")
 		<-firstDone
 		ts.NoErr(t, firstErr)

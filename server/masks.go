@@ -10,19 +10,33 @@ import (
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
 	"google.golang.org/protobuf/types/known/fieldmaskpb"
+
+	"github.com/interlog/interlog/store"
 )
 
 // replaceAll is the update mask path that replaces every updatable field.
 const replaceAll = "*"
 
-// maskColumns maps the update mask of an Update request to the store columns
-// it writes, through updatable (API field path -> column); see maskPaths.
-func maskColumns(mask *fieldmaskpb.FieldMask, resource proto.Message, updatable map[string]string) ([]string, error) {
+// updatablePaths maps the update mask paths of a resource to the store
+// fields they change: each updatable field of the store is the path of the
+// same name.
+func updatablePaths(u store.Updatable) map[string]store.Field {
+	paths := map[string]store.Field{}
+	for _, f := range u.Fields() {
+		paths[string(f)] = f
+	}
+	return paths
+}
+
+// maskFields maps the update mask of an Update request to the store fields
+// it writes, through updatable (API field path -> store field); see
+// maskPaths.
+func maskFields(mask *fieldmaskpb.FieldMask, resource proto.Message, updatable map[string]store.Field) ([]store.Field, error) {
 	paths, err := maskPaths(mask, resource, updatable)
 	if err != nil {
 		return nil, err
 	}
-	return columnsOf(paths, updatable), nil
+	return fieldsOf(paths, updatable), nil
 }
 
 // maskPaths resolves the update mask of an Update request to the updatable
@@ -39,7 +53,7 @@ func maskColumns(mask *fieldmaskpb.FieldMask, resource proto.Message, updatable 
 //
 // A path that is not updatable, or "*" beside other paths, is
 // INVALID_ARGUMENT naming the path.
-func maskPaths(mask *fieldmaskpb.FieldMask, resource proto.Message, updatable map[string]string) ([]string, error) {
+func maskPaths(mask *fieldmaskpb.FieldMask, resource proto.Message, updatable map[string]store.Field) ([]string, error) {
 	paths := mask.GetPaths()
 	switch {
 	case len(paths) == 0:
@@ -58,15 +72,15 @@ func maskPaths(mask *fieldmaskpb.FieldMask, resource proto.Message, updatable ma
 	return paths, nil
 }
 
-// columnsOf maps updatable paths to their columns, each column once.
-func columnsOf(paths []string, updatable map[string]string) []string {
-	var cols []string
+// fieldsOf maps updatable paths to their store fields, each field once.
+func fieldsOf(paths []string, updatable map[string]store.Field) []store.Field {
+	var fields []store.Field
 	for _, p := range paths {
-		if col := updatable[p]; !slices.Contains(cols, col) {
-			cols = append(cols, col)
+		if f := updatable[p]; !slices.Contains(fields, f) {
+			fields = append(fields, f)
 		}
 	}
-	return cols
+	return fields
 }
 
 // populatedPaths returns, sorted, the updatable fields populated in m, each
@@ -75,7 +89,7 @@ func columnsOf(paths []string, updatable map[string]string) []string {
 // fields instead of its own. It reads the message's own notion of
 // "populated" through protoreflect, so a field added to a resource is
 // covered without more code.
-func populatedPaths(m protoreflect.Message, prefix string, updatable map[string]string) []string {
+func populatedPaths(m protoreflect.Message, prefix string, updatable map[string]store.Field) []string {
 	var paths []string
 	m.Range(func(fd protoreflect.FieldDescriptor, v protoreflect.Value) bool {
 		path := prefix + string(fd.Name())
@@ -91,7 +105,7 @@ func populatedPaths(m protoreflect.Message, prefix string, updatable map[string]
 }
 
 // hasSubpaths reports whether updatable holds paths inside the field at path.
-func hasSubpaths(updatable map[string]string, path string) bool {
+func hasSubpaths(updatable map[string]store.Field, path string) bool {
 	for p := range updatable {
 		if strings.HasPrefix(p, path+".") {
 			return true
@@ -101,9 +115,9 @@ func hasSubpaths(updatable map[string]string, path string) bool {
 }
 
 // subfieldPaths adds to updatable, for the message field name, a path
-// "name.f" for each field f of the message, all written to the same column
-// as name itself.
-func subfieldPaths(updatable map[string]string, name string, md protoreflect.MessageDescriptor) map[string]string {
+// "name.f" for each field f of the message, all written as the store field
+// name itself.
+func subfieldPaths(updatable map[string]store.Field, name string, md protoreflect.MessageDescriptor) map[string]store.Field {
 	fields := md.Fields()
 	for i := range fields.Len() {
 		updatable[name+"."+string(fields.Get(i).Name())] = updatable[name]
@@ -136,7 +150,7 @@ func quoteCapped(p string) string {
 	return fmt.Sprintf("%q…", string([]rune(p)[:maxQuotedPath]))
 }
 
-func sortedPaths(m map[string]string) []string {
+func sortedPaths(m map[string]store.Field) []string {
 	out := make([]string, 0, len(m))
 	for p := range m {
 		out = append(out, p)
@@ -145,5 +159,5 @@ func sortedPaths(m map[string]string) []string {
 	return out
 }
 
-// masked reports whether an update touches the column.
-func masked(cols []string, col string) bool { return slices.Contains(cols, col) }
+// masked reports whether an update changes the field.
+func masked(fields []store.Field, f store.Field) bool { return slices.Contains(fields, f) }

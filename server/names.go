@@ -3,29 +3,27 @@ package server
 import (
 	"fmt"
 	"net/url"
-	"regexp"
 	"strconv"
 	"strings"
 )
 
-// Codes are typed by people: trimmed, upper-cased, then checked. In resource
-// names a code appears path-escaped ("A/B" as "A%2FB", " " as "%20" or as is).
+// Codes are typed by people: checked by the rules of validation.proto (see
+// rules.go), then trimmed and upper-cased. In resource names a code appears
+// path-escaped ("A/B" as "A%2FB", " " as "%20" or as is).
 
-var codePattern = regexp.MustCompile(`^[A-Z0-9._/-]([A-Z0-9 ._/-]*[A-Z0-9._/-])?$`)
+// normalizeCode returns the stored form of a code whose shape protovalidate
+// has checked: trimmed, upper-cased. A blank code stays blank.
+func normalizeCode(raw string) string {
+	return strings.Map(asciiUpper, strings.TrimSpace(raw))
+}
 
-// normalizeCode returns the stored form of a code, or a field violation.
-// A blank result is allowed only when optional is true.
-func normalizeCode(field, raw string, maxLen int, optional bool) (string, error) {
-	code := strings.Map(asciiUpper, strings.TrimSpace(raw))
-	switch {
-	case code == "" && optional:
-		return "", nil
-	case code == "":
-		return "", invalidField(field, "is required")
-	case len(code) > maxLen:
-		return "", invalidField(field, fmt.Sprintf("must be at most %d characters", maxLen))
-	case !codePattern.MatchString(code):
-		return "", invalidField(field, "may hold only letters, digits, spaces inside and - _ . /")
+// requireCode is normalizeCode for a code that must not be blank here though
+// its field may be blank elsewhere (a create's code, which an update takes
+// from the name); blank breaks rule, the rule of a code of its length.
+func requireCode(field, raw string, rule stringRule) (string, error) {
+	code := normalizeCode(raw)
+	if code == "" {
+		return "", rule.violation(field)
 	}
 	return code, nil
 }
@@ -39,24 +37,27 @@ func asciiUpper(r rune) rune {
 	return r
 }
 
-// Code lengths of SPEC §1.
-const (
-	shortCode = 10 // group, template, language
-	longCode  = 20 // contact, segment, campaign, salesperson, document, opportunity, task
-)
-
 // codeName formats a resource name from a collection and a code.
 func codeName(collection, code string) string {
 	return collection + "/" + url.PathEscape(code)
 }
 
 // parseCodeName reads "{collection}/{code}" and returns the normalized code.
-func parseCodeName(field, name, collection string, maxLen int) (string, error) {
+func parseCodeName(field, name, collection string, rule stringRule) (string, error) {
 	segments, err := splitName(field, name, collection)
 	if err != nil {
 		return "", err
 	}
-	return normalizeCode(field, segments[0], maxLen, false)
+	return nameCode(field, segments[0], rule)
+}
+
+// nameCode checks an unescaped code of a resource name, which protovalidate
+// sees only inside the name, and returns its stored form.
+func nameCode(field, raw string, rule stringRule) (string, error) {
+	if err := rule.check(field, raw); err != nil {
+		return "", err
+	}
+	return normalizeCode(raw), nil
 }
 
 // parseNumberName reads "{collection}/{n}" with a positive integer n.

@@ -31,7 +31,7 @@ func TestNumericIDsAreWrittenOneWay(t *testing.T) {
 		})
 		ts.NoErr(t, err)
 		createSegment(t, env, "S1", "CALL")
-		addLines(t, env, "S1", []string{"ANN"})
+		ts.AddSegmentLines(t, env.Segments, "S1", []string{"ANN"})
 		logged, err := logSegment(env, "S1")
 		ts.NoErr(t, err)
 		createSegment(t, env, "S2", "CALL")

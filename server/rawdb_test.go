@@ -20,13 +20,6 @@ func rawDB(t *testing.T, env *ts.Env) *sql.DB {
 	return db
 }
 
-// insertAttachment uploads a small attachment whose content is its file
-// name and returns its name.
-func insertAttachment(t *testing.T, env *ts.Env, fileName string) string {
-	t.Helper()
-	return upload(t, env, fileName, []byte(fileName)).GetName()
-}
-
 // attachmentReadOnly reports the read-only flag of an attachment.
 func attachmentReadOnly(t *testing.T, env *ts.Env, name string) bool {
 	t.Helper()

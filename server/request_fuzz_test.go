@@ -16,7 +16,6 @@ import (
 	"google.golang.org/protobuf/reflect/protoregistry"
 	"google.golang.org/protobuf/types/dynamicpb"
 
-	apiv1 "github.com/interlog/interlog/gen/interlog/v1"
 	ts "github.com/interlog/interlog/internal/testserver"
 )
 
@@ -119,15 +118,8 @@ func describe(m ts.Method, wire []byte) string {
 
 // seedData gives the fuzzer a group and a template to find.
 func seedData(tb testing.TB, env *ts.Env) {
-	ctx := context.Background()
-	_, err := env.Groups.CreateInteractionGroup(ctx, &apiv1.CreateInteractionGroupRequest{
-		InteractionGroup: &apiv1.InteractionGroup{Code: "G", Description: "Group"},
-	})
-	ts.NoErr(tb, err)
-	_, err = env.Templates.CreateInteractionTemplate(ctx, &apiv1.CreateInteractionTemplateRequest{
-		InteractionTemplate: &apiv1.InteractionTemplate{Code: "G", InteractionGroupCode: "G", Description: "Template"},
-	})
-	ts.NoErr(tb, err)
+	createGroup(tb, env, "G")
+	createTemplate(tb, env, "G", "G")
 }
 
 // sampleRequest is a request of type md with every field set to a small

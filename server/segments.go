@@ -19,31 +19,28 @@ const (
 // segmentService implements apiv1.SegmentServiceServer.
 type segmentService struct {
 	apiv1.UnimplementedSegmentServiceServer
-	store *store.Store
+	store segmentStore
+}
+
+// segmentStore is what segmentService needs of the store.
+type segmentStore interface {
+	writeStore
+	CountCanceledLoggedSegments(ctx context.Context, segmentNo string) (int64, error)
+	DeleteCanceledLoggedSegments(ctx context.Context, actor store.Actor, segmentNo string) (int64, error)
+	GetLoggedSegment(ctx context.Context, entryNo int64) (store.LoggedSegment, error)
+	GetSegment(ctx context.Context, no string) (store.SegmentWithCount, error)
+	GetSegmentLine(ctx context.Context, segmentNo string, lineNo int64) (store.SegmentLine, error)
+	ListLoggedSegments(ctx context.Context, f store.LoggedSegmentFilter, page store.Page) ([]store.LoggedSegment, bool, error)
+	ListSegmentLines(ctx context.Context, segmentNo string, page store.Page) ([]store.SegmentLine, bool, error)
+	ListSegments(ctx context.Context, page store.Page) ([]store.SegmentWithCount, bool, error)
 }
 
 // segmentUpdatable lists the fields UpdateSegment may change.
-var segmentUpdatable = map[string]string{
-	"description":                        "description",
-	"interaction_template_code":          "template_code",
-	"campaign_no":                        "campaign_no",
-	"campaign_target":                    "campaign_target",
-	"campaign_response":                  "campaign_response",
-	"salesperson_code":                   "salesperson_code",
-	"interaction_time":                   "interaction_time",
-	"correspondence_type":                "correspondence_type",
-	"ignore_contact_correspondence_type": "ignore_contact_correspondence_type",
-	"information_flow":                   "information_flow",
-	"initiated_by":                       "initiated_by",
-	"unit_cost":                          "unit_cost_micros",
-	"unit_duration":                      "unit_duration_seconds",
-	"language_code":                      "language_code",
-	"subject":                            "subject",
-}
+var segmentUpdatable = updatablePaths(store.SegmentUpdatable)
 
 func (s *segmentService) CreateSegment(ctx context.Context, req *apiv1.CreateSegmentRequest) (*apiv1.CreateSegmentResponse, error) {
 	in := req.GetSegment()
-	no, err := normalizeCode("segment.no", in.GetNo(), longCode, false)
+	no, err := requireCode("segment.no", in.GetNo(), longCode)
 	if err != nil {
 		return nil, err
 	}
@@ -51,11 +48,13 @@ func (s *segmentService) CreateSegment(ctx context.Context, req *apiv1.CreateSeg
 	if err != nil {
 		return nil, err
 	}
-	out, err := s.store.CreateSegment(ctx, seg)
-	if err != nil {
-		return nil, err
-	}
-	return &apiv1.CreateSegmentResponse{Segment: segmentToAPI(out)}, nil
+	return write(ctx, s.store, req, func(tx *store.Tx) (*apiv1.CreateSegmentResponse, error) {
+		out, err := tx.CreateSegment(seg)
+		if err != nil {
+			return nil, err
+		}
+		return &apiv1.CreateSegmentResponse{Segment: segmentToAPI(out)}, nil
+	})
 }
 
 func (s *segmentService) GetSegment(ctx context.Context, req *apiv1.GetSegmentRequest) (*apiv1.GetSegmentResponse, error) {
@@ -91,7 +90,7 @@ func (s *segmentService) UpdateSegment(ctx context.Context, req *apiv1.UpdateSeg
 	if err != nil {
 		return nil, err
 	}
-	cols, err := maskColumns(req.GetUpdateMask(), in, segmentUpdatable)
+	fields, err := maskFields(req.GetUpdateMask(), in, segmentUpdatable)
 	if err != nil {
 		return nil, err
 	}
@@ -99,11 +98,13 @@ func (s *segmentService) UpdateSegment(ctx context.Context, req *apiv1.UpdateSeg
 	if err != nil {
 		return nil, err
 	}
-	out, err := s.store.UpdateSegment(ctx, seg, in.GetEtag(), cols)
-	if err != nil {
-		return nil, err
-	}
-	return &apiv1.UpdateSegmentResponse{Segment: segmentToAPI(out)}, nil
+	return write(ctx, s.store, req, func(tx *store.Tx) (*apiv1.UpdateSegmentResponse, error) {
+		out, err := tx.UpdateSegment(seg, in.GetEtag(), fields)
+		if err != nil {
+			return nil, err
+		}
+		return &apiv1.UpdateSegmentResponse{Segment: segmentToAPI(out)}, nil
+	})
 }
 
 func (s *segmentService) DeleteSegment(ctx context.Context, req *apiv1.DeleteSegmentRequest) (*apiv1.DeleteSegmentResponse, error) {
@@ -111,10 +112,12 @@ func (s *segmentService) DeleteSegment(ctx context.Context, req *apiv1.DeleteSeg
 	if err != nil {
 		return nil, err
 	}
-	if err := s.store.DeleteSegment(ctx, no, req.GetEtag()); err != nil {
-		return nil, err
-	}
-	return &apiv1.DeleteSegmentResponse{}, nil
+	return write(ctx, s.store, req, func(tx *store.Tx) (*apiv1.DeleteSegmentResponse, error) {
+		if err := tx.DeleteSegment(no, req.GetEtag()); err != nil {
+			return nil, err
+		}
+		return &apiv1.DeleteSegmentResponse{}, nil
+	})
 }
 
 // segmentFromAPI converts and checks the writable fields of a segment.
@@ -130,23 +133,10 @@ func segmentFromAPI(in *apiv1.Segment, no string) (store.Segment, error) {
 		InformationFlow:                 int16(in.GetInformationFlow()),
 		InitiatedBy:                     int16(in.GetInitiatedBy()),
 		Subject:                         in.GetSubject(),
-	}
-	codes := []struct {
-		field, raw string
-		maxLen     int
-		dest       *string
-	}{
-		{"interaction_template_code", in.GetInteractionTemplateCode(), shortCode, &seg.TemplateCode},
-		{"campaign_no", in.GetCampaignNo(), longCode, &seg.CampaignNo},
-		{"salesperson_code", in.GetSalespersonCode(), longCode, &seg.SalespersonCode},
-		{"language_code", in.GetLanguageCode(), shortCode, &seg.LanguageCode},
-	}
-	for _, c := range codes {
-		code, err := normalizeCode(p+c.field, c.raw, c.maxLen, true)
-		if err != nil {
-			return seg, err
-		}
-		*c.dest = code
+		TemplateCode:                    normalizeCode(in.GetInteractionTemplateCode()),
+		CampaignNo:                      normalizeCode(in.GetCampaignNo()),
+		SalespersonCode:                 normalizeCode(in.GetSalespersonCode()),
+		LanguageCode:                    normalizeCode(in.GetLanguageCode()),
 	}
 	if at, ok, err := parseTimestamp(p+"interaction_time", in.GetInteractionTime()); err != nil {
 		return seg, err
@@ -211,10 +201,7 @@ func (s *segmentService) GetLoggedSegment(ctx context.Context, req *apiv1.GetLog
 }
 
 func (s *segmentService) ListLoggedSegments(ctx context.Context, req *apiv1.ListLoggedSegmentsRequest) (*apiv1.ListLoggedSegmentsResponse, error) {
-	segmentNo, err := normalizeCode("segment_no", req.GetSegmentNo(), longCode, true)
-	if err != nil {
-		return nil, err
-	}
+	segmentNo := normalizeCode(req.GetSegmentNo())
 	p, err := newPager(req)
 	if err != nil {
 		return nil, err
@@ -234,47 +221,48 @@ func (s *segmentService) ListLoggedSegments(ctx context.Context, req *apiv1.List
 }
 
 func (s *segmentService) CancelLoggedSegment(ctx context.Context, req *apiv1.CancelLoggedSegmentRequest) (*apiv1.CancelLoggedSegmentResponse, error) {
-	ls, err := s.setLoggedSegmentCanceled(ctx, req.GetName(), true)
+	entryNo, err := parseNumberName("name", req.GetName(), loggedSegmentCollection)
 	if err != nil {
 		return nil, err
 	}
-	return &apiv1.CancelLoggedSegmentResponse{LoggedSegment: ls}, nil
+	return write(ctx, s.store, req, func(tx *store.Tx) (*apiv1.CancelLoggedSegmentResponse, error) {
+		ls, err := tx.SetLoggedSegmentCanceled(entryNo, true)
+		if err != nil {
+			return nil, err
+		}
+		return &apiv1.CancelLoggedSegmentResponse{LoggedSegment: loggedSegmentToAPI(ls)}, nil
+	})
 }
 
 func (s *segmentService) RestoreLoggedSegment(ctx context.Context, req *apiv1.RestoreLoggedSegmentRequest) (*apiv1.RestoreLoggedSegmentResponse, error) {
-	ls, err := s.setLoggedSegmentCanceled(ctx, req.GetName(), false)
+	entryNo, err := parseNumberName("name", req.GetName(), loggedSegmentCollection)
 	if err != nil {
 		return nil, err
 	}
-	return &apiv1.RestoreLoggedSegmentResponse{LoggedSegment: ls}, nil
-}
-
-func (s *segmentService) setLoggedSegmentCanceled(ctx context.Context, name string, canceled bool) (*apiv1.LoggedSegment, error) {
-	entryNo, err := parseNumberName("name", name, loggedSegmentCollection)
-	if err != nil {
-		return nil, err
-	}
-	ls, err := s.store.SetLoggedSegmentCanceled(ctx, entryNo, canceled)
-	if err != nil {
-		return nil, err
-	}
-	return loggedSegmentToAPI(ls), nil
+	return write(ctx, s.store, req, func(tx *store.Tx) (*apiv1.RestoreLoggedSegmentResponse, error) {
+		ls, err := tx.SetLoggedSegmentCanceled(entryNo, false)
+		if err != nil {
+			return nil, err
+		}
+		return &apiv1.RestoreLoggedSegmentResponse{LoggedSegment: loggedSegmentToAPI(ls)}, nil
+	})
 }
 
 func (s *segmentService) DeleteCanceledLoggedSegments(ctx context.Context, req *apiv1.DeleteCanceledLoggedSegmentsRequest) (*apiv1.DeleteCanceledLoggedSegmentsResponse, error) {
-	segmentNo, err := normalizeCode("segment_no", req.GetSegmentNo(), longCode, true)
-	if err != nil {
-		return nil, err
-	}
-	count := s.store.DeleteCanceledLoggedSegments
-	if req.GetValidateOnly() {
-		count = s.store.CountCanceledLoggedSegments
-	}
-	n, err := count(ctx, segmentNo)
-	if err != nil {
-		return nil, err
-	}
-	return &apiv1.DeleteCanceledLoggedSegmentsResponse{DeletedCount: n}, nil
+	segmentNo := normalizeCode(req.GetSegmentNo())
+	return writeBatched(ctx, s.store, req, func(actor store.Actor) (*apiv1.DeleteCanceledLoggedSegmentsResponse, error) {
+		var n int64
+		var err error
+		if req.GetValidateOnly() {
+			n, err = s.store.CountCanceledLoggedSegments(ctx, segmentNo)
+		} else {
+			n, err = s.store.DeleteCanceledLoggedSegments(ctx, actor, segmentNo)
+		}
+		if err != nil {
+			return nil, err
+		}
+		return &apiv1.DeleteCanceledLoggedSegmentsResponse{DeletedCount: n}, nil
+	})
 }
 
 func loggedSegmentToAPI(ls store.LoggedSegment) *apiv1.LoggedSegment {
@@ -292,11 +280,7 @@ func loggedSegmentToAPI(ls store.LoggedSegment) *apiv1.LoggedSegment {
 
 // lineUpdatable lists the fields UpdateSegmentLine may change: the
 // overrides as a whole or one by one ("overrides.cost").
-var lineUpdatable = subfieldPaths(map[string]string{
-	"contact_no":                "contact_no",
-	"interaction_template_code": "template_code",
-	"overrides":                 "overrides",
-}, "overrides", (&apiv1.InteractionOverrides{}).ProtoReflect().Descriptor())
+var lineUpdatable = subfieldPaths(updatablePaths(store.SegmentLineUpdatable), "overrides", (&apiv1.InteractionOverrides{}).ProtoReflect().Descriptor())
 
 func (s *segmentService) CreateSegmentLine(ctx context.Context, req *apiv1.CreateSegmentLineRequest) (*apiv1.CreateSegmentLineResponse, error) {
 	no, err := parseCodeName("parent", req.GetParent(), segmentCollection, longCode)
@@ -308,11 +292,13 @@ func (s *segmentService) CreateSegmentLine(ctx context.Context, req *apiv1.Creat
 		return nil, err
 	}
 	line.SegmentNo = no
-	out, err := s.store.CreateSegmentLine(ctx, line)
-	if err != nil {
-		return nil, err
-	}
-	return &apiv1.CreateSegmentLineResponse{SegmentLine: lineToAPI(out)}, nil
+	return write(ctx, s.store, req, func(tx *store.Tx) (*apiv1.CreateSegmentLineResponse, error) {
+		out, err := tx.CreateSegmentLine(line)
+		if err != nil {
+			return nil, err
+		}
+		return &apiv1.CreateSegmentLineResponse{SegmentLine: lineToAPI(out)}, nil
+	})
 }
 
 func (s *segmentService) BatchCreateSegmentLines(ctx context.Context, req *apiv1.BatchCreateSegmentLinesRequest) (*apiv1.BatchCreateSegmentLinesResponse, error) {
@@ -326,11 +312,13 @@ func (s *segmentService) BatchCreateSegmentLines(ctx context.Context, req *apiv1
 			return nil, err
 		}
 	}
-	first, err := s.store.BatchCreateSegmentLines(ctx, no, lines)
-	if err != nil {
-		return nil, err
-	}
-	return &apiv1.BatchCreateSegmentLinesResponse{CreatedCount: int64(len(lines)), FirstLineNo: first}, nil
+	return write(ctx, s.store, req, func(tx *store.Tx) (*apiv1.BatchCreateSegmentLinesResponse, error) {
+		first, err := tx.BatchCreateSegmentLines(no, lines)
+		if err != nil {
+			return nil, err
+		}
+		return &apiv1.BatchCreateSegmentLinesResponse{CreatedCount: int64(len(lines)), FirstLineNo: first}, nil
+	})
 }
 
 func (s *segmentService) GetSegmentLine(ctx context.Context, req *apiv1.GetSegmentLineRequest) (*apiv1.GetSegmentLineResponse, error) {
@@ -374,8 +362,8 @@ func (s *segmentService) UpdateSegmentLine(ctx context.Context, req *apiv1.Updat
 	if err != nil {
 		return nil, err
 	}
-	cols := columnsOf(paths, lineUpdatable)
-	line, err := lineFromAPI("segment_line", in, masked(cols, "contact_no"))
+	fields := fieldsOf(paths, lineUpdatable)
+	line, err := lineFromAPI("segment_line", in, masked(fields, "contact_no"))
 	if err != nil {
 		return nil, err
 	}
@@ -386,11 +374,13 @@ func (s *segmentService) UpdateSegmentLine(ctx context.Context, req *apiv1.Updat
 			return editOverrides(current, in.GetOverrides(), fields)
 		}
 	}
-	out, err := s.store.UpdateSegmentLine(ctx, line, cols, edit)
-	if err != nil {
-		return nil, err
-	}
-	return &apiv1.UpdateSegmentLineResponse{SegmentLine: lineToAPI(out)}, nil
+	return write(ctx, s.store, req, func(tx *store.Tx) (*apiv1.UpdateSegmentLineResponse, error) {
+		out, err := tx.UpdateSegmentLine(line, fields, edit)
+		if err != nil {
+			return nil, err
+		}
+		return &apiv1.UpdateSegmentLineResponse{SegmentLine: lineToAPI(out)}, nil
+	})
 }
 
 func (s *segmentService) DeleteSegmentLine(ctx context.Context, req *apiv1.DeleteSegmentLineRequest) (*apiv1.DeleteSegmentLineResponse, error) {
@@ -398,31 +388,30 @@ func (s *segmentService) DeleteSegmentLine(ctx context.Context, req *apiv1.Delet
 	if err != nil {
 		return nil, err
 	}
-	if err := s.store.DeleteSegmentLine(ctx, no, lineNo); err != nil {
-		return nil, err
-	}
-	return &apiv1.DeleteSegmentLineResponse{}, nil
+	return write(ctx, s.store, req, func(tx *store.Tx) (*apiv1.DeleteSegmentLineResponse, error) {
+		if err := tx.DeleteSegmentLine(no, lineNo); err != nil {
+			return nil, err
+		}
+		return &apiv1.DeleteSegmentLineResponse{}, nil
+	})
 }
 
 // lineFromAPI converts and checks the writable fields of a line; field is
 // its path in the request. needContact makes contact_no required.
 func lineFromAPI(field string, in *apiv1.SegmentLine, needContact bool) (store.SegmentLine, error) {
 	var line store.SegmentLine
-	contact, err := normalizeCode(field+".contact_no", in.GetContactNo(), longCode, !needContact)
-	if err != nil {
-		return line, err
+	line.ContactNo = normalizeCode(in.GetContactNo())
+	if needContact && line.ContactNo == "" {
+		return line, longCode.violation(field + ".contact_no")
 	}
-	line.ContactNo = contact
 	if in.InteractionTemplateCode != nil {
 		// Present but blank removes the line's template override.
-		code, err := normalizeCode(field+".interaction_template_code", in.GetInteractionTemplateCode(), shortCode, true)
-		if err != nil {
-			return line, err
-		}
+		code := normalizeCode(in.GetInteractionTemplateCode())
 		if code != "" {
 			line.TemplateCode = &code
 		}
 	}
+	var err error
 	line.Overrides, err = overridesFromAPI(field+".overrides.", in.GetOverrides())
 	return line, err
 }
@@ -465,7 +454,7 @@ func parseLineName(field, name string) (string, int64, error) {
 	if err != nil {
 		return "", 0, err
 	}
-	no, err := normalizeCode(field, rawSegment, longCode, false)
+	no, err := nameCode(field, rawSegment, longCode)
 	if err != nil {
 		return "", 0, err
 	}
@@ -478,22 +467,24 @@ func (s *segmentService) LogSegment(ctx context.Context, req *apiv1.LogSegmentRe
 	if err != nil {
 		return nil, err
 	}
-	followUp, err := normalizeCode("follow_up_segment_no", req.GetFollowUpSegmentNo(), longCode, !req.GetCreateFollowUpSegment())
+	followUp := normalizeCode(req.GetFollowUpSegmentNo())
 	switch {
-	case err != nil:
-		return nil, err
+	case followUp == "" && req.GetCreateFollowUpSegment():
+		return nil, longCode.violation("follow_up_segment_no")
 	case followUp != "" && !req.GetCreateFollowUpSegment():
 		return nil, invalidField("follow_up_segment_no", "is only used with create_follow_up_segment = true")
 	case followUp == no:
 		return nil, invalidField("follow_up_segment_no", "must differ from the no. of the segment being logged")
 	}
-	res, err := s.store.LogSegment(ctx, no, followUp)
-	if err != nil {
-		return nil, err
-	}
-	resp := &apiv1.LogSegmentResponse{LoggedSegment: loggedSegmentToAPI(res.LoggedSegment)}
-	if res.FollowUp != nil {
-		resp.FollowUpSegment = segmentToAPI(*res.FollowUp)
-	}
-	return resp, nil
+	return write(ctx, s.store, req, func(tx *store.Tx) (*apiv1.LogSegmentResponse, error) {
+		res, err := tx.LogSegment(no, followUp)
+		if err != nil {
+			return nil, err
+		}
+		resp := &apiv1.LogSegmentResponse{LoggedSegment: loggedSegmentToAPI(res.LoggedSegment)}
+		if res.FollowUp != nil {
+			resp.FollowUpSegment = segmentToAPI(*res.FollowUp)
+		}
+		return resp, nil
+	})
 }

@@ -16,16 +16,6 @@ import (
 	ts "github.com/interlog/interlog/internal/testserver"
 )
 
-// createSegment makes a segment with a description and the given template.
-func createSegment(t *testing.T, env *ts.Env, no, template string) *apiv1.Segment {
-	t.Helper()
-	resp, err := env.Segments.CreateSegment(context.Background(), &apiv1.CreateSegmentRequest{
-		Segment: &apiv1.Segment{No: no, Description: "Segment " + no, InteractionTemplateCode: template},
-	})
-	ts.NoErr(t, err)
-	return resp.GetSegment()
-}
-
 func TestSegmentLifecycle(t *testing.T) {
 	ts.ForEachEngine(t, func(t *testing.T, env *ts.Env) {
 		ctx := context.Background()
@@ -169,29 +159,6 @@ func TestSegmentListPages(t *testing.T) {
 		_, err := env.Segments.ListSegments(ctx, &apiv1.ListSegmentsRequest{PageToken: "garbage"})
 		ts.WantInvalid(t, err, "page_token")
 	})
-}
-
-// seedContacts writes person contacts straight into the database (the
-// contact service is not what these tests are about).
-func seedContacts(t *testing.T, env *ts.Env, contacts ...ts.SeedContact) {
-	t.Helper()
-	db, err := ts.OpenRaw(env.URL)
-	ts.NoErr(t, err)
-	defer db.Close()
-	ts.NoErr(t, ts.InsertContacts(db, contacts))
-}
-
-// contactNos seeds n contacts named prefix1..prefixN and returns their nos.
-func contactNos(t *testing.T, env *ts.Env, prefix string, n int) []string {
-	t.Helper()
-	nos := make([]string, n)
-	contacts := make([]ts.SeedContact, n)
-	for i := range n {
-		nos[i] = fmt.Sprintf("%s%d", prefix, i+1)
-		contacts[i] = ts.SeedContact{No: nos[i], SalespersonCode: "SP"}
-	}
-	seedContacts(t, env, contacts...)
-	return nos
 }
 
 func TestSegmentLineLifecycle(t *testing.T) {

@@ -1,7 +1,9 @@
 // Package server implements interlog's gRPC services on top of package store:
-// one file per service, plus the interceptors every call goes through
-// (recovery, request id, access log, metrics, error translation, auth,
-// validation, idempotency).
+// one file per service, each with a small interface of the store methods it
+// calls; the interceptors every call goes through (recovery, request id,
+// access log, metrics, error translation, auth, validation); and the write
+// helpers every mutating call goes through (idempotency.go: one transaction
+// on behalf of the caller, request ids).
 package server
 
 import (
@@ -39,7 +41,9 @@ type Options struct {
 	// long (DEADLINE_EXCEEDED), deleting what it sent. Default
 	// DefaultUploadIdleTimeout.
 	UploadIdleTimeout time.Duration
-	// ServerOptions are passed to grpc.NewServer after ours (TLS credentials, limits).
+	// ServerOptions are passed to grpc.NewServer after ours (TLS credentials,
+	// limits). Interceptors go in a chain (grpc.ChainUnaryInterceptor): the
+	// single unary and stream interceptors are the codec's (serverOptions).
 	ServerOptions []grpc.ServerOption
 	// Tokens authenticates callers (see TokenFile). Nil serves without
 	// authentication: every caller has the admin role and is "anonymous", or
@@ -116,22 +120,19 @@ func New(st *store.Store, opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	idem := &idempotency{store: st}
 	auth := &authenticator{tokens: opts.Tokens}
 	codec := newServerCodec()
 	access := accessLog{log: opts.Logger}
-	grpcOpts := append([]grpc.ServerOption{
-		grpc.ForceServerCodecV2(codec),
+	grpcOpts := append(codec.serverOptions(),
 		grpc.ChainUnaryInterceptor(
 			recovery.UnaryServerInterceptor(recoveryOption(opts.Logger)),
 			requestIDUnary,
 			access.unary,
 			metrics.UnaryServerInterceptor(),
 			statusUnary(opts.Logger),
-			codec.unary, // before any interceptor that may end a call early (auth)
+			rejectUndecodable,
 			auth.unary,
 			v.unary,
-			idem.unary,
 		),
 		grpc.ChainStreamInterceptor(
 			recovery.StreamServerInterceptor(recoveryOption(opts.Logger)),
@@ -139,11 +140,11 @@ func New(st *store.Store, opts Options) (*Server, error) {
 			access.stream,
 			metrics.StreamServerInterceptor(),
 			statusStream(opts.Logger),
-			codec.stream,
 			auth.stream,
 			v.stream,
 		),
-	}, opts.ServerOptions...)
+	)
+	grpcOpts = append(grpcOpts, opts.ServerOptions...)
 	grpcOpts = append(grpcOpts, tracingOption(opts)...)
 
 	s := &Server{
@@ -190,7 +191,7 @@ func (s *Server) register() {
 	apiv1.RegisterSegmentServiceServer(s.GRPC, &segmentService{store: s.store})
 	apiv1.RegisterChangeServiceServer(s.GRPC, &changeService{store: s.store, watchers: make(slots, s.opts.MaxWatchers),
 		heartbeat: s.opts.ChangeHeartbeat, stop: s.stop})
-	apiv1.RegisterAttachmentServiceServer(s.GRPC, &attachmentService{store: s.store, idem: &idempotency{store: s.store}, maxBytes: s.opts.MaxAttachmentBytes,
+	apiv1.RegisterAttachmentServiceServer(s.GRPC, &attachmentService{store: s.store, maxBytes: s.opts.MaxAttachmentBytes,
 		limits: newUploadLimits(s.opts.MaxConcurrentUploads, s.opts.UploadIdleTimeout), log: s.log})
 	healthpb.RegisterHealthServer(s.GRPC, s.health)
 	reflection.Register(s.GRPC)

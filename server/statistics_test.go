@@ -514,7 +514,7 @@ func TestStatisticsDurationBeyondDurationRange(t *testing.T) {
 			UnitDuration: durationpb.New(tenYears * time.Second),
 		}})
 		ts.NoErr(t, err)
-		addLines(t, env, "LONG", slices.Repeat([]string{"ANN"}, entries))
+		ts.AddSegmentLines(t, env.Segments, "LONG", slices.Repeat([]string{"ANN"}, entries))
 		_, err = logSegment(env, "LONG")
 		ts.NoErr(t, err)
 

@@ -19,30 +19,26 @@ const (
 // templateService implements apiv1.InteractionTemplateServiceServer.
 type templateService struct {
 	apiv1.UnimplementedInteractionTemplateServiceServer
-	store *store.Store
+	store templateStore
+}
+
+// templateStore is what templateService needs of the store.
+type templateStore interface {
+	writeStore
+	GetLanguage(ctx context.Context, templateCode, languageCode string) (store.InteractionTemplateLanguage, error)
+	GetSetup(ctx context.Context) (store.Setup, error)
+	GetTemplate(ctx context.Context, code string) (store.InteractionTemplate, error)
+	ListLanguages(ctx context.Context, templateCode string, page store.Page) ([]store.InteractionTemplateLanguage, bool, error)
+	ListTemplates(ctx context.Context, groupCode string, page store.Page) ([]store.InteractionTemplate, bool, error)
+	TemplateTotals(ctx context.Context, templateCode string, r store.TimeRange) (store.Totals, error)
 }
 
 // templateUpdatable lists the fields UpdateInteractionTemplate may change.
-var templateUpdatable = map[string]string{
-	"interaction_group_code":             "group_code",
-	"description":                        "description",
-	"unit_cost":                          "unit_cost_micros",
-	"unit_duration":                      "unit_duration_seconds",
-	"information_flow":                   "information_flow",
-	"initiated_by":                       "initiated_by",
-	"campaign_no":                        "campaign_no",
-	"campaign_target":                    "campaign_target",
-	"campaign_response":                  "campaign_response",
-	"correspondence_type":                "correspondence_type",
-	"ignore_contact_correspondence_type": "ignore_contact_correspondence_type",
-	"language_code_default":              "language_code_default",
-	"wizard_action":                      "wizard_action",
-	"attachment":                         "attachment_id",
-}
+var templateUpdatable = updatablePaths(store.TemplateUpdatable)
 
 func (s *templateService) CreateInteractionTemplate(ctx context.Context, req *apiv1.CreateInteractionTemplateRequest) (*apiv1.CreateInteractionTemplateResponse, error) {
 	in := req.GetInteractionTemplate()
-	code, err := normalizeCode("interaction_template.code", in.GetCode(), shortCode, false)
+	code, err := requireCode("interaction_template.code", in.GetCode(), shortCode)
 	if err != nil {
 		return nil, err
 	}
@@ -50,11 +46,13 @@ func (s *templateService) CreateInteractionTemplate(ctx context.Context, req *ap
 	if err != nil {
 		return nil, err
 	}
-	out, err := s.store.CreateTemplate(ctx, t)
-	if err != nil {
-		return nil, err
-	}
-	return &apiv1.CreateInteractionTemplateResponse{InteractionTemplate: templateToAPI(out)}, nil
+	return write(ctx, s.store, req, func(tx *store.Tx) (*apiv1.CreateInteractionTemplateResponse, error) {
+		out, err := tx.CreateTemplate(t)
+		if err != nil {
+			return nil, err
+		}
+		return &apiv1.CreateInteractionTemplateResponse{InteractionTemplate: templateToAPI(out)}, nil
+	})
 }
 
 func (s *templateService) GetInteractionTemplate(ctx context.Context, req *apiv1.GetInteractionTemplateRequest) (*apiv1.GetInteractionTemplateResponse, error) {
@@ -70,10 +68,7 @@ func (s *templateService) GetInteractionTemplate(ctx context.Context, req *apiv1
 }
 
 func (s *templateService) ListInteractionTemplates(ctx context.Context, req *apiv1.ListInteractionTemplatesRequest) (*apiv1.ListInteractionTemplatesResponse, error) {
-	group, err := normalizeCode("interaction_group_code", req.GetInteractionGroupCode(), shortCode, true)
-	if err != nil {
-		return nil, err
-	}
+	group := normalizeCode(req.GetInteractionGroupCode())
 	p, err := newPager(req)
 	if err != nil {
 		return nil, err
@@ -94,19 +89,21 @@ func (s *templateService) UpdateInteractionTemplate(ctx context.Context, req *ap
 	if err != nil {
 		return nil, err
 	}
-	cols, err := maskColumns(req.GetUpdateMask(), in, templateUpdatable)
+	fields, err := maskFields(req.GetUpdateMask(), in, templateUpdatable)
 	if err != nil {
 		return nil, err
 	}
-	t, err := templateFromAPI(in, code, masked(cols, "group_code"))
+	t, err := templateFromAPI(in, code, masked(fields, "interaction_group_code"))
 	if err != nil {
 		return nil, err
 	}
-	out, err := s.store.UpdateTemplate(ctx, t, in.GetEtag(), cols)
-	if err != nil {
-		return nil, err
-	}
-	return &apiv1.UpdateInteractionTemplateResponse{InteractionTemplate: templateToAPI(out)}, nil
+	return write(ctx, s.store, req, func(tx *store.Tx) (*apiv1.UpdateInteractionTemplateResponse, error) {
+		out, err := tx.UpdateTemplate(t, in.GetEtag(), fields)
+		if err != nil {
+			return nil, err
+		}
+		return &apiv1.UpdateInteractionTemplateResponse{InteractionTemplate: templateToAPI(out)}, nil
+	})
 }
 
 func (s *templateService) DeleteInteractionTemplate(ctx context.Context, req *apiv1.DeleteInteractionTemplateRequest) (*apiv1.DeleteInteractionTemplateResponse, error) {
@@ -114,19 +111,21 @@ func (s *templateService) DeleteInteractionTemplate(ctx context.Context, req *ap
 	if err != nil {
 		return nil, err
 	}
-	if err := s.store.DeleteTemplate(ctx, code, req.GetEtag()); err != nil {
-		return nil, err
-	}
-	return &apiv1.DeleteInteractionTemplateResponse{}, nil
+	return write(ctx, s.store, req, func(tx *store.Tx) (*apiv1.DeleteInteractionTemplateResponse, error) {
+		if err := tx.DeleteTemplate(code, req.GetEtag()); err != nil {
+			return nil, err
+		}
+		return &apiv1.DeleteInteractionTemplateResponse{}, nil
+	})
 }
 
 // templateFromAPI converts and checks the writable fields of a template.
 // needGroup makes interaction_group_code required.
 func templateFromAPI(in *apiv1.InteractionTemplate, code string, needGroup bool) (store.InteractionTemplate, error) {
 	const p = "interaction_template."
-	group, err := normalizeCode(p+"interaction_group_code", in.GetInteractionGroupCode(), shortCode, !needGroup)
-	if err != nil {
-		return store.InteractionTemplate{}, err
+	group := normalizeCode(in.GetInteractionGroupCode())
+	if needGroup && group == "" {
+		return store.InteractionTemplate{}, shortCode.violation(p + "interaction_group_code")
 	}
 	cost, err := parseMoney(p+"unit_cost", in.GetUnitCost())
 	if err != nil {
@@ -136,14 +135,8 @@ func templateFromAPI(in *apiv1.InteractionTemplate, code string, needGroup bool)
 	if err != nil {
 		return store.InteractionTemplate{}, err
 	}
-	campaign, err := normalizeCode(p+"campaign_no", in.GetCampaignNo(), longCode, true)
-	if err != nil {
-		return store.InteractionTemplate{}, err
-	}
-	lang, err := normalizeCode(p+"language_code_default", in.GetLanguageCodeDefault(), shortCode, true)
-	if err != nil {
-		return store.InteractionTemplate{}, err
-	}
+	campaign := normalizeCode(in.GetCampaignNo())
+	lang := normalizeCode(in.GetLanguageCodeDefault())
 	attachment, err := parseAttachmentRef(p+"attachment", in.GetAttachment())
 	if err != nil {
 		return store.InteractionTemplate{}, err
@@ -222,11 +215,11 @@ func parseLanguageName(field, name string) (string, string, error) {
 	if err != nil {
 		return "", "", err
 	}
-	tmpl, err := normalizeCode(field, rawTemplate, shortCode, false)
+	tmpl, err := nameCode(field, rawTemplate, shortCode)
 	if err != nil {
 		return "", "", err
 	}
-	lang, err := normalizeCode(field, rawLanguage, shortCode, false)
+	lang, err := nameCode(field, rawLanguage, shortCode)
 	return tmpl, lang, err
 }
 
@@ -236,7 +229,7 @@ func (s *templateService) CreateInteractionTemplateLanguage(ctx context.Context,
 		return nil, err
 	}
 	in := req.GetInteractionTemplateLanguage()
-	lang, err := normalizeCode("interaction_template_language.language_code", in.GetLanguageCode(), shortCode, false)
+	lang, err := requireCode("interaction_template_language.language_code", in.GetLanguageCode(), shortCode)
 	if err != nil {
 		return nil, err
 	}
@@ -244,13 +237,15 @@ func (s *templateService) CreateInteractionTemplateLanguage(ctx context.Context,
 	if err != nil {
 		return nil, err
 	}
-	out, err := s.store.CreateLanguage(ctx, store.InteractionTemplateLanguage{
-		TemplateCode: tmpl, LanguageCode: lang, Description: in.GetDescription(), AttachmentID: attachment,
+	return write(ctx, s.store, req, func(tx *store.Tx) (*apiv1.CreateInteractionTemplateLanguageResponse, error) {
+		out, err := tx.CreateLanguage(store.InteractionTemplateLanguage{
+			TemplateCode: tmpl, LanguageCode: lang, Description: in.GetDescription(), AttachmentID: attachment,
+		})
+		if err != nil {
+			return nil, err
+		}
+		return &apiv1.CreateInteractionTemplateLanguageResponse{InteractionTemplateLanguage: languageToAPI(out)}, nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	return &apiv1.CreateInteractionTemplateLanguageResponse{InteractionTemplateLanguage: languageToAPI(out)}, nil
 }
 
 func (s *templateService) GetInteractionTemplateLanguage(ctx context.Context, req *apiv1.GetInteractionTemplateLanguageRequest) (*apiv1.GetInteractionTemplateLanguageResponse, error) {
@@ -285,7 +280,7 @@ func (s *templateService) ListInteractionTemplateLanguages(ctx context.Context, 
 }
 
 // languageUpdatable lists the fields UpdateInteractionTemplateLanguage may change.
-var languageUpdatable = map[string]string{"description": "description", "attachment": "attachment_id"}
+var languageUpdatable = updatablePaths(store.LanguageUpdatable)
 
 func (s *templateService) UpdateInteractionTemplateLanguage(ctx context.Context, req *apiv1.UpdateInteractionTemplateLanguageRequest) (*apiv1.UpdateInteractionTemplateLanguageResponse, error) {
 	in := req.GetInteractionTemplateLanguage()
@@ -293,7 +288,7 @@ func (s *templateService) UpdateInteractionTemplateLanguage(ctx context.Context,
 	if err != nil {
 		return nil, err
 	}
-	cols, err := maskColumns(req.GetUpdateMask(), in, languageUpdatable)
+	fields, err := maskFields(req.GetUpdateMask(), in, languageUpdatable)
 	if err != nil {
 		return nil, err
 	}
@@ -301,13 +296,15 @@ func (s *templateService) UpdateInteractionTemplateLanguage(ctx context.Context,
 	if err != nil {
 		return nil, err
 	}
-	out, err := s.store.UpdateLanguage(ctx, store.InteractionTemplateLanguage{
-		TemplateCode: tmpl, LanguageCode: lang, Description: in.GetDescription(), AttachmentID: attachment,
-	}, cols)
-	if err != nil {
-		return nil, err
-	}
-	return &apiv1.UpdateInteractionTemplateLanguageResponse{InteractionTemplateLanguage: languageToAPI(out)}, nil
+	return write(ctx, s.store, req, func(tx *store.Tx) (*apiv1.UpdateInteractionTemplateLanguageResponse, error) {
+		out, err := tx.UpdateLanguage(store.InteractionTemplateLanguage{
+			TemplateCode: tmpl, LanguageCode: lang, Description: in.GetDescription(), AttachmentID: attachment,
+		}, fields)
+		if err != nil {
+			return nil, err
+		}
+		return &apiv1.UpdateInteractionTemplateLanguageResponse{InteractionTemplateLanguage: languageToAPI(out)}, nil
+	})
 }
 
 func (s *templateService) DeleteInteractionTemplateLanguage(ctx context.Context, req *apiv1.DeleteInteractionTemplateLanguageRequest) (*apiv1.DeleteInteractionTemplateLanguageResponse, error) {
@@ -315,10 +312,12 @@ func (s *templateService) DeleteInteractionTemplateLanguage(ctx context.Context,
 	if err != nil {
 		return nil, err
 	}
-	if err := s.store.DeleteLanguage(ctx, tmpl, lang); err != nil {
-		return nil, err
-	}
-	return &apiv1.DeleteInteractionTemplateLanguageResponse{}, nil
+	return write(ctx, s.store, req, func(tx *store.Tx) (*apiv1.DeleteInteractionTemplateLanguageResponse, error) {
+		if err := tx.DeleteLanguage(tmpl, lang); err != nil {
+			return nil, err
+		}
+		return &apiv1.DeleteInteractionTemplateLanguageResponse{}, nil
+	})
 }
 
 func languageToAPI(l store.InteractionTemplateLanguage) *apiv1.InteractionTemplateLanguage {
@@ -342,29 +341,28 @@ func (s *templateService) GetInteractionTemplateSetup(ctx context.Context, _ *ap
 
 func (s *templateService) UpdateInteractionTemplateSetup(ctx context.Context, req *apiv1.UpdateInteractionTemplateSetupRequest) (*apiv1.UpdateInteractionTemplateSetupResponse, error) {
 	in := req.GetInteractionTemplateSetup()
-	updatable := map[string]string{}
+	updatable := map[string]store.Field{}
 	for _, slot := range store.SetupSlots {
-		updatable[slot.Name] = slot.Name
+		updatable[slot.Name] = store.Field(slot.Name)
 	}
-	slots, err := maskColumns(req.GetUpdateMask(), in, updatable)
+	slots, err := maskFields(req.GetUpdateMask(), in, updatable)
 	if err != nil {
 		return nil, err
 	}
 	m := in.ProtoReflect()
 	changes := map[string]string{}
-	for _, slot := range slots {
+	for _, f := range slots {
+		slot := string(f)
 		raw := m.Get(m.Descriptor().Fields().ByName(protoreflect.Name(slot))).String()
-		code, err := normalizeCode("interaction_template_setup."+slot, raw, shortCode, true)
+		changes[slot] = normalizeCode(raw)
+	}
+	return write(ctx, s.store, req, func(tx *store.Tx) (*apiv1.UpdateInteractionTemplateSetupResponse, error) {
+		setup, err := tx.UpdateSetup(changes, in.GetEtag())
 		if err != nil {
 			return nil, err
 		}
-		changes[slot] = code
-	}
-	setup, err := s.store.UpdateSetup(ctx, changes, in.GetEtag())
-	if err != nil {
-		return nil, err
-	}
-	return &apiv1.UpdateInteractionTemplateSetupResponse{InteractionTemplateSetup: setupToAPI(setup)}, nil
+		return &apiv1.UpdateInteractionTemplateSetupResponse{InteractionTemplateSetup: setupToAPI(setup)}, nil
+	})
 }
 
 // setupToAPI fills each setup field from the slot of the same name.
@@ -377,4 +375,22 @@ func setupToAPI(setup store.Setup) *apiv1.InteractionTemplateSetup {
 		}
 	}
 	return out
+}
+
+// GetInteractionTemplateStatistics totals the template's entries (SPEC §3);
+// canceled and postponed entries never count.
+func (s *templateService) GetInteractionTemplateStatistics(ctx context.Context, req *apiv1.GetInteractionTemplateStatisticsRequest) (*apiv1.GetInteractionTemplateStatisticsResponse, error) {
+	code, err := parseCodeName("name", req.GetName(), templateCollection, shortCode)
+	if err != nil {
+		return nil, err
+	}
+	r, err := parseTimeRange(req.GetStartTime(), req.GetEndTime())
+	if err != nil {
+		return nil, err
+	}
+	t, err := s.store.TemplateTotals(ctx, code, r)
+	if err != nil {
+		return nil, err
+	}
+	return &apiv1.GetInteractionTemplateStatisticsResponse{Totals: totalsToAPI(t)}, nil
 }

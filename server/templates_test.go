@@ -12,25 +12,6 @@ import (
 	ts "github.com/interlog/interlog/internal/testserver"
 )
 
-// createGroup makes a group and fails the test on error.
-func createGroup(t *testing.T, env *ts.Env, code string) {
-	t.Helper()
-	_, err := env.Groups.CreateInteractionGroup(context.Background(), &apiv1.CreateInteractionGroupRequest{
-		InteractionGroup: &apiv1.InteractionGroup{Code: code, Description: "Group " + code},
-	})
-	ts.NoErr(t, err)
-}
-
-// createTemplate makes a template of the group and returns it.
-func createTemplate(t *testing.T, env *ts.Env, code, group string) *apiv1.InteractionTemplate {
-	t.Helper()
-	resp, err := env.Templates.CreateInteractionTemplate(context.Background(), &apiv1.CreateInteractionTemplateRequest{
-		InteractionTemplate: &apiv1.InteractionTemplate{Code: code, InteractionGroupCode: group, Description: "Template " + code},
-	})
-	ts.NoErr(t, err)
-	return resp.GetInteractionTemplate()
-}
-
 func TestTemplateLifecycle(t *testing.T) {
 	ts.ForEachEngine(t, func(t *testing.T, env *ts.Env) {
 		ctx := context.Background()

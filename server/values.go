@@ -11,25 +11,23 @@ import (
 	"github.com/interlog/interlog/store"
 )
 
-// maxMoneyMicros is 10^12 in micros, the largest amount SPEC §1 allows.
-const maxMoneyMicros = 1_000_000_000_000 * 1_000_000
-
-// parseMoney reads a decimal string ("12.5") as micros: >= 0, at most six
-// fraction digits, at most 10^12. An empty string is 0.
+// parseMoney converts an amount that the money rule of validation.proto has
+// accepted ("12.5") to micros; an empty string is 0. The rule sets what an
+// amount may be; a string that cannot be read as micros at all (from a field
+// that lacks the rule) is refused with the rule's message.
 func parseMoney(field, s string) (int64, error) {
 	if s == "" {
 		return 0, nil
 	}
-	whole, frac, hasDot := strings.Cut(s, ".")
-	if whole == "" || len(whole) > 13 || (hasDot && (frac == "" || len(frac) > 6)) || !allDigits(whole) || !allDigits(frac) {
-		return 0, invalidField(field, `must be a decimal amount from 0 to 1000000000000 with at most 6 fraction digits, such as "12.5"`)
+	whole, frac, _ := strings.Cut(s, ".")
+	if whole == "" || len(frac) > 6 || !allDigits(whole+frac) {
+		return 0, invalidField(field, moneyMessage)
 	}
-	var n big.Int
-	n.SetString(whole+frac+strings.Repeat("0", 6-len(frac)), 10)
-	if !n.IsInt64() || n.Int64() > maxMoneyMicros {
-		return 0, invalidField(field, "must be at most 1000000000000")
+	micros, err := strconv.ParseInt(whole+frac+strings.Repeat("0", 6-len(frac)), 10, 64)
+	if err != nil {
+		return 0, invalidField(field, moneyMessage)
 	}
-	return n.Int64(), nil
+	return micros, nil
 }
 
 func allDigits(s string) bool {
@@ -64,15 +62,15 @@ func microsToDecimal(micros string) string {
 	return sign + whole + "." + frac
 }
 
-// parseDuration reads whole non-negative seconds; nil is 0.
+// parseDuration converts a duration that the whole_seconds rule of
+// validation.proto has accepted to seconds; nil is 0. The rule sets what a
+// duration may be; one with a fraction of a second, which seconds cannot
+// hold (from a field that lacks the rule), is refused with its message.
 func parseDuration(field string, d *durationpb.Duration) (int64, error) {
-	if d == nil {
-		return 0, nil
+	if d.GetNanos() != 0 {
+		return 0, invalidField(field, wholeSecondsMessage)
 	}
-	if err := d.CheckValid(); err != nil || d.Seconds < 0 || d.Nanos != 0 {
-		return 0, invalidField(field, "must be whole seconds, 0 or more")
-	}
-	return d.Seconds, nil
+	return d.GetSeconds(), nil
 }
 
 // seconds converts stored seconds to a Duration. Not through time.Duration,
@@ -113,4 +111,34 @@ func allToAPI[R, A any](rows []R, toAPI func(R) *A) []*A {
 		out[i] = toAPI(r)
 	}
 	return out
+}
+
+// parseTimeRange reads the optional start_time and end_time of a request: an
+// end must come after the start.
+func parseTimeRange(start, end *timestamppb.Timestamp) (store.TimeRange, error) {
+	return parseTimeRangeAt("", start, end)
+}
+
+// parseTimeRangeAt is parseTimeRange for fields under a prefix ("filter.").
+func parseTimeRangeAt(prefix string, start, end *timestamppb.Timestamp) (store.TimeRange, error) {
+	var r store.TimeRange
+	var err error
+	if r.Start, r.HasStart, err = parseTimestamp(prefix+"start_time", start); err != nil {
+		return r, err
+	}
+	if r.End, r.HasEnd, err = parseTimestamp(prefix+"end_time", end); err != nil {
+		return r, err
+	}
+	if r.HasStart && r.HasEnd && r.End <= r.Start {
+		return r, invalidField(prefix+"end_time", "must be after start_time")
+	}
+	return r, nil
+}
+
+// timestampOf converts an optional stored time; nil stays unset.
+func timestampOf(us *int64) *timestamppb.Timestamp {
+	if us == nil {
+		return nil
+	}
+	return timestamppb.New(store.Time(*us))
 }

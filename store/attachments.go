@@ -176,13 +176,13 @@ func (u *Upload) SHA256() string { return hex.EncodeToString(u.sha.Sum(nil)) }
 
 // Finish stores the attachment a (file name and content type) with the
 // closed upload's content, sharing an existing blob of the same content if
-// there is one. It joins the caller's transaction (RunInTx).
-func (u *Upload) Finish(ctx context.Context, a Attachment) (Attachment, error) {
+// there is one.
+func (tx *Tx) FinishUpload(u *Upload, a Attachment) (Attachment, error) {
 	a.ID, a.SizeBytes, a.Sha256, a.ReadOnly = 0, u.size, u.SHA256(), false
-	a.UserID, a.CreateTime = userID(ctx), nowMicros()
-	err := u.store.inTx(ctx, func(tx *gorm.DB) error {
+	a.UserID, a.CreateTime = tx.user(), nowMicros()
+	err := tx.run(func(db *gorm.DB) error {
 		var own AttachmentBlob
-		if err := tx.Clauses(lockingUpdate).Where("id = ? AND complete = ?", u.blobID, false).Limit(1).Find(&own).Error; err != nil {
+		if err := db.Clauses(lockingUpdate).Where("id = ? AND complete = ?", u.blobID, false).Limit(1).Find(&own).Error; err != nil {
 			return err
 		}
 		if own.ID == 0 {
@@ -191,12 +191,12 @@ func (u *Upload) Finish(ctx context.Context, a Attachment) (Attachment, error) {
 		if own.SizeBytes != u.size {
 			return errors.New("attachment upload: stored size differs from streamed size")
 		}
-		blobID, err := u.settleBlob(tx, a.Sha256, a.CreateTime)
+		blobID, err := u.settleBlob(db, a.Sha256, a.CreateTime)
 		if err != nil {
 			return err
 		}
 		a.BlobID = blobID
-		return tx.Create(&a).Error
+		return db.Create(&a).Error
 	})
 	return a, err
 }
@@ -278,9 +278,9 @@ func (s *Store) ListAttachments(ctx context.Context, page Page) ([]Attachment, b
 
 // DeleteAttachment deletes an attachment that nothing references, and its
 // content when no other attachment shares it.
-func (s *Store) DeleteAttachment(ctx context.Context, id int64) error {
-	return s.inTx(ctx, func(tx *gorm.DB) error {
-		found, user, err := deleteUnusedAttachment(tx, id)
+func (tx *Tx) DeleteAttachment(id int64) error {
+	return tx.run(func(db *gorm.DB) error {
+		found, user, err := deleteUnusedAttachment(db, id)
 		switch {
 		case err != nil:
 			return err

@@ -25,7 +25,9 @@ func storeFile(t *testing.T, s *Store, data []byte) Attachment {
 	if err := up.Close(ctx); err != nil {
 		t.Fatal(err)
 	}
-	a, err := up.Finish(ctx, Attachment{FileName: "f", ContentType: "text/plain"})
+	a, err := write(ctx, s, Actor{}, func(tx *Tx) (Attachment, error) {
+		return tx.FinishUpload(up, Attachment{FileName: "f", ContentType: "text/plain"})
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -153,7 +155,8 @@ func TestUploadLimitAndSweep(t *testing.T) {
 		if err := up.Close(ctx); !errors.Is(err, ErrPrecondition) {
 			t.Fatalf("write after the sweep: %v, want ErrPrecondition", err)
 		}
-		if _, err := up.Finish(ctx, Attachment{FileName: "f"}); !errors.Is(err, ErrPrecondition) {
+		_, err = write(ctx, s, Actor{}, func(tx *Tx) (Attachment, error) { return tx.FinishUpload(up, Attachment{FileName: "f"}) })
+		if !errors.Is(err, ErrPrecondition) {
 			t.Fatalf("finish after the sweep: %v, want ErrPrecondition", err)
 		}
 		if err := up.Discard(ctx); err != nil {
@@ -195,7 +198,7 @@ func TestEntryMakesAttachmentReadOnly(t *testing.T) {
 		if !errors.Is(err, ErrConflict) {
 			t.Fatalf("sharing a released attachment: %v, want ErrConflict (the logging is retried)", err)
 		}
-		err = s.DeleteAttachment(ctx, a.ID)
+		err = s.RunInTx(ctx, Actor{}, func(tx *Tx) error { return tx.DeleteAttachment(a.ID) })
 		if !errors.Is(err, ErrPrecondition) || !strings.Contains(err.Error(), "interaction log entry") {
 			t.Fatalf("delete of an attachment entries use: %v", err)
 		}

@@ -1,7 +1,6 @@
 package store
 
 import (
-	"context"
 	"fmt"
 
 	"gorm.io/gorm"
@@ -40,19 +39,19 @@ func (e *ItemError) Unwrap() error { return e.Err }
 // *ItemError and nothing is logged. Otherwise the valid requests are logged
 // and each invalid one gets its error in its LogResult. Errors of the
 // database fail the call in both modes.
-func (s *Store) BatchLogInteractions(ctx context.Context, reqs []LogRequest, allOrNothing bool) ([]LogResult, error) {
+func (tx *Tx) BatchLogInteractions(reqs []LogRequest, allOrNothing bool) ([]LogResult, error) {
 	var results []LogResult
-	err := s.inTx(ctx, func(tx *gorm.DB) error {
+	err := tx.run(func(db *gorm.DB) error {
 		results = make([]LogResult, len(reqs)) // anew on a retried transaction
-		contacts, templates, err := loadBatchInputs(tx, reqs)
+		contacts, templates, err := loadBatchInputs(db, reqs)
 		if err != nil {
 			return err
 		}
-		attachments, err := shareAttachments(tx, reqs)
+		attachments, err := shareAttachments(db, reqs)
 		if err != nil {
 			return err
 		}
-		user, now := userID(ctx), nowMicros()
+		user, now := tx.user(), nowMicros()
 		pending := make([]pendingEntry, 0, len(reqs))
 		positions := make([]int, 0, len(reqs)) // the request of each pending entry
 		for i, r := range reqs {
@@ -67,7 +66,7 @@ func (s *Store) BatchLogInteractions(ctx context.Context, reqs []LogRequest, all
 			pending = append(pending, p)
 			positions = append(positions, i)
 		}
-		if err := insertLogged(tx, pending); err != nil {
+		if err := insertLogged(db, pending); err != nil {
 			return err
 		}
 		for j, p := range pending {

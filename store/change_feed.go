@@ -30,9 +30,6 @@ type StoredChange struct {
 	Change     // Resource decoded into its model, nil for a deletion
 }
 
-// ReasonChangesExpired: the changes after the requested sequence were pruned.
-const ReasonChangesExpired = "CHANGES_EXPIRED"
-
 // ListChanges returns up to limit changes matching filter with a sequence
 // after afterSequence and at most upTo, in sequence order. Only sequenced
 // changes are read, and a sequence is only ever assigned above every

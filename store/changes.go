@@ -148,12 +148,12 @@ const changeInsertBatch = 1000
 const changeColumns = 12
 
 // appendChanges inserts changes in tx, the transaction of the mutation they
-// describe, as the principal and request id of the call that made it. It does
+// describe, as tx's actor (the principal and request id of the call). It does
 // nothing when the store runs without a change feed. The rows become visible
 // when tx commits and get their sequence then (the sequencer is woken after
 // every commit, see inTx).
-func (s *Store) appendChanges(tx *gorm.DB, principal, requestID string, changes ...Change) error {
-	if s.feedOff || len(changes) == 0 {
+func (tx *Tx) appendChanges(changes ...Change) error {
+	if tx.store.feedOff || len(changes) == 0 {
 		return nil
 	}
 	now := nowMicros()
@@ -164,14 +164,14 @@ func (s *Store) appendChanges(tx *gorm.DB, principal, requestID string, changes 
 			return err
 		}
 		rows[i] = changeRow{
-			ChangeTime: now, Principal: principal, RequestID: requestID,
+			ChangeTime: now, Principal: tx.actor.Principal, RequestID: tx.actor.RequestID,
 			Kind: c.Kind, ResourceType: c.ResourceType, ResourceKey: c.Key,
 			ContactNo: c.ContactNo, ContactCompanyNo: c.ContactCompanyNo,
 			TemplateCode: c.TemplateCode, GroupCode: c.GroupCode,
 			Payload: payload,
 		}
 	}
-	return tx.CreateInBatches(rows, insertBatch(tx, changeColumns, changeInsertBatch)).Error
+	return tx.db.CreateInBatches(rows, insertBatch(tx.db, changeColumns, changeInsertBatch)).Error
 }
 
 // encodeResource returns the JSON of a change's resource; empty for none.
@@ -225,11 +225,16 @@ func decodeAs[T any](payload []byte) (T, error) {
 	return v, err
 }
 
-// AppendChanges appends changes in the caller's transaction (RunInTx) or in
-// one of its own: appendChanges for callers outside the store, such as tests
-// of the feed.
+// AppendChanges appends changes in tx as a mutation does, and Store's
+// AppendChanges in a transaction of its own: for callers outside the store
+// that exercise the feed without a mutation, such as its tests.
+func (tx *Tx) AppendChanges(changes ...Change) error {
+	return tx.run(func(*gorm.DB) error { return tx.appendChanges(changes...) })
+}
+
+// AppendChanges: see Tx.AppendChanges.
 func (s *Store) AppendChanges(ctx context.Context, principal, requestID string, changes ...Change) error {
-	return s.inTx(ctx, func(tx *gorm.DB) error {
-		return s.appendChanges(tx, principal, requestID, changes...)
+	return s.RunInTx(ctx, Actor{Principal: principal, RequestID: requestID}, func(tx *Tx) error {
+		return tx.AppendChanges(changes...)
 	})
 }

@@ -229,7 +229,8 @@ func TestSequenceFollowsCommitOrder(t *testing.T) {
 		}
 		ctx := context.Background()
 		tx := s.db.WithContext(ctx).Begin(s.txOptions())
-		if err := s.appendChanges(tx, "slow", "", entryChange(1, "P1", "")); err != nil {
+		slow := &Tx{db: tx, actor: Actor{Principal: "slow"}, store: s}
+		if err := slow.appendChanges(entryChange(1, "P1", "")); err != nil {
 			t.Fatal(err)
 		}
 		if err := s.AppendChanges(ctx, "fast", "", entryChange(2, "P2", "")); err != nil {
@@ -288,10 +289,10 @@ func TestSequencerUnderConcurrentWriters(t *testing.T) {
 					defer wg.Done()
 					for i := range perWriter {
 						key := fmt.Sprintf("%d-%d", w, i)
-						err := s.RunInTx(ctx, func(ctx context.Context) error {
+						err := s.RunInTx(ctx, Actor{Principal: "w"}, func(tx *Tx) error {
 							c := entryChange(int64(w*1000+i), "P1", "")
 							c.Key = key
-							if err := s.AppendChanges(ctx, "w", "", c, c); err != nil {
+							if err := tx.AppendChanges(c, c); err != nil {
 								return err
 							}
 							// Hold the transaction open a little, so that later ids commit first.

@@ -11,17 +11,17 @@ import (
 // comment_count stays equal to the number of its comments under concurrency.
 
 // CreateComment adds a comment to an entry and counts it on the entry.
-func (s *Store) CreateComment(ctx context.Context, c InteractionLogComment) (InteractionLogComment, error) {
+func (tx *Tx) CreateComment(c InteractionLogComment) (InteractionLogComment, error) {
 	var etagUnused string
-	stampNew(ctx, &etagUnused, &c.UserID, &c.CreateTime, &c.UpdateTime)
-	err := s.inTx(ctx, func(tx *gorm.DB) error {
-		if _, err := requireEntry(tx, c.EntryNo); err != nil {
+	stampNew(tx.user(), &etagUnused, &c.UserID, &c.CreateTime, &c.UpdateTime)
+	err := tx.run(func(db *gorm.DB) error {
+		if _, err := requireEntry(db, c.EntryNo); err != nil {
 			return err
 		}
-		if err := tx.Create(&c).Error; err != nil {
+		if err := db.Create(&c).Error; err != nil {
 			return err
 		}
-		return countComments(tx, c.EntryNo, 1)
+		return countComments(db, c.EntryNo, 1)
 	})
 	return c, err
 }
@@ -39,36 +39,37 @@ func (s *Store) ListComments(ctx context.Context, entryNo int64, page Page) ([]I
 	return pageByNumber[InteractionLogComment](db.Where("entry_no = ?", entryNo), "id", page)
 }
 
-// CommentUpdatableColumns are the columns UpdateComment may change.
-var CommentUpdatableColumns = []string{"comment_date", "text"}
-
-// UpdateComment writes the named columns of c (by entry no. and id).
-func (s *Store) UpdateComment(ctx context.Context, c InteractionLogComment, columns []string) (InteractionLogComment, error) {
+// UpdateComment writes the named fields of c (by entry no. and id).
+func (tx *Tx) UpdateComment(c InteractionLogComment, fields []Field) (InteractionLogComment, error) {
+	columns, err := CommentUpdatable.columnsOf("an interaction log comment", fields)
+	if err != nil {
+		return InteractionLogComment{}, err
+	}
 	var out InteractionLogComment
-	err := s.inTx(ctx, func(tx *gorm.DB) error {
-		if _, err := lockComment(tx, c.EntryNo, c.ID); err != nil {
+	err = tx.run(func(db *gorm.DB) error {
+		if _, err := lockComment(db, c.EntryNo, c.ID); err != nil {
 			return err
 		}
-		c.UserID, c.UpdateTime = userID(ctx), nowMicros()
-		if err := tx.Model(&InteractionLogComment{}).Where("id = ?", c.ID).
+		c.UserID, c.UpdateTime = tx.user(), nowMicros()
+		if err := db.Model(&InteractionLogComment{}).Where("id = ?", c.ID).
 			Select(append(slices.Clone(columns), "user_id", "update_time")).Updates(&c).Error; err != nil {
 			return err
 		}
-		return tx.Where("id = ?", c.ID).Take(&out).Error
+		return db.Where("id = ?", c.ID).Take(&out).Error
 	})
 	return out, err
 }
 
 // DeleteComment deletes a comment and uncounts it on its entry.
-func (s *Store) DeleteComment(ctx context.Context, entryNo, id int64) error {
-	return s.inTx(ctx, func(tx *gorm.DB) error {
-		if _, err := lockComment(tx, entryNo, id); err != nil {
+func (tx *Tx) DeleteComment(entryNo, id int64) error {
+	return tx.run(func(db *gorm.DB) error {
+		if _, err := lockComment(db, entryNo, id); err != nil {
 			return err
 		}
-		if err := tx.Delete(&InteractionLogComment{}, id).Error; err != nil {
+		if err := db.Delete(&InteractionLogComment{}, id).Error; err != nil {
 			return err
 		}
-		return countComments(tx, entryNo, -1)
+		return countComments(db, entryNo, -1)
 	})
 }
 

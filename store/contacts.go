@@ -37,14 +37,14 @@ type ContactFilter struct {
 }
 
 // CreateContact inserts a contact. ErrAlreadyExists when the no. is taken.
-func (s *Store) CreateContact(ctx context.Context, c Contact) (Contact, error) {
+func (tx *Tx) CreateContact(c Contact) (Contact, error) {
 	c.CompanyNo = ownCompanyNo(c)
-	stampNew(ctx, &c.Etag, &c.UserID, &c.CreateTime, &c.UpdateTime)
-	err := s.inTx(ctx, func(tx *gorm.DB) error {
-		if err := requireCompany(tx, c); err != nil {
+	stampNew(tx.user(), &c.Etag, &c.UserID, &c.CreateTime, &c.UpdateTime)
+	err := tx.run(func(db *gorm.DB) error {
+		if err := requireCompany(db, c); err != nil {
 			return err
 		}
-		return alreadyExists(tx.Create(&c).Error, "contact %q already exists", c.No)
+		return alreadyExists(db.Create(&c).Error, "contact %q already exists", c.No)
 	})
 	return c, err
 }
@@ -87,12 +87,16 @@ var (
 	globEscaper = strings.NewReplacer("[", "[[]", "*", "[*]", "?", "[?]")
 )
 
-// UpdateContact writes the named columns of c (by no.) when etag matches.
-func (s *Store) UpdateContact(ctx context.Context, c Contact, etag string, columns []string) (Contact, error) {
+// UpdateContact writes the named fields of c (by no.) when etag matches.
+func (tx *Tx) UpdateContact(c Contact, etag string, fields []Field) (Contact, error) {
+	columns, err := ContactUpdatable.columnsOf("a contact", fields)
+	if err != nil {
+		return Contact{}, err
+	}
 	var out Contact
-	err := s.inTx(ctx, func(tx *gorm.DB) error {
+	err = tx.run(func(db *gorm.DB) error {
 		var cur Contact
-		if err := lockRow(tx, &cur, "no = ?", c.No); err != nil {
+		if err := lockRow(db, &cur, "no = ?", c.No); err != nil {
 			return contactNotFound(err, c.No)
 		}
 		if err := checkEtag(etag, cur.Etag, "contact "+quote(c.No)); err != nil {
@@ -102,11 +106,11 @@ func (s *Store) UpdateContact(ctx context.Context, c Contact, etag string, colum
 		if err != nil {
 			return err
 		}
-		if err := checkContactChange(tx, cur, next); err != nil {
+		if err := checkContactChange(db, cur, next); err != nil {
 			return err
 		}
-		stampUpdate(ctx, &next.Etag, &next.UserID, &next.UpdateTime)
-		if err := tx.Model(&Contact{}).Where("no = ?", c.No).
+		stampUpdate(tx.user(), &next.Etag, &next.UserID, &next.UpdateTime)
+		if err := db.Model(&Contact{}).Where("no = ?", c.No).
 			Select(withStamps(contactColumns)).Updates(&next).Error; err != nil {
 			return err
 		}
@@ -170,24 +174,24 @@ func refuseIfPersons(tx *gorm.DB, companyNo, action string, except ...string) er
 }
 
 // DeleteContact deletes a contact without log entries, segment lines or persons.
-func (s *Store) DeleteContact(ctx context.Context, no, etag string) error {
-	return s.inTx(ctx, func(tx *gorm.DB) error {
+func (tx *Tx) DeleteContact(no, etag string) error {
+	return tx.run(func(db *gorm.DB) error {
 		var cur Contact
-		if err := lockRow(tx, &cur, "no = ?", no); err != nil {
+		if err := lockRow(db, &cur, "no = ?", no); err != nil {
 			return contactNotFound(err, no)
 		}
 		if err := checkEtag(etag, cur.Etag, "contact "+quote(no)); err != nil {
 			return err
 		}
-		if err := refuseIfReferenced(tx, no); err != nil {
+		if err := refuseIfReferenced(db, no); err != nil {
 			return err
 		}
 		if cur.Type == ContactTypeCompany {
-			if err := refuseIfPersons(tx, no, "be deleted"); err != nil {
+			if err := refuseIfPersons(db, no, "be deleted"); err != nil {
 				return err
 			}
 		}
-		return tx.Where("no = ?", no).Delete(&Contact{}).Error
+		return db.Where("no = ?", no).Delete(&Contact{}).Error
 	})
 }
 
@@ -195,7 +199,7 @@ func (s *Store) DeleteContact(ctx context.Context, no, etag string) error {
 func refuseIfReferenced(tx *gorm.DB, no string) error {
 	refs := []struct {
 		model  any
-		reason string
+		reason Reason
 		what   string
 	}{
 		{&InteractionLogEntry{}, ReasonContactHasLogEntries, "interaction log entries"},
@@ -255,24 +259,24 @@ func contactNotFound(err error, no string) error {
 // companies were written before its persons, so a person may name a company
 // of the same batch. A contact's etag, when set, must match the stored one.
 // The rows are written with multi-row upserts, not one statement per contact.
-func (s *Store) BatchUpsertContacts(ctx context.Context, contacts []Contact) ([]Contact, error) {
+func (tx *Tx) BatchUpsertContacts(contacts []Contact) ([]Contact, error) {
 	if len(contacts) > maxBatchContacts {
 		return nil, newError(ErrLimit, ReasonLimitExceeded, "at most %d contacts per batch, got %d", maxBatchContacts, len(contacts))
 	}
 	var out []Contact
-	err := s.inTx(ctx, func(tx *gorm.DB) error {
-		current, err := lockContacts(tx, contactNos(contacts))
+	err := tx.run(func(db *gorm.DB) error {
+		current, err := lockContacts(db, contactNos(contacts))
 		if err != nil {
 			return err
 		}
-		out, err = upsertRows(ctx, contacts, current)
+		out, err = upsertRows(tx.user(), contacts, current)
 		if err != nil {
 			return err
 		}
-		if err := checkBatch(tx, out, current); err != nil {
+		if err := checkBatch(db, out, current); err != nil {
 			return err
 		}
-		return tx.Clauses(clause.OnConflict{
+		return db.Clauses(clause.OnConflict{
 			Columns:   []clause.Column{{Name: "no"}},
 			DoUpdates: clause.AssignmentColumns(withStamps(contactColumns)),
 		}).CreateInBatches(sortCompaniesFirst(out), 500).Error
@@ -282,13 +286,13 @@ func (s *Store) BatchUpsertContacts(ctx context.Context, contacts []Contact) ([]
 
 // upsertRows computes the rows a batch stores, keeping the creation stamp of
 // existing contacts and checking their etags.
-func upsertRows(ctx context.Context, contacts []Contact, current map[string]Contact) ([]Contact, error) {
+func upsertRows(user string, contacts []Contact, current map[string]Contact) ([]Contact, error) {
 	out := make([]Contact, len(contacts))
 	for i, c := range contacts {
 		cur, found := current[c.No]
 		wantEtag := c.Etag
 		c.CompanyNo = ownCompanyNo(c)
-		stampNew(ctx, &c.Etag, &c.UserID, &c.CreateTime, &c.UpdateTime)
+		stampNew(user, &c.Etag, &c.UserID, &c.CreateTime, &c.UpdateTime)
 		if found {
 			if err := checkEtag(wantEtag, cur.Etag, "contact "+quote(c.No)); err != nil {
 				return nil, err

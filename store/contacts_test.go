@@ -51,7 +51,9 @@ func TestBatchUpsertContactsUsesFewStatements(t *testing.T) {
 		batch[999] = Contact{No: "CO", Type: ContactTypeCompany}
 		for round := 0; round < 2; round++ {
 			var err error
-			n := countStatements(t, s, func() { _, err = s.BatchUpsertContacts(ctx, batch) })
+			n := countStatements(t, s, func() {
+				_, err = write(ctx, s, Actor{}, func(tx *Tx) ([]Contact, error) { return tx.BatchUpsertContacts(batch) })
+			})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -71,7 +73,7 @@ func TestBatchUpsertContactsUsesFewStatements(t *testing.T) {
 func TestDeleteContactWithSegmentLines(t *testing.T) {
 	forEachStore(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
-		if _, err := s.CreateContact(ctx, Contact{No: "C", Type: ContactTypeCompany}); err != nil {
+		if _, err := write(ctx, s, Actor{}, func(tx *Tx) (Contact, error) { return tx.CreateContact(Contact{No: "C", Type: ContactTypeCompany}) }); err != nil {
 			t.Fatal(err)
 		}
 		if err := s.db.Create(&Segment{No: "S", Etag: "e"}).Error; err != nil {
@@ -80,10 +82,10 @@ func TestDeleteContactWithSegmentLines(t *testing.T) {
 		if err := s.db.Create(&SegmentLine{SegmentNo: "S", ContactNo: "C"}).Error; err != nil {
 			t.Fatal(err)
 		}
-		err := s.DeleteContact(ctx, "C", "")
+		err := s.RunInTx(ctx, Actor{}, func(tx *Tx) error { return tx.DeleteContact("C", "") })
 		var se *Error
 		if !errors.As(err, &se) || !errors.Is(err, ErrPrecondition) || se.Reason != ReasonContactHasSegmentLines {
-			t.Fatalf("delete a contact with segment lines: %v, want FAILED_PRECONDITION %s", err, ReasonContactHasSegmentLines)
+			t.Fatalf("delete a contact with segment lines: %v, want FAILED_PRECONDITION with reason ContactHasSegmentLines", err)
 		}
 	})
 }

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"errors"
 
 	"gorm.io/gorm"
 )
@@ -48,10 +47,6 @@ func deletable(q *gorm.DB) *gorm.DB {
 // DeleteCanceledEntries deletes at most.
 const DeleteCanceledBatchSize = 500
 
-// ErrInTransaction is returned by methods that commit in batches when they
-// are called inside RunInTx: they cannot be part of one transaction.
-var ErrInTransaction = errors.New("store: this operation commits in batches and cannot run inside RunInTx")
-
 // CountCanceledEntries counts the entries DeleteCanceledEntries would delete now.
 func (s *Store) CountCanceledEntries(ctx context.Context, f DeleteCanceledFilter) (int64, error) {
 	var n int64
@@ -66,18 +61,20 @@ func (s *Store) CountCanceledEntries(ctx context.Context, f DeleteCanceledFilter
 // its candidates and deletes only those still canceled and not postponed, so
 // an entry restored after it was selected is never deleted. Work committed
 // before a failure stays done; running again continues it. It returns how
-// many entries were deleted, and ErrInTransaction inside RunInTx.
-func (s *Store) DeleteCanceledEntries(ctx context.Context, f DeleteCanceledFilter) (int64, error) {
-	if _, inTx := ctx.Value(txKey{}).(*gorm.DB); inTx {
-		return 0, ErrInTransaction
-	}
+// many entries were deleted. Being several transactions, it is a method of
+// Store, not of Tx: it cannot be called inside RunInTx.
+func (s *Store) DeleteCanceledEntries(ctx context.Context, actor Actor, f DeleteCanceledFilter) (int64, error) {
 	var deleted, after int64
 	for {
 		candidates, err := s.canceledCandidates(ctx, f, after)
 		if err != nil || len(candidates) == 0 {
 			return deleted, err
 		}
-		n, err := s.deleteCanceledBatch(ctx, candidates)
+		var n int64
+		err = s.RunInTx(ctx, actor, func(tx *Tx) (err error) {
+			n, err = tx.deleteCanceledBatch(candidates)
+			return err
+		})
 		if err != nil {
 			return deleted, err
 		}
@@ -97,12 +94,12 @@ func (s *Store) canceledCandidates(ctx context.Context, f DeleteCanceledFilter, 
 
 // deleteCanceledBatch deletes, in one transaction, those of the candidates
 // that are still deletable once locked.
-func (s *Store) deleteCanceledBatch(ctx context.Context, candidates []int64) (int64, error) {
+func (tx *Tx) deleteCanceledBatch(candidates []int64) (int64, error) {
 	var deleted int64
-	err := s.inTx(ctx, func(tx *gorm.DB) error {
+	err := tx.run(func(db *gorm.DB) error {
 		deleted = 0
 		var rows []InteractionLogEntry
-		if err := deletable(tx.Clauses(lockingUpdate).Select("entry_no", "attachment_id", "logged_segment_entry_no").
+		if err := deletable(db.Clauses(lockingUpdate).Select("entry_no", "attachment_id", "logged_segment_entry_no").
 			Where("entry_no IN ?", candidates)).Order("entry_no").Find(&rows).Error; err != nil {
 			return err
 		}
@@ -113,18 +110,18 @@ func (s *Store) deleteCanceledBatch(ctx context.Context, candidates []int64) (in
 		for i, r := range rows {
 			nos[i] = r.EntryNo
 		}
-		if err := tx.Where("entry_no IN ?", nos).Delete(&InteractionLogComment{}).Error; err != nil {
+		if err := db.Where("entry_no IN ?", nos).Delete(&InteractionLogComment{}).Error; err != nil {
 			return err
 		}
-		res := deletable(tx.Where("entry_no IN ?", nos)).Delete(&InteractionLogEntry{})
+		res := deletable(db.Where("entry_no IN ?", nos)).Delete(&InteractionLogEntry{})
 		if res.Error != nil {
 			return res.Error
 		}
 		deleted = res.RowsAffected
-		if err := uncountLoggedSegmentEntries(tx, rows); err != nil {
+		if err := uncountLoggedSegmentEntries(db, rows); err != nil {
 			return err
 		}
-		return releaseAttachments(tx, entryAttachments(rows)...)
+		return releaseAttachments(db, entryAttachments(rows)...)
 	})
 	return deleted, err
 }

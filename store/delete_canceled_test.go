@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"reflect"
 	"sync"
 	"testing"
 )
@@ -28,7 +29,9 @@ func TestDeleteCanceledDeletesOnlyCanceledLoggedEntries(t *testing.T) {
 			seedEntry(t, s, InteractionLogEntry{Canceled: true, CampaignNo: "CP", ContactNo: "C2"}),       // filtered out
 			seedEntry(t, s, InteractionLogEntry{Canceled: true, CampaignNo: "CP", InteractionTime: 1000}), // before the range
 		}
-		if _, err := s.CreateComment(ctx, InteractionLogComment{EntryNo: gone[0].EntryNo, CommentDate: "2026-01-01", Text: "x"}); err != nil {
+		if _, err := write(ctx, s, Actor{}, func(tx *Tx) (InteractionLogComment, error) {
+			return tx.CreateComment(InteractionLogComment{EntryNo: gone[0].EntryNo, CommentDate: "2026-01-01", Text: "x"})
+		}); err != nil {
 			t.Fatal(err)
 		}
 		f := DeleteCanceledFilter{CampaignNo: "CP", ContactNo: "C1", Time: TimeRange{Start: 2000, HasStart: true}}
@@ -37,7 +40,7 @@ func TestDeleteCanceledDeletesOnlyCanceledLoggedEntries(t *testing.T) {
 		if err != nil || n != 2 {
 			t.Fatalf("count = %d, %v; want 2", n, err)
 		}
-		n, err = s.DeleteCanceledEntries(ctx, f)
+		n, err = s.DeleteCanceledEntries(ctx, Actor{}, f)
 		if err != nil || n != 2 {
 			t.Fatalf("deleted = %d, %v; want 2", n, err)
 		}
@@ -62,7 +65,7 @@ func TestDeleteCanceledDeletesOnlyCanceledLoggedEntries(t *testing.T) {
 		}
 
 		byRange := DeleteCanceledFilter{MinEntryNo: kept[2].EntryNo, MaxEntryNo: kept[2].EntryNo}
-		if n, err := s.DeleteCanceledEntries(ctx, byRange); err != nil || n != 1 {
+		if n, err := s.DeleteCanceledEntries(ctx, Actor{}, byRange); err != nil || n != 1 {
 			t.Fatalf("delete by entry range = %d, %v; want 1", n, err)
 		}
 	})
@@ -80,7 +83,7 @@ func TestDeleteCanceledWorksInBatches(t *testing.T) {
 		if err := s.db.CreateInBatches(rows, 200).Error; err != nil {
 			t.Fatal(err)
 		}
-		n, err := s.DeleteCanceledEntries(ctx, DeleteCanceledFilter{})
+		n, err := s.DeleteCanceledEntries(ctx, Actor{}, DeleteCanceledFilter{})
 		if want := int64(total - (total+2)/3); err != nil || n != want {
 			t.Fatalf("deleted %d (%v), want %d", n, err, want)
 		}
@@ -92,16 +95,17 @@ func TestDeleteCanceledWorksInBatches(t *testing.T) {
 	})
 }
 
-func TestDeleteCanceledRefusesToRunInOneTransaction(t *testing.T) {
-	forEachStore(t, func(t *testing.T, s *Store) {
-		err := s.RunInTx(context.Background(), func(ctx context.Context) error {
-			_, err := s.DeleteCanceledEntries(ctx, DeleteCanceledFilter{})
-			return err
-		})
-		if !errors.Is(err, ErrInTransaction) {
-			t.Fatalf("got %v, want ErrInTransaction", err)
+// The operations that commit in several transactions are not methods of Tx,
+// so that calling one inside RunInTx does not compile.
+func TestBatchedOperationsCannotRunInOneTransaction(t *testing.T) {
+	for _, name := range []string{"DeleteCanceledEntries", "DeleteCanceledLoggedSegments"} {
+		if _, ok := reflect.TypeFor[*Store]().MethodByName(name); !ok {
+			t.Fatalf("Store has no method %s", name)
 		}
-	})
+		if _, ok := reflect.TypeFor[*Tx]().MethodByName(name); ok {
+			t.Fatalf("Tx has a method %s: it commits in batches and must not run inside one transaction", name)
+		}
+	}
 }
 
 // TestDeleteCanceledNeverDeletesARestoredEntry races cancel/restore cycles
@@ -132,7 +136,7 @@ func TestDeleteCanceledNeverDeletesARestoredEntry(t *testing.T) {
 					return
 				default:
 				}
-				if _, err := s.DeleteCanceledEntries(ctx, DeleteCanceledFilter{}); err != nil && !errors.Is(err, ErrConflict) {
+				if _, err := s.DeleteCanceledEntries(ctx, Actor{}, DeleteCanceledFilter{}); err != nil && !errors.Is(err, ErrConflict) {
 					deleteErr = err
 					return
 				}
@@ -143,11 +147,11 @@ func TestDeleteCanceledNeverDeletesARestoredEntry(t *testing.T) {
 			go func() {
 				defer wg.Done()
 				for range cycles {
-					if _, err := s.CancelEntries(ctx, []int64{no}, false); err != nil {
+					if _, err := write(ctx, s, Actor{}, func(tx *Tx) ([]InteractionLogEntry, error) { return tx.CancelEntries([]int64{no}, false) }); err != nil {
 						return
 					}
 					restored[i] = false
-					if _, err := s.RestoreEntries(ctx, []int64{no}); err != nil {
+					if _, err := write(ctx, s, Actor{}, func(tx *Tx) ([]InteractionLogEntry, error) { return tx.RestoreEntries([]int64{no}) }); err != nil {
 						return // deleted while canceled
 					}
 					restored[i] = true
@@ -158,7 +162,7 @@ func TestDeleteCanceledNeverDeletesARestoredEntry(t *testing.T) {
 		close(stop)
 		<-deleterDone
 		// One more delete after the race, for the entries canceled last.
-		if _, err := s.DeleteCanceledEntries(ctx, DeleteCanceledFilter{}); err != nil || deleteErr != nil {
+		if _, err := s.DeleteCanceledEntries(ctx, Actor{}, DeleteCanceledFilter{}); err != nil || deleteErr != nil {
 			t.Fatal(err, deleteErr)
 		}
 		gone := 0

@@ -33,83 +33,92 @@ var (
 	ErrLimit = errors.New("limit exceeded")
 )
 
-// Reasons name the rule behind an error. They are the names of the API's
-// ErrorReason values without their prefix; a server test checks that each one
-// exists in the API.
+// Reason names the rule behind an error. The server maps each Reason to the
+// API's ErrorReason of the same name (server/errors.go); that map's size is
+// checked against ReasonCount when the server compiles.
+type Reason int
+
+// The reasons; ReasonUnspecified is the zero value, which the server answers
+// with the error kind's general reason.
 const (
-	ReasonNotFound                = "NOT_FOUND"
-	ReasonAlreadyExists           = "ALREADY_EXISTS"
-	ReasonEtagMismatch            = "ETAG_MISMATCH"
-	ReasonConcurrentModification  = "CONCURRENT_MODIFICATION"
-	ReasonInvalidField            = "INVALID_FIELD"
-	ReasonRequestIDReused         = "REQUEST_ID_REUSED"
-	ReasonGroupHasTemplates       = "GROUP_HAS_TEMPLATES"
-	ReasonGroupNotFound           = "GROUP_NOT_FOUND"
-	ReasonTemplateInSetup         = "TEMPLATE_IN_SETUP"
-	ReasonDefaultLanguageNotFound = "DEFAULT_LANGUAGE_NOT_FOUND"
-	ReasonTemplateNotFound        = "TEMPLATE_NOT_FOUND"
-	ReasonTemplateHasAttachment   = "TEMPLATE_HAS_ATTACHMENT"
-	ReasonContactPrivacyBlocked   = "CONTACT_PRIVACY_BLOCKED"
-	ReasonContactHasLogEntries    = "CONTACT_HAS_LOG_ENTRIES"
-	ReasonContactHasSegmentLines  = "CONTACT_HAS_SEGMENT_LINES"
-	ReasonCompanyNotFound         = "COMPANY_NOT_FOUND"
-	ReasonContactNotFound         = "CONTACT_NOT_FOUND"
-	ReasonContactTypeLocked       = "CONTACT_TYPE_LOCKED"
-	ReasonSalespersonRequired     = "SALESPERSON_REQUIRED"
-	ReasonEntryPostponed          = "ENTRY_POSTPONED"
-	ReasonEntryNotPostponed       = "ENTRY_NOT_POSTPONED"
-	ReasonLoggedSegmentCanceled   = "LOGGED_SEGMENT_CANCELED"
-	ReasonLoggedSegmentNotFound   = "LOGGED_SEGMENT_NOT_FOUND"
-	ReasonSegmentAlreadyLogged    = "SEGMENT_ALREADY_LOGGED"
-	ReasonSegmentNoDescription    = "SEGMENT_NO_DESCRIPTION"
-	ReasonSegmentNoLines          = "SEGMENT_NO_LINES"
-	ReasonAttachmentInUse         = "ATTACHMENT_IN_USE"
-	ReasonAttachmentReadOnly      = "ATTACHMENT_READ_ONLY"
-	ReasonAttachmentTooLarge      = "ATTACHMENT_TOO_LARGE"
-	ReasonAttachmentNotFound      = "ATTACHMENT_NOT_FOUND"
-	ReasonDatabaseUnavailable     = "DATABASE_UNAVAILABLE"
-	ReasonLimitExceeded           = "LIMIT_EXCEEDED"
-	ReasonNotCanceled             = "NOT_CANCELED"
-	ReasonCompanyHasPersons       = "COMPANY_HAS_PERSONS"
+	ReasonUnspecified Reason = iota
+	ReasonNotFound
+	ReasonAlreadyExists
+	ReasonEtagMismatch
+	ReasonConcurrentModification
+	ReasonInvalidField
+	ReasonRequestIDReused
+	ReasonGroupHasTemplates
+	ReasonGroupNotFound
+	ReasonTemplateInSetup
+	ReasonDefaultLanguageNotFound
+	ReasonTemplateNotFound
+	ReasonTemplateHasAttachment
+	ReasonContactPrivacyBlocked
+	ReasonContactHasLogEntries
+	ReasonContactHasSegmentLines
+	ReasonCompanyNotFound
+	ReasonContactNotFound
+	ReasonContactTypeLocked
+	ReasonSalespersonRequired
+	ReasonEntryPostponed
+	ReasonEntryNotPostponed
+	ReasonLoggedSegmentCanceled
+	ReasonLoggedSegmentNotFound
+	ReasonSegmentAlreadyLogged
+	ReasonSegmentNoDescription
+	ReasonSegmentNoLines
+	ReasonAttachmentInUse
+	ReasonAttachmentReadOnly
+	ReasonAttachmentTooLarge
+	ReasonAttachmentNotFound
+	ReasonDatabaseUnavailable
+	ReasonLimitExceeded
+	ReasonNotCanceled
+	ReasonCompanyHasPersons
+	ReasonReferenceConstraint
+	ReasonChangesExpired // the changes after a requested sequence were pruned
+	// ReasonCount is the number of reasons; it stays last.
+	ReasonCount
 )
 
 // Error is a store failure with the rule it broke and, for invalid input,
 // the request field at fault (in API field-path form, e.g. "contact_no").
 type Error struct {
 	Kind    error  // one of the Err* sentinels
-	Reason  string // one of the Reason* constants
+	Reason  Reason // what rule; zero for the kind's general reason
 	Field   string // optional field path for ErrInvalid
 	Message string // safe to show to the caller
-	// Line is the segment line at fault, "segments/{no}/lines/{line_no}",
-	// when LogSegment fails on one; Field is then a field of that line.
-	Line string
 }
 
-func (e *Error) Error() string {
-	if e.Line != "" {
-		return e.Line + ": " + e.Message
-	}
-	return e.Message
-}
+func (e *Error) Error() string { return e.Message }
 
 // Unwrap lets errors.Is(err, ErrNotFound) and friends work.
 func (e *Error) Unwrap() error { return e.Kind }
 
 // newError builds an *Error; message is formatted with args.
-func newError(kind error, reason, format string, args ...any) *Error {
+func newError(kind error, reason Reason, format string, args ...any) *Error {
 	return &Error{Kind: kind, Reason: reason, Message: fmt.Sprintf(format, args...)}
 }
 
 // notFound reports a missing resource by its API name.
-func notFound(reason, name string) *Error {
+func notFound(reason Reason, name string) *Error {
 	return newError(ErrNotFound, reason, "%s not found", name)
 }
 
 // invalidField reports invalid input that only the database could detect.
-func invalidField(field, reason, format string, args ...any) *Error {
+func invalidField(field string, reason Reason, format string, args ...any) *Error {
 	e := newError(ErrInvalid, reason, format, args...)
 	e.Field = field
 	return e
+}
+
+// referenceConstraint is a foreign key's refusal: the store checks
+// references before it writes, so this is what a concurrent writer's change
+// (or a reference the store does not check) leaves.
+func referenceConstraint() *Error {
+	return newError(ErrPrecondition, ReasonReferenceConstraint,
+		"a referenced resource is missing or the resource is still referenced")
 }
 
 // classify turns driver errors into the store's sentinels. Errors that are
@@ -142,7 +151,7 @@ func classify(err error) error {
 				return &Error{Kind: ErrConflict, Reason: ReasonConcurrentModification, Message: "concurrent modification, retry the request"}
 			}
 		case 1451, 1452: // foreign key: a reference is missing or still in use
-			return &Error{Kind: ErrPrecondition, Reason: ReasonNotFound, Message: "a referenced resource is missing or the resource is still referenced"}
+			return referenceConstraint()
 		// Too many connections, shutdown, gone away; and a statement or
 		// connection killed by an administrator or a shutdown (1317, 1927):
 		// the work was not done and a retry may succeed.
@@ -157,7 +166,7 @@ func classify(err error) error {
 		case 2067, 1555: // SQLITE_CONSTRAINT_UNIQUE, SQLITE_CONSTRAINT_PRIMARYKEY
 			return &Error{Kind: ErrAlreadyExists, Reason: ReasonAlreadyExists, Message: "already exists"}
 		case 787: // SQLITE_CONSTRAINT_FOREIGNKEY
-			return &Error{Kind: ErrPrecondition, Reason: ReasonNotFound, Message: "a referenced resource is missing or the resource is still referenced"}
+			return referenceConstraint()
 		case 5, 6, 261, 517: // BUSY, LOCKED and their extended codes
 			return &Error{Kind: ErrConflict, Reason: ReasonConcurrentModification, Message: "concurrent modification, retry the request"}
 		}

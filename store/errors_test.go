@@ -49,3 +49,15 @@ func TestClassify(t *testing.T) {
 		}
 	}
 }
+
+// A foreign key's refusal, either way round, is a failed precondition with
+// its own reason: nothing the caller named is missing.
+func TestClassifyForeignKey(t *testing.T) {
+	for _, number := range []uint16{1451, 1452} {
+		var se *Error
+		err := classify(&mysqldriver.MySQLError{Number: number})
+		if !errors.Is(err, ErrPrecondition) || !errors.As(err, &se) || se.Reason != ReasonReferenceConstraint {
+			t.Errorf("MySQL error %d: %#v, want a precondition with ReasonReferenceConstraint", number, err)
+		}
+	}
+}

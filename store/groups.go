@@ -9,10 +9,10 @@ import (
 )
 
 // CreateGroup inserts a group. ErrAlreadyExists when the code is taken.
-func (s *Store) CreateGroup(ctx context.Context, g InteractionGroup) (InteractionGroup, error) {
-	stampNew(ctx, &g.Etag, &g.UserID, &g.CreateTime, &g.UpdateTime)
-	err := s.inTx(ctx, func(tx *gorm.DB) error {
-		return alreadyExists(tx.Create(&g).Error, "interaction group %q already exists", g.Code)
+func (tx *Tx) CreateGroup(g InteractionGroup) (InteractionGroup, error) {
+	stampNew(tx.user(), &g.Etag, &g.UserID, &g.CreateTime, &g.UpdateTime)
+	err := tx.run(func(db *gorm.DB) error {
+		return alreadyExists(db.Create(&g).Error, "interaction group %q already exists", g.Code)
 	})
 	return g, err
 }
@@ -29,45 +29,49 @@ func (s *Store) ListGroups(ctx context.Context, page Page) ([]InteractionGroup, 
 	return pageByCode[InteractionGroup](s.read(ctx), "code", page)
 }
 
-// UpdateGroup writes the named columns of g (by code) when etag matches.
-func (s *Store) UpdateGroup(ctx context.Context, g InteractionGroup, etag string, columns []string) (InteractionGroup, error) {
+// UpdateGroup writes the named fields of g (by code) when etag matches.
+func (tx *Tx) UpdateGroup(g InteractionGroup, etag string, fields []Field) (InteractionGroup, error) {
+	columns, err := GroupUpdatable.columnsOf("an interaction group", fields)
+	if err != nil {
+		return InteractionGroup{}, err
+	}
 	var out InteractionGroup
-	err := s.inTx(ctx, func(tx *gorm.DB) error {
+	err = tx.run(func(db *gorm.DB) error {
 		var cur InteractionGroup
-		if err := lockRow(tx, &cur, "code = ?", g.Code); err != nil {
+		if err := lockRow(db, &cur, "code = ?", g.Code); err != nil {
 			return notFoundAs(err, "interaction group %q", g.Code)
 		}
 		if err := checkEtag(etag, cur.Etag, "interaction group "+quote(g.Code)); err != nil {
 			return err
 		}
-		stampUpdate(ctx, &g.Etag, &g.UserID, &g.UpdateTime)
-		if err := tx.Model(&InteractionGroup{}).Where("code = ?", g.Code).
+		stampUpdate(tx.user(), &g.Etag, &g.UserID, &g.UpdateTime)
+		if err := db.Model(&InteractionGroup{}).Where("code = ?", g.Code).
 			Select(withStamps(columns)).Updates(&g).Error; err != nil {
 			return err
 		}
-		return tx.Where("code = ?", g.Code).Take(&out).Error
+		return db.Where("code = ?", g.Code).Take(&out).Error
 	})
 	return out, err
 }
 
 // DeleteGroup deletes a group that has no templates.
-func (s *Store) DeleteGroup(ctx context.Context, code, etag string) error {
-	return s.inTx(ctx, func(tx *gorm.DB) error {
+func (tx *Tx) DeleteGroup(code, etag string) error {
+	return tx.run(func(db *gorm.DB) error {
 		var cur InteractionGroup
-		if err := lockRow(tx, &cur, "code = ?", code); err != nil {
+		if err := lockRow(db, &cur, "code = ?", code); err != nil {
 			return notFoundAs(err, "interaction group %q", code)
 		}
 		if err := checkEtag(etag, cur.Etag, "interaction group "+quote(code)); err != nil {
 			return err
 		}
-		used, err := exists(tx, &InteractionTemplate{}, "group_code = ?", code)
+		used, err := exists(db, &InteractionTemplate{}, "group_code = ?", code)
 		if err != nil {
 			return err
 		}
 		if used {
 			return newError(ErrPrecondition, ReasonGroupHasTemplates, "interaction group %q still has templates: delete or move them first", code)
 		}
-		return tx.Where("code = ?", code).Delete(&InteractionGroup{}).Error
+		return db.Where("code = ?", code).Delete(&InteractionGroup{}).Error
 	})
 }
 
@@ -91,14 +95,14 @@ func exists(tx *gorm.DB, model any, query string, args ...any) (bool, error) {
 }
 
 // stampNew fills the bookkeeping fields of a new row.
-func stampNew(ctx context.Context, etag, user *string, created, updated *int64) {
+func stampNew(userID string, etag, user *string, created, updated *int64) {
 	now := nowMicros()
-	*etag, *user, *created, *updated = newEtag(), userID(ctx), now, now
+	*etag, *user, *created, *updated = newEtag(), userID, now, now
 }
 
 // stampUpdate fills the bookkeeping fields of a changed row.
-func stampUpdate(ctx context.Context, etag, user *string, updated *int64) {
-	*etag, *user, *updated = newEtag(), userID(ctx), nowMicros()
+func stampUpdate(userID string, etag, user *string, updated *int64) {
+	*etag, *user, *updated = newEtag(), userID, nowMicros()
 }
 
 // withStamps adds the bookkeeping columns to an update's column list.
@@ -120,7 +124,7 @@ func notFoundAs(err error, format string, args ...any) error {
 }
 
 // notFoundReason is notFoundAs with a specific reason.
-func notFoundReason(err error, reason, format string, args ...any) error {
+func notFoundReason(err error, reason Reason, format string, args ...any) error {
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		e := newError(ErrNotFound, reason, format, args...)
 		e.Message += " not found"

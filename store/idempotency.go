@@ -41,13 +41,13 @@ func (s *Store) FindRequest(ctx context.Context, key RequestKey) (rec RequestRec
 	return RequestRecord{RequestHash: row.RequestHash, Response: row.Response}, true, nil
 }
 
-// ClaimRequest inserts the record of a request before its work is done; it
-// must run inside RunInTx, so that the claim, the work and SaveResponse commit
-// together. A concurrent request with the same key blocks on the claim until
+// ClaimRequest inserts the record of a request before its work is done, in
+// the transaction of that work, so that the claim, the work and SaveResponse
+// commit together. A concurrent request with the same key blocks on the claim until
 // the first one ends, then gets ErrAlreadyExists and can replay its response.
-func (s *Store) ClaimRequest(ctx context.Context, key RequestKey, requestHash string) error {
-	return s.inTx(ctx, func(tx *gorm.DB) error {
-		return tx.Create(&IdempotencyKey{
+func (tx *Tx) ClaimRequest(key RequestKey, requestHash string) error {
+	return tx.run(func(db *gorm.DB) error {
+		return db.Create(&IdempotencyKey{
 			Principal: key.Principal, Method: key.Method, RequestID: key.RequestID, RequestHash: requestHash,
 			Response: []byte{}, CreateTime: nowMicros(),
 		}).Error
@@ -55,9 +55,9 @@ func (s *Store) ClaimRequest(ctx context.Context, key RequestKey, requestHash st
 }
 
 // SaveResponse stores the response of a claimed request.
-func (s *Store) SaveResponse(ctx context.Context, key RequestKey, response []byte) error {
-	return s.inTx(ctx, func(tx *gorm.DB) error {
-		return key.where(tx.Model(&IdempotencyKey{})).Update("response", response).Error
+func (tx *Tx) SaveResponse(key RequestKey, response []byte) error {
+	return tx.run(func(db *gorm.DB) error {
+		return key.where(db.Model(&IdempotencyKey{})).Update("response", response).Error
 	})
 }
 

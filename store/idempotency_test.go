@@ -10,7 +10,9 @@ func TestPurgeRequestsForgetsOnlyOldIDs(t *testing.T) {
 	forEachStore(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
 		for _, id := range []string{"old-1", "old-2", "new"} {
-			if err := s.ClaimRequest(ctx, RequestKey{Principal: "p", Method: "/m", RequestID: id}, "h"); err != nil {
+			if err := s.RunInTx(ctx, Actor{}, func(tx *Tx) error {
+				return tx.ClaimRequest(RequestKey{Principal: "p", Method: "/m", RequestID: id}, "h")
+			}); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -28,23 +28,23 @@ type LogRequest struct {
 // stores its comments, all in one transaction. NOT_FOUND with reason
 // CONTACT_NOT_FOUND, TEMPLATE_NOT_FOUND or ATTACHMENT_NOT_FOUND for missing
 // references; invalid overrides name their field under "overrides.".
-func (s *Store) LogInteraction(ctx context.Context, r LogRequest) (InteractionLogEntry, error) {
+func (tx *Tx) LogInteraction(r LogRequest) (InteractionLogEntry, error) {
 	var e InteractionLogEntry
-	err := s.inTx(ctx, func(tx *gorm.DB) error {
-		c, t, err := loadContactAndTemplate(tx, r.ContactNo, r.TemplateCode)
+	err := tx.run(func(db *gorm.DB) error {
+		c, t, err := loadContactAndTemplate(db, r.ContactNo, r.TemplateCode)
 		if err != nil {
 			return err
 		}
-		attachments, err := shareAttachments(tx, []LogRequest{r})
+		attachments, err := shareAttachments(db, []LogRequest{r})
 		if err != nil {
 			return err
 		}
-		p, err := buildLogged(r, c, t, attachments, userID(ctx), nowMicros())
+		p, err := buildLogged(r, c, t, attachments, tx.user(), nowMicros())
 		if err != nil {
 			return err
 		}
 		batch := []pendingEntry{p}
-		err = insertLogged(tx, batch)
+		err = insertLogged(db, batch)
 		e = batch[0].Entry
 		return err
 	})
@@ -177,12 +177,12 @@ func insertEntry(tx *gorm.DB, e InteractionLogEntry) (InteractionLogEntry, error
 // loadInput fetches what BuildEntry needs for one interaction: the contact
 // (share-locked) and the template with its language rows. A draft tolerates
 // a missing template. One query does it all (see loadContactAndTemplate).
-func loadInput(ctx context.Context, tx *gorm.DB, contactNo, templateCode string, draft bool) (InteractionInput, error) {
+func loadInput(tx *gorm.DB, user, contactNo, templateCode string, draft bool) (InteractionInput, error) {
 	c, t, err := loadContactAndTemplate(tx, contactNo, templateCode)
 	if err != nil {
 		return InteractionInput{}, err
 	}
-	return pipelineInput(c, t, contactNo, templateCode, draft, userID(ctx), nowMicros())
+	return pipelineInput(c, t, contactNo, templateCode, draft, user, nowMicros())
 }
 
 // pipelineInput checks that the contact and template read for an
@@ -282,10 +282,10 @@ type ResumeRequest struct {
 // check, on the draft's contact, the draft's (or the new) template and the
 // draft's overrides under the new ones, and the same entry is rewritten as a
 // logged one. FAILED_PRECONDITION ENTRY_NOT_POSTPONED for a logged entry.
-func (s *Store) ResumeInteraction(ctx context.Context, r ResumeRequest) (InteractionLogEntry, error) {
+func (tx *Tx) ResumeInteraction(r ResumeRequest) (InteractionLogEntry, error) {
 	var out InteractionLogEntry
-	err := s.inTx(ctx, func(tx *gorm.DB) error {
-		draft, saved, err := lockDraft(tx, r.EntryNo)
+	err := tx.run(func(db *gorm.DB) error {
+		draft, saved, err := lockDraft(db, r.EntryNo)
 		if err != nil {
 			return err
 		}
@@ -293,12 +293,12 @@ func (s *Store) ResumeInteraction(ctx context.Context, r ResumeRequest) (Interac
 		if r.TemplateCode != "" {
 			templateCode = r.TemplateCode
 		}
-		in, err := loadInput(ctx, tx, draft.ContactNo, templateCode, false)
+		in, err := loadInput(db, tx.user(), draft.ContactNo, templateCode, false)
 		if err != nil {
 			return err
 		}
 		in.Overrides = saved.Merge(r.Overrides)
-		if err := requireAttachment(tx, in.Overrides.AttachmentID); err != nil {
+		if err := requireAttachment(db, in.Overrides.AttachmentID); err != nil {
 			return err
 		}
 		e, err := BuildEntry(in)
@@ -306,20 +306,20 @@ func (s *Store) ResumeInteraction(ctx context.Context, r ResumeRequest) (Interac
 			return PrefixField(err, "overrides.")
 		}
 		e.EntryNo, e.CreateTime = draft.EntryNo, draft.CreateTime
-		if err := tx.Model(&InteractionLogEntry{}).Where("entry_no = ?", e.EntryNo).
+		if err := db.Model(&InteractionLogEntry{}).Where("entry_no = ?", e.EntryNo).
 			Select("*").Omit("entry_no", "create_time", "comment_count").Updates(&e).Error; err != nil {
 			return err
 		}
-		if err := tx.Delete(&PostponedInteraction{}, e.EntryNo).Error; err != nil {
+		if err := db.Delete(&PostponedInteraction{}, e.EntryNo).Error; err != nil {
 			return err
 		}
-		if err := shareEntryAttachments(tx, []InteractionLogEntry{e}); err != nil {
+		if err := shareEntryAttachments(db, []InteractionLogEntry{e}); err != nil {
 			return err
 		}
-		if err := releaseAttachments(tx, draft.AttachmentID); err != nil {
+		if err := releaseAttachments(db, draft.AttachmentID); err != nil {
 			return err
 		}
-		return tx.Take(&out, e.EntryNo).Error
+		return db.Take(&out, e.EntryNo).Error
 	})
 	return out, err
 }
@@ -350,18 +350,18 @@ func lockDraft(tx *gorm.DB, entryNo int64) (InteractionLogEntry, Overrides, erro
 
 // DeletePostponedInteraction deletes a draft with its comments and releases
 // its attachment. FAILED_PRECONDITION ENTRY_NOT_POSTPONED for a logged entry.
-func (s *Store) DeletePostponedInteraction(ctx context.Context, entryNo int64) error {
-	return s.inTx(ctx, func(tx *gorm.DB) error {
-		draft, _, err := lockDraft(tx, entryNo)
+func (tx *Tx) DeletePostponedInteraction(entryNo int64) error {
+	return tx.run(func(db *gorm.DB) error {
+		draft, _, err := lockDraft(db, entryNo)
 		if err != nil {
 			return err
 		}
 		for _, model := range []any{&InteractionLogComment{}, &PostponedInteraction{}, &InteractionLogEntry{}} {
-			if err := tx.Where("entry_no = ?", entryNo).Delete(model).Error; err != nil {
+			if err := db.Where("entry_no = ?", entryNo).Delete(model).Error; err != nil {
 				return err
 			}
 		}
-		return releaseAttachments(tx, draft.AttachmentID)
+		return releaseAttachments(db, draft.AttachmentID)
 	})
 }
 
@@ -379,14 +379,14 @@ type DocumentRequest struct {
 // error and no entry, when the setup names none. The template may carry no
 // attachment, neither its own nor on a language row (FAILED_PRECONDITION
 // TEMPLATE_HAS_ATTACHMENT).
-func (s *Store) RecordDocumentInteraction(ctx context.Context, r DocumentRequest) (e InteractionLogEntry, recorded bool, err error) {
-	err = s.inTx(ctx, func(tx *gorm.DB) error {
+func (tx *Tx) RecordDocumentInteraction(r DocumentRequest) (e InteractionLogEntry, recorded bool, err error) {
+	err = tx.run(func(db *gorm.DB) error {
 		slot, _ := SlotForDocumentType(r.Document.Type)
 		var setup []TemplateSetupSlot
-		if err := tx.Where("slot = ?", slot).Limit(1).Find(&setup).Error; err != nil || len(setup) == 0 {
+		if err := db.Where("slot = ?", slot).Limit(1).Find(&setup).Error; err != nil || len(setup) == 0 {
 			return err
 		}
-		in, err := loadInput(ctx, tx, r.ContactNo, setup[0].TemplateCode, false)
+		in, err := loadInput(db, tx.user(), r.ContactNo, setup[0].TemplateCode, false)
 		if err != nil {
 			return err
 		}
@@ -397,7 +397,7 @@ func (s *Store) RecordDocumentInteraction(ctx context.Context, r DocumentRequest
 		if e, err = BuildEntry(in); err != nil {
 			return err
 		}
-		e, err = insertEntry(tx, e)
+		e, err = insertEntry(db, e)
 		recorded = err == nil
 		return err
 	})

@@ -8,23 +8,23 @@ import (
 )
 
 // CreateLanguage adds a language row to an existing template.
-func (s *Store) CreateLanguage(ctx context.Context, l InteractionTemplateLanguage) (InteractionTemplateLanguage, error) {
+func (tx *Tx) CreateLanguage(l InteractionTemplateLanguage) (InteractionTemplateLanguage, error) {
 	var etagUnused string
-	stampNew(ctx, &etagUnused, &l.UserID, &l.CreateTime, &l.UpdateTime)
-	err := s.inTx(ctx, func(tx *gorm.DB) error {
+	stampNew(tx.user(), &etagUnused, &l.UserID, &l.CreateTime, &l.UpdateTime)
+	err := tx.run(func(db *gorm.DB) error {
 		var t InteractionTemplate
-		if err := shareRow(tx, &t, "code = ?", l.TemplateCode); err != nil {
+		if err := shareRow(db, &t, "code = ?", l.TemplateCode); err != nil {
 			return notFoundReason(err, ReasonTemplateNotFound, "interaction template %q", l.TemplateCode)
 		}
-		if err := requireAttachment(tx, l.AttachmentID); err != nil {
+		if err := requireAttachment(db, l.AttachmentID); err != nil {
 			return err
 		}
 		if l.AttachmentID != nil {
-			if err := refuseAttachmentOnDocumentTemplate(tx, l.TemplateCode); err != nil {
+			if err := refuseAttachmentOnDocumentTemplate(db, l.TemplateCode); err != nil {
 				return err
 			}
 		}
-		return alreadyExists(tx.Create(&l).Error, "interaction template %q already has language %q", l.TemplateCode, l.LanguageCode)
+		return alreadyExists(db.Create(&l).Error, "interaction template %q already has language %q", l.TemplateCode, l.LanguageCode)
 	})
 	return l, err
 }
@@ -44,22 +44,26 @@ func (s *Store) ListLanguages(ctx context.Context, templateCode string, page Pag
 	return pageByCode[InteractionTemplateLanguage](s.read(ctx).Where("template_code = ?", templateCode), "language_code", page)
 }
 
-// UpdateLanguage writes the named columns (description, attachment_id) of a row.
-func (s *Store) UpdateLanguage(ctx context.Context, l InteractionTemplateLanguage, columns []string) (InteractionTemplateLanguage, error) {
+// UpdateLanguage writes the named fields (description, attachment) of a row.
+func (tx *Tx) UpdateLanguage(l InteractionTemplateLanguage, fields []Field) (InteractionTemplateLanguage, error) {
+	columns, err := LanguageUpdatable.columnsOf("an interaction template language", fields)
+	if err != nil {
+		return InteractionTemplateLanguage{}, err
+	}
 	var out InteractionTemplateLanguage
-	err := s.inTx(ctx, func(tx *gorm.DB) error {
+	err = tx.run(func(db *gorm.DB) error {
 		var cur InteractionTemplateLanguage
 		where := "template_code = ? AND language_code = ?"
-		if err := lockRow(tx, &cur, where, l.TemplateCode, l.LanguageCode); err != nil {
+		if err := lockRow(db, &cur, where, l.TemplateCode, l.LanguageCode); err != nil {
 			return notFoundAs(err, "language %q of interaction template %q", l.LanguageCode, l.TemplateCode)
 		}
 		var released []*int64
 		if slices.Contains(columns, "attachment_id") {
-			if err := requireAttachment(tx, l.AttachmentID); err != nil {
+			if err := requireAttachment(db, l.AttachmentID); err != nil {
 				return err
 			}
 			if l.AttachmentID != nil {
-				if err := refuseAttachmentOnDocumentTemplate(tx, l.TemplateCode); err != nil {
+				if err := refuseAttachmentOnDocumentTemplate(db, l.TemplateCode); err != nil {
 					return err
 				}
 			}
@@ -67,44 +71,44 @@ func (s *Store) UpdateLanguage(ctx context.Context, l InteractionTemplateLanguag
 				released = append(released, cur.AttachmentID)
 			}
 		}
-		l.UserID, l.UpdateTime = userID(ctx), nowMicros()
+		l.UserID, l.UpdateTime = tx.user(), nowMicros()
 		cols := append(append([]string{}, columns...), "user_id", "update_time")
-		if err := tx.Model(&InteractionTemplateLanguage{}).Where(where, l.TemplateCode, l.LanguageCode).
+		if err := db.Model(&InteractionTemplateLanguage{}).Where(where, l.TemplateCode, l.LanguageCode).
 			Select(cols).Updates(&l).Error; err != nil {
 			return err
 		}
-		if err := releaseAttachments(tx, released...); err != nil {
+		if err := releaseAttachments(db, released...); err != nil {
 			return err
 		}
-		return tx.Where(where, l.TemplateCode, l.LanguageCode).Take(&out).Error
+		return db.Where(where, l.TemplateCode, l.LanguageCode).Take(&out).Error
 	})
 	return out, err
 }
 
 // DeleteLanguage deletes a language row, clears the template's default
 // language when it named this row, and releases the row's attachment.
-func (s *Store) DeleteLanguage(ctx context.Context, templateCode, languageCode string) error {
-	return s.inTx(ctx, func(tx *gorm.DB) error {
+func (tx *Tx) DeleteLanguage(templateCode, languageCode string) error {
+	return tx.run(func(db *gorm.DB) error {
 		var t InteractionTemplate
-		if err := lockRow(tx, &t, "code = ?", templateCode); err != nil {
+		if err := lockRow(db, &t, "code = ?", templateCode); err != nil {
 			return notFoundReason(err, ReasonTemplateNotFound, "interaction template %q", templateCode)
 		}
 		var cur InteractionTemplateLanguage
 		where := "template_code = ? AND language_code = ?"
-		if err := tx.Where(where, templateCode, languageCode).Take(&cur).Error; err != nil {
+		if err := db.Where(where, templateCode, languageCode).Take(&cur).Error; err != nil {
 			return notFoundAs(err, "language %q of interaction template %q", languageCode, templateCode)
 		}
-		if err := tx.Where(where, templateCode, languageCode).Delete(&InteractionTemplateLanguage{}).Error; err != nil {
+		if err := db.Where(where, templateCode, languageCode).Delete(&InteractionTemplateLanguage{}).Error; err != nil {
 			return err
 		}
 		if t.LanguageCodeDefault == languageCode {
 			t.LanguageCodeDefault = ""
-			stampUpdate(ctx, &t.Etag, &t.UserID, &t.UpdateTime)
-			if err := tx.Model(&InteractionTemplate{}).Where("code = ?", templateCode).
+			stampUpdate(tx.user(), &t.Etag, &t.UserID, &t.UpdateTime)
+			if err := db.Model(&InteractionTemplate{}).Where("code = ?", templateCode).
 				Select(withStamps([]string{"language_code_default"})).Updates(&t).Error; err != nil {
 				return err
 			}
 		}
-		return releaseAttachments(tx, cur.AttachmentID)
+		return releaseAttachments(db, cur.AttachmentID)
 	})
 }

@@ -1,8 +1,6 @@
 package store
 
 import (
-	"context"
-	"fmt"
 	"slices"
 
 	"gorm.io/gorm"
@@ -16,25 +14,25 @@ import (
 // attachment that no other entry, template or language row uses is deleted
 // and the entries that had it lose their reference (a restored entry then has
 // no attachment). Postponed entries cannot be canceled.
-func (s *Store) CancelEntries(ctx context.Context, entryNos []int64, releaseUniqueAttachments bool) ([]InteractionLogEntry, error) {
+func (tx *Tx) CancelEntries(entryNos []int64, releaseUniqueAttachments bool) ([]InteractionLogEntry, error) {
 	var out []InteractionLogEntry
-	err := s.inTx(ctx, func(tx *gorm.DB) error {
-		entries, err := lockEntries(tx, entryNos)
+	err := tx.run(func(db *gorm.DB) error {
+		entries, err := lockEntries(db, entryNos)
 		if err != nil {
 			return err
 		}
 		if err := refusePostponed(entries, "cancel"); err != nil {
 			return err
 		}
-		if err := setEntries(tx, entryNos, map[string]any{"canceled": true}); err != nil {
+		if err := setEntries(db, entryNos, map[string]any{"canceled": true}); err != nil {
 			return err
 		}
 		if releaseUniqueAttachments {
-			if err := releaseUniqueEntryAttachments(tx, entries); err != nil {
+			if err := releaseUniqueEntryAttachments(db, entries); err != nil {
 				return err
 			}
 		}
-		out, err = entriesInOrder(tx, entryNos)
+		out, err = entriesInOrder(db, entryNos)
 		return err
 	})
 	return out, err
@@ -42,65 +40,58 @@ func (s *Store) CancelEntries(ctx context.Context, entryNos []int64, releaseUniq
 
 // RestoreEntries marks canceled entries not canceled again. An entry of a
 // canceled logged segment cannot be restored alone: restore the segment.
-func (s *Store) RestoreEntries(ctx context.Context, entryNos []int64) ([]InteractionLogEntry, error) {
+func (tx *Tx) RestoreEntries(entryNos []int64) ([]InteractionLogEntry, error) {
 	var out []InteractionLogEntry
-	err := s.inTx(ctx, func(tx *gorm.DB) error {
-		entries, err := lockEntries(tx, entryNos)
+	err := tx.run(func(db *gorm.DB) error {
+		entries, err := lockEntries(db, entryNos)
 		if err != nil {
 			return err
 		}
 		if err := refusePostponed(entries, "restore"); err != nil {
 			return err
 		}
-		if err := refuseCanceledLoggedSegments(tx, entries); err != nil {
+		if err := refuseCanceledLoggedSegments(db, entries); err != nil {
 			return err
 		}
-		if err := setEntries(tx, entryNos, map[string]any{"canceled": false}); err != nil {
+		if err := setEntries(db, entryNos, map[string]any{"canceled": false}); err != nil {
 			return err
 		}
-		out, err = entriesInOrder(tx, entryNos)
+		out, err = entriesInOrder(db, entryNos)
 		return err
 	})
 	return out, err
 }
 
 // EvaluateEntries sets one evaluation on entries.
-func (s *Store) EvaluateEntries(ctx context.Context, entryNos []int64, evaluation int16) ([]InteractionLogEntry, error) {
+func (tx *Tx) EvaluateEntries(entryNos []int64, evaluation int16) ([]InteractionLogEntry, error) {
 	var out []InteractionLogEntry
-	err := s.inTx(ctx, func(tx *gorm.DB) error {
-		if _, err := lockEntries(tx, entryNos); err != nil {
+	err := tx.run(func(db *gorm.DB) error {
+		if _, err := lockEntries(db, entryNos); err != nil {
 			return err
 		}
-		if err := setEntries(tx, entryNos, map[string]any{"evaluation": evaluation}); err != nil {
+		if err := setEntries(db, entryNos, map[string]any{"evaluation": evaluation}); err != nil {
 			return err
 		}
 		var err error
-		out, err = entriesInOrder(tx, entryNos)
+		out, err = entriesInOrder(db, entryNos)
 		return err
 	})
 	return out, err
 }
 
-// EntryUpdatableColumns are the columns UpdateEntry may change.
-var EntryUpdatableColumns = []string{
-	"description", "subject", "evaluation", "attempt_failed", "cost_micros",
-	"duration_seconds", "delivery_status", "opportunity_no", "task_no", "attachment_id",
-}
-
-// UpdateEntry writes the named columns of e (by entry no.). The entry keeps
+// UpdateEntry writes the named fields of e (by entry no.). The entry keeps
 // its user_id, the principal who logged it. A new attachment must exist
 // (NOT_FOUND ATTACHMENT_NOT_FOUND) and becomes read-only; the one it replaces
 // is released unless something else uses it. A draft's attachment is changed
 // by ResumeInteraction, not here (FAILED_PRECONDITION ENTRY_POSTPONED).
-func (s *Store) UpdateEntry(ctx context.Context, e InteractionLogEntry, columns []string) (InteractionLogEntry, error) {
-	for _, col := range columns {
-		if !slices.Contains(EntryUpdatableColumns, col) {
-			return InteractionLogEntry{}, fmt.Errorf("store: column %q of an interaction log entry is not updatable", col)
-		}
+func (tx *Tx) UpdateEntry(e InteractionLogEntry, fields []Field) (InteractionLogEntry, error) {
+	columns, err := EntryUpdatable.columnsOf("an interaction log entry", fields)
+	if err != nil {
+		return InteractionLogEntry{}, err
 	}
 	var out InteractionLogEntry
-	err := s.inTx(ctx, func(tx *gorm.DB) error {
-		cur, err := requireEntry(tx, e.EntryNo)
+	err = tx.run(func(db *gorm.DB) error {
+		cur, err := requireEntry(db, e.EntryNo)
 		if err != nil {
 			return err
 		}
@@ -111,22 +102,22 @@ func (s *Store) UpdateEntry(ctx context.Context, e InteractionLogEntry, columns 
 			if err := refusePostponed(map[int64]InteractionLogEntry{cur.EntryNo: cur}, "update"); err != nil {
 				return err
 			}
-			if err := requireAttachment(tx, e.AttachmentID); err != nil {
+			if err := requireAttachment(db, e.AttachmentID); err != nil {
 				return err
 			}
 		}
 		e.UpdateTime = nowMicros()
-		if err := tx.Model(&InteractionLogEntry{}).Where("entry_no = ?", e.EntryNo).
+		if err := db.Model(&InteractionLogEntry{}).Where("entry_no = ?", e.EntryNo).
 			Select(append(slices.Clone(columns), "update_time")).Updates(&e).Error; err != nil {
 			return err
 		}
-		if err := tx.Where("entry_no = ?", e.EntryNo).Take(&out).Error; err != nil || !changesAttachment {
+		if err := db.Where("entry_no = ?", e.EntryNo).Take(&out).Error; err != nil || !changesAttachment {
 			return err
 		}
-		if err := shareEntryAttachments(tx, []InteractionLogEntry{out}); err != nil {
+		if err := shareEntryAttachments(db, []InteractionLogEntry{out}); err != nil {
 			return err
 		}
-		return releaseAttachments(tx, cur.AttachmentID)
+		return releaseAttachments(db, cur.AttachmentID)
 	})
 	return out, err
 }

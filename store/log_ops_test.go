@@ -46,11 +46,11 @@ func seedAttachment(t *testing.T, s *Store) *int64 {
 	return &a.ID
 }
 
-func wantReason(t *testing.T, err error, kind error, reason string) {
+func wantReason(t *testing.T, err error, kind error, reason Reason) {
 	t.Helper()
 	var se *Error
 	if !errors.Is(err, kind) || !errors.As(err, &se) || se.Reason != reason {
-		t.Fatalf("got %v, want %v with reason %s", err, kind, reason)
+		t.Fatalf("got %v, want %v with reason %d", err, kind, reason)
 	}
 }
 
@@ -72,13 +72,15 @@ func TestCancelAndRestoreAreAllOrNothing(t *testing.T) {
 		seedContact(t, s, "C1", ContactTypePerson, "")
 		e1, e2 := seedEntry(t, s, InteractionLogEntry{}), seedEntry(t, s, InteractionLogEntry{})
 
-		_, err := s.CancelEntries(ctx, []int64{e1.EntryNo, 999}, false)
+		_, err := write(ctx, s, Actor{}, func(tx *Tx) ([]InteractionLogEntry, error) { return tx.CancelEntries([]int64{e1.EntryNo, 999}, false) })
 		wantReason(t, err, ErrNotFound, ReasonNotFound)
 		if got, _ := getEntry(t, s, e1.EntryNo); got.Canceled {
 			t.Fatal("a failed cancel canceled an entry")
 		}
 
-		out, err := s.CancelEntries(ctx, []int64{e2.EntryNo, e1.EntryNo, e2.EntryNo}, false)
+		out, err := write(ctx, s, Actor{}, func(tx *Tx) ([]InteractionLogEntry, error) {
+			return tx.CancelEntries([]int64{e2.EntryNo, e1.EntryNo, e2.EntryNo}, false)
+		})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -86,13 +88,13 @@ func TestCancelAndRestoreAreAllOrNothing(t *testing.T) {
 			t.Fatalf("cancel returned %+v, want e2, e1, e2 canceled in request order", out)
 		}
 		// Canceling again keeps the state: no toggle.
-		if out, err = s.CancelEntries(ctx, []int64{e1.EntryNo}, false); err != nil || !out[0].Canceled {
+		if out, err = write(ctx, s, Actor{}, func(tx *Tx) ([]InteractionLogEntry, error) { return tx.CancelEntries([]int64{e1.EntryNo}, false) }); err != nil || !out[0].Canceled {
 			t.Fatalf("cancel again: %v %+v", err, out)
 		}
-		if out, err = s.RestoreEntries(ctx, []int64{e1.EntryNo, e2.EntryNo}); err != nil || out[0].Canceled || out[1].Canceled {
+		if out, err = write(ctx, s, Actor{}, func(tx *Tx) ([]InteractionLogEntry, error) { return tx.RestoreEntries([]int64{e1.EntryNo, e2.EntryNo}) }); err != nil || out[0].Canceled || out[1].Canceled {
 			t.Fatalf("restore: %v %+v", err, out)
 		}
-		if out, err = s.RestoreEntries(ctx, []int64{e1.EntryNo}); err != nil || out[0].Canceled {
+		if out, err = write(ctx, s, Actor{}, func(tx *Tx) ([]InteractionLogEntry, error) { return tx.RestoreEntries([]int64{e1.EntryNo}) }); err != nil || out[0].Canceled {
 			t.Fatalf("restore again: %v %+v", err, out)
 		}
 	})
@@ -108,7 +110,9 @@ func TestRestoreRefusesEntriesOfCanceledLoggedSegments(t *testing.T) {
 		}
 		plain := seedEntry(t, s, InteractionLogEntry{Canceled: true})
 		ofSegment := seedEntry(t, s, InteractionLogEntry{Canceled: true, LoggedSegmentEntryNo: &seg.EntryNo})
-		_, err := s.RestoreEntries(ctx, []int64{plain.EntryNo, ofSegment.EntryNo})
+		_, err := write(ctx, s, Actor{}, func(tx *Tx) ([]InteractionLogEntry, error) {
+			return tx.RestoreEntries([]int64{plain.EntryNo, ofSegment.EntryNo})
+		})
 		wantReason(t, err, ErrPrecondition, ReasonLoggedSegmentCanceled)
 		if got, _ := getEntry(t, s, plain.EntryNo); !got.Canceled {
 			t.Fatal("a refused restore restored another entry of the batch")
@@ -116,7 +120,9 @@ func TestRestoreRefusesEntriesOfCanceledLoggedSegments(t *testing.T) {
 		if err := s.db.Model(&seg).Update("canceled", false).Error; err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.RestoreEntries(ctx, []int64{plain.EntryNo, ofSegment.EntryNo}); err != nil {
+		if _, err := write(ctx, s, Actor{}, func(tx *Tx) ([]InteractionLogEntry, error) {
+			return tx.RestoreEntries([]int64{plain.EntryNo, ofSegment.EntryNo})
+		}); err != nil {
 			t.Fatal(err)
 		}
 	})
@@ -127,9 +133,9 @@ func TestCancelRefusesPostponedEntries(t *testing.T) {
 		ctx := context.Background()
 		seedContact(t, s, "C1", ContactTypePerson, "")
 		draft := seedEntry(t, s, InteractionLogEntry{Postponed: true})
-		_, err := s.CancelEntries(ctx, []int64{draft.EntryNo}, false)
+		_, err := write(ctx, s, Actor{}, func(tx *Tx) ([]InteractionLogEntry, error) { return tx.CancelEntries([]int64{draft.EntryNo}, false) })
 		wantReason(t, err, ErrPrecondition, ReasonEntryPostponed)
-		_, err = s.RestoreEntries(ctx, []int64{draft.EntryNo})
+		_, err = write(ctx, s, Actor{}, func(tx *Tx) ([]InteractionLogEntry, error) { return tx.RestoreEntries([]int64{draft.EntryNo}) })
 		wantReason(t, err, ErrPrecondition, ReasonEntryPostponed)
 	})
 }
@@ -139,10 +145,12 @@ func TestCancelReleasesOnlyUniqueAttachments(t *testing.T) {
 		ctx := context.Background()
 		seedContact(t, s, "C1", ContactTypePerson, "")
 		unique, sharedWithEntry, sharedWithTemplate, sharedInBatch := seedAttachment(t, s), seedAttachment(t, s), seedAttachment(t, s), seedAttachment(t, s)
-		if _, err := s.CreateGroup(ctx, InteractionGroup{Code: "G"}); err != nil {
+		if _, err := write(ctx, s, Actor{}, func(tx *Tx) (InteractionGroup, error) { return tx.CreateGroup(InteractionGroup{Code: "G"}) }); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.CreateTemplate(ctx, InteractionTemplate{Code: "T", GroupCode: "G", AttachmentID: sharedWithTemplate}); err != nil {
+		if _, err := write(ctx, s, Actor{}, func(tx *Tx) (InteractionTemplate, error) {
+			return tx.CreateTemplate(InteractionTemplate{Code: "T", GroupCode: "G", AttachmentID: sharedWithTemplate})
+		}); err != nil {
 			t.Fatal(err)
 		}
 		a := seedEntry(t, s, InteractionLogEntry{AttachmentID: unique})
@@ -152,7 +160,9 @@ func TestCancelReleasesOnlyUniqueAttachments(t *testing.T) {
 		d1 := seedEntry(t, s, InteractionLogEntry{AttachmentID: sharedInBatch})
 		d2 := seedEntry(t, s, InteractionLogEntry{AttachmentID: sharedInBatch})
 
-		out, err := s.CancelEntries(ctx, []int64{a.EntryNo, b.EntryNo, c.EntryNo, d1.EntryNo, d2.EntryNo}, true)
+		out, err := write(ctx, s, Actor{}, func(tx *Tx) ([]InteractionLogEntry, error) {
+			return tx.CancelEntries([]int64{a.EntryNo, b.EntryNo, c.EntryNo, d1.EntryNo, d2.EntryNo}, true)
+		})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -179,36 +189,44 @@ func TestEvaluateAndUpdateEntries(t *testing.T) {
 		ctx := context.Background()
 		seedContact(t, s, "C1", ContactTypePerson, "")
 		e1 := seedEntry(t, s, InteractionLogEntry{Description: "old", UserID: "logger", Subject: "keep"})
-		_, err := s.EvaluateEntries(ctx, []int64{e1.EntryNo, 12345}, 2)
+		_, err := write(ctx, s, Actor{}, func(tx *Tx) ([]InteractionLogEntry, error) { return tx.EvaluateEntries([]int64{e1.EntryNo, 12345}, 2) })
 		wantReason(t, err, ErrNotFound, ReasonNotFound)
-		out, err := s.EvaluateEntries(ctx, []int64{e1.EntryNo}, 2)
+		out, err := write(ctx, s, Actor{}, func(tx *Tx) ([]InteractionLogEntry, error) { return tx.EvaluateEntries([]int64{e1.EntryNo}, 2) })
 		if err != nil || out[0].Evaluation != 2 {
 			t.Fatalf("evaluate: %v %+v", err, out)
 		}
-		got, err := s.UpdateEntry(WithUserID(ctx, "editor"), InteractionLogEntry{EntryNo: e1.EntryNo, Description: "new", CostMicros: 5, Subject: "ignored"},
-			[]string{"description", "cost_micros"})
+		got, err := write(ctx, s, Actor{Principal: "editor"}, func(tx *Tx) (InteractionLogEntry, error) {
+			return tx.UpdateEntry(InteractionLogEntry{EntryNo: e1.EntryNo, Description: "new", CostMicros: 5, Subject: "ignored"},
+				[]Field{"description", "cost"})
+		})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if got.Description != "new" || got.CostMicros != 5 || got.Subject != "keep" || got.UserID != "logger" || got.Evaluation != 2 {
 			t.Fatalf("update wrote %+v: want only description and cost changed, user_id kept", got)
 		}
-		_, err = s.UpdateEntry(ctx, InteractionLogEntry{EntryNo: 999}, []string{"description"})
+		_, err = write(ctx, s, Actor{}, func(tx *Tx) (InteractionLogEntry, error) {
+			return tx.UpdateEntry(InteractionLogEntry{EntryNo: 999}, []Field{"description"})
+		})
 		wantReason(t, err, ErrNotFound, ReasonNotFound)
-		if _, err := s.UpdateEntry(ctx, InteractionLogEntry{EntryNo: e1.EntryNo}, []string{"contact_no"}); err == nil {
-			t.Fatal("update of a column outside the allowed set succeeded")
+		if _, err := write(ctx, s, Actor{}, func(tx *Tx) (InteractionLogEntry, error) {
+			return tx.UpdateEntry(InteractionLogEntry{EntryNo: e1.EntryNo}, []Field{"contact_no"})
+		}); err == nil {
+			t.Fatal("update of a field outside the allowed set succeeded")
 		}
 	})
 }
 
 func TestCommentsKeepTheCount(t *testing.T) {
 	forEachStore(t, func(t *testing.T, s *Store) {
-		ctx := WithUserID(context.Background(), "writer")
+		ctx, writer := context.Background(), Actor{Principal: "writer"}
 		seedContact(t, s, "C1", ContactTypePerson, "")
 		e := seedEntry(t, s, InteractionLogEntry{})
 		var ids []int64
 		for _, text := range []string{"one", "two", "three"} {
-			c, err := s.CreateComment(ctx, InteractionLogComment{EntryNo: e.EntryNo, CommentDate: "2026-11-27", Text: text})
+			c, err := write(ctx, s, writer, func(tx *Tx) (InteractionLogComment, error) {
+				return tx.CreateComment(InteractionLogComment{EntryNo: e.EntryNo, CommentDate: "2026-11-27", Text: text})
+			})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -217,7 +235,9 @@ func TestCommentsKeepTheCount(t *testing.T) {
 			}
 			ids = append(ids, c.ID)
 		}
-		_, err := s.CreateComment(ctx, InteractionLogComment{EntryNo: 999, CommentDate: "2026-11-27", Text: "x"})
+		_, err := write(ctx, s, Actor{}, func(tx *Tx) (InteractionLogComment, error) {
+			return tx.CreateComment(InteractionLogComment{EntryNo: 999, CommentDate: "2026-11-27", Text: "x"})
+		})
 		wantReason(t, err, ErrNotFound, ReasonNotFound)
 
 		page, more, err := s.ListComments(ctx, e.EntryNo, Page{Limit: 2})
@@ -231,20 +251,24 @@ func TestCommentsKeepTheCount(t *testing.T) {
 		_, _, err = s.ListComments(ctx, 999, Page{Limit: 2})
 		wantReason(t, err, ErrNotFound, ReasonNotFound)
 
-		upd, err := s.UpdateComment(WithUserID(ctx, "editor"), InteractionLogComment{EntryNo: e.EntryNo, ID: ids[1], Text: "TWO", CommentDate: "1999-01-01"}, []string{"text"})
+		upd, err := write(ctx, s, Actor{Principal: "editor"}, func(tx *Tx) (InteractionLogComment, error) {
+			return tx.UpdateComment(InteractionLogComment{EntryNo: e.EntryNo, ID: ids[1], Text: "TWO", CommentDate: "1999-01-01"}, []Field{"text"})
+		})
 		if err != nil || upd.Text != "TWO" || upd.CommentDate != "2026-11-27" || upd.UserID != "editor" {
 			t.Fatalf("update: %v %+v", err, upd)
 		}
 		// A comment is addressed through its own entry only.
 		other := seedEntry(t, s, InteractionLogEntry{})
-		_, err = s.UpdateComment(ctx, InteractionLogComment{EntryNo: other.EntryNo, ID: ids[0], Text: "x"}, []string{"text"})
+		_, err = write(ctx, s, Actor{}, func(tx *Tx) (InteractionLogComment, error) {
+			return tx.UpdateComment(InteractionLogComment{EntryNo: other.EntryNo, ID: ids[0], Text: "x"}, []Field{"text"})
+		})
 		wantReason(t, err, ErrNotFound, ReasonNotFound)
-		wantReason(t, s.DeleteComment(ctx, other.EntryNo, ids[0]), ErrNotFound, ReasonNotFound)
+		wantReason(t, s.RunInTx(ctx, Actor{}, func(tx *Tx) error { return tx.DeleteComment(other.EntryNo, ids[0]) }), ErrNotFound, ReasonNotFound)
 
-		if err := s.DeleteComment(ctx, e.EntryNo, ids[0]); err != nil {
+		if err := s.RunInTx(ctx, Actor{}, func(tx *Tx) error { return tx.DeleteComment(e.EntryNo, ids[0]) }); err != nil {
 			t.Fatal(err)
 		}
-		wantReason(t, s.DeleteComment(ctx, e.EntryNo, ids[0]), ErrNotFound, ReasonNotFound)
+		wantReason(t, s.RunInTx(ctx, Actor{}, func(tx *Tx) error { return tx.DeleteComment(e.EntryNo, ids[0]) }), ErrNotFound, ReasonNotFound)
 		if got, _ := getEntry(t, s, e.EntryNo); got.CommentCount != 2 {
 			t.Fatalf("comment count %d after 3 creates and 1 delete, want 2", got.CommentCount)
 		}

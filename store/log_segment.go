@@ -1,7 +1,6 @@
 package store
 
 import (
-	"context"
 	"errors"
 	"fmt"
 
@@ -27,15 +26,15 @@ type LogSegmentResult struct {
 // and, when followUpNo is set, creates that segment with the same contacts
 // and campaign. Lines are streamed in batches, so memory does not grow with
 // the segment. An invalid line fails the whole call with the error that
-// LogInteraction gives for the same values, naming the line (Error.Line).
-func (s *Store) LogSegment(ctx context.Context, segmentNo, followUpNo string) (LogSegmentResult, error) {
+// LogInteraction gives for the same values, wrapped in a LineError.
+func (tx *Tx) LogSegment(segmentNo, followUpNo string) (LogSegmentResult, error) {
 	var res LogSegmentResult
-	err := s.inTx(ctx, func(tx *gorm.DB) error {
-		seg, err := lockSegmentToLog(tx, segmentNo)
+	err := tx.run(func(db *gorm.DB) error {
+		seg, err := lockSegmentToLog(db, segmentNo)
 		if err != nil {
 			return err
 		}
-		l := &segmentLogger{tx: tx, seg: seg, followUpNo: followUpNo, now: nowMicros(), user: userID(ctx),
+		l := &segmentLogger{tx: db, seg: seg, followUpNo: followUpNo, now: nowMicros(), user: tx.user(),
 			header: headerOverrides(seg), templates: map[string]*TemplateRows{}}
 		if res.LoggedSegment, err = l.start(); err != nil {
 			return err
@@ -48,7 +47,7 @@ func (s *Store) LogSegment(ctx context.Context, segmentNo, followUpNo string) (L
 			return err
 		}
 		if followUpNo != "" {
-			followUp, err := getSegment(tx, followUpNo)
+			followUp, err := getSegment(db, followUpNo)
 			res.FollowUp = &followUp
 			return err
 		}
@@ -301,17 +300,28 @@ func (l *segmentLogger) correspondenceDefault(t InteractionTemplate) *Correspond
 	return nil
 }
 
-// lineError names the line in an error of the pipeline. Kind, reason and
-// field stay what they are, so that a line fails as LogInteraction would
-// with the same values: a client handles both alike and learns which line.
+// LineError is LogSegment's failure on one segment line. Err is the *Error
+// that LogInteraction gives for the line's values (kind, reason and field,
+// a field of the line), so that a client handles both alike and learns
+// which line.
+type LineError struct {
+	Line string // "segments/{no}/lines/{line_no}"
+	Err  *Error
+}
+
+func (e *LineError) Error() string { return e.Line + ": " + e.Err.Error() }
+
+// Unwrap lets errors.Is and errors.As see the line's *Error.
+func (e *LineError) Unwrap() error { return e.Err }
+
+// lineError names the line in an error of the pipeline; errors of the
+// database rather than of the line pass unchanged.
 func (l *segmentLogger) lineError(line SegmentLine, err error) error {
 	var se *Error
 	if !errors.As(err, &se) {
 		return err
 	}
-	out := *se
-	out.Line = fmt.Sprintf("segments/%s/lines/%d", l.seg.No, line.LineNo)
-	return &out
+	return &LineError{Line: fmt.Sprintf("segments/%s/lines/%d", l.seg.No, line.LineNo), Err: se}
 }
 
 // copyToFollowUp adds the batch's contacts to the follow-up segment.

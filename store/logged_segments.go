@@ -89,24 +89,24 @@ func (s *Store) ListLoggedSegments(ctx context.Context, f LoggedSegmentFilter, p
 // segment and, with it, every entry it logged, whatever state each entry was
 // in (Business Central's behaviour). Setting the current state again is
 // allowed and repeats the cascade.
-func (s *Store) SetLoggedSegmentCanceled(ctx context.Context, entryNo int64, canceled bool) (LoggedSegment, error) {
+func (tx *Tx) SetLoggedSegmentCanceled(entryNo int64, canceled bool) (LoggedSegment, error) {
 	var ls LoggedSegment
-	err := s.inTx(ctx, func(tx *gorm.DB) error {
+	err := tx.run(func(db *gorm.DB) error {
 		// The row lock serialises this with restoring one of its entries,
 		// which reads the logged segment's state.
-		if err := lockRow(tx, &ls, "entry_no = ?", entryNo); err != nil {
+		if err := lockRow(db, &ls, "entry_no = ?", entryNo); err != nil {
 			return loggedSegmentNotFound(err, entryNo)
 		}
-		if err := tx.Model(&InteractionLogEntry{}).Where("logged_segment_entry_no = ?", entryNo).
+		if err := db.Model(&InteractionLogEntry{}).Where("logged_segment_entry_no = ?", entryNo).
 			Updates(map[string]any{"canceled": canceled, "update_time": nowMicros()}).Error; err != nil {
 			return err
 		}
 		ls.Canceled = canceled
-		if err := tx.Model(&LoggedSegment{}).Where("entry_no = ?", entryNo).Update("canceled", canceled).Error; err != nil {
+		if err := db.Model(&LoggedSegment{}).Where("entry_no = ?", entryNo).Update("canceled", canceled).Error; err != nil {
 			return err
 		}
 		one := []LoggedSegment{ls}
-		err := countInteractions(tx, one)
+		err := countInteractions(db, one)
 		ls = one[0]
 		return err
 	})
@@ -131,11 +131,9 @@ func canceledLoggedSegments(segmentNo string) LoggedSegmentFilter {
 // transaction, so the locks held at any time are bounded by one logged
 // segment's entries and concurrent work never waits behind the whole job.
 // Work committed before a failure stays done; running again continues it.
-// Inside RunInTx it returns ErrInTransaction.
-func (s *Store) DeleteCanceledLoggedSegments(ctx context.Context, segmentNo string) (int64, error) {
-	if _, inTx := ctx.Value(txKey{}).(*gorm.DB); inTx {
-		return 0, ErrInTransaction
-	}
+// Being several transactions, it is a method of Store, not of Tx: it cannot
+// be called inside RunInTx.
+func (s *Store) DeleteCanceledLoggedSegments(ctx context.Context, actor Actor, segmentNo string) (int64, error) {
 	f := canceledLoggedSegments(segmentNo)
 	var deleted int64
 	after := int64(0)
@@ -149,7 +147,11 @@ func (s *Store) DeleteCanceledLoggedSegments(ctx context.Context, segmentNo stri
 			return deleted, nil
 		}
 		for _, entryNo := range batch {
-			ok, err := s.deleteCanceledLoggedSegment(ctx, entryNo)
+			var ok bool
+			err := s.RunInTx(ctx, actor, func(tx *Tx) (err error) {
+				ok, err = tx.deleteCanceledLoggedSegment(entryNo)
+				return err
+			})
 			if err != nil {
 				return deleted, err
 			}
@@ -163,22 +165,22 @@ func (s *Store) DeleteCanceledLoggedSegments(ctx context.Context, segmentNo stri
 
 // deleteCanceledLoggedSegment unlinks the entries of one logged segment and
 // deletes it, unless it was restored or deleted meanwhile (ok=false).
-func (s *Store) deleteCanceledLoggedSegment(ctx context.Context, entryNo int64) (ok bool, err error) {
-	err = s.inTx(ctx, func(tx *gorm.DB) error {
+func (tx *Tx) deleteCanceledLoggedSegment(entryNo int64) (ok bool, err error) {
+	err = tx.run(func(db *gorm.DB) error {
 		var ls LoggedSegment
-		if err := tx.Clauses(lockingUpdate).Where("entry_no = ?", entryNo).Limit(1).Find(&ls).Error; err != nil {
+		if err := db.Clauses(lockingUpdate).Where("entry_no = ?", entryNo).Limit(1).Find(&ls).Error; err != nil {
 			return err
 		}
 		if ls.EntryNo == 0 || !ls.Canceled {
 			ok = false
 			return nil
 		}
-		if err := tx.Model(&InteractionLogEntry{}).Where("logged_segment_entry_no = ?", entryNo).
+		if err := db.Model(&InteractionLogEntry{}).Where("logged_segment_entry_no = ?", entryNo).
 			Updates(map[string]any{"logged_segment_entry_no": nil, "update_time": nowMicros()}).Error; err != nil {
 			return err
 		}
 		ok = true
-		return tx.Where("entry_no = ?", entryNo).Delete(&LoggedSegment{}).Error
+		return db.Where("entry_no = ?", entryNo).Delete(&LoggedSegment{}).Error
 	})
 	return ok, err
 }

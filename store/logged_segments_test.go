@@ -52,7 +52,7 @@ func TestLoggedSegmentCancelCascadesAndRestoreRestoresAll(t *testing.T) {
 		if err := s.db.Model(&InteractionLogEntry{}).Where("logged_segment_entry_no = ?", a).Limit(1).Update("canceled", true).Error; err != nil {
 			t.Fatal(err)
 		}
-		ls, err := s.SetLoggedSegmentCanceled(ctx, a, true)
+		ls, err := write(ctx, s, Actor{}, func(tx *Tx) (LoggedSegment, error) { return tx.SetLoggedSegmentCanceled(a, true) })
 		if err != nil || !ls.Canceled {
 			t.Fatalf("cancel: %v %v", ls, err)
 		}
@@ -62,13 +62,13 @@ func TestLoggedSegmentCancelCascadesAndRestoreRestoresAll(t *testing.T) {
 		if c, n := entryStates(t, s, b); c != 0 || n != 2 {
 			t.Fatalf("the other logged segment changed: %d canceled, %d not", c, n)
 		}
-		if ls, err = s.SetLoggedSegmentCanceled(ctx, a, false); err != nil || ls.Canceled {
+		if ls, err = write(ctx, s, Actor{}, func(tx *Tx) (LoggedSegment, error) { return tx.SetLoggedSegmentCanceled(a, false) }); err != nil || ls.Canceled {
 			t.Fatalf("restore: %v %v", ls, err)
 		}
 		if c, n := entryStates(t, s, a); c != 0 || n != 3 {
 			t.Fatalf("after restore: %d canceled, %d not; want every entry restored", c, n)
 		}
-		if _, err := s.SetLoggedSegmentCanceled(ctx, 999, true); !errors.Is(err, ErrNotFound) {
+		if _, err := write(ctx, s, Actor{}, func(tx *Tx) (LoggedSegment, error) { return tx.SetLoggedSegmentCanceled(999, true) }); !errors.Is(err, ErrNotFound) {
 			t.Fatalf("missing logged segment: %v", err)
 		}
 	})
@@ -82,7 +82,7 @@ func TestDeleteCanceledLoggedSegmentsKeepsEntries(t *testing.T) {
 		b := seedLoggedSegment(t, s, "B", 2)
 		keep := seedLoggedSegment(t, s, "A", 1)
 		for _, no := range []int64{a1, a2, b} {
-			if _, err := s.SetLoggedSegmentCanceled(ctx, no, true); err != nil {
+			if _, err := write(ctx, s, Actor{}, func(tx *Tx) (LoggedSegment, error) { return tx.SetLoggedSegmentCanceled(no, true) }); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -92,7 +92,7 @@ func TestDeleteCanceledLoggedSegmentsKeepsEntries(t *testing.T) {
 		if _, err := s.GetLoggedSegment(ctx, a1); err != nil {
 			t.Fatalf("validate_only deleted: %v", err)
 		}
-		if n, err := s.DeleteCanceledLoggedSegments(ctx, "A"); err != nil || n != 2 {
+		if n, err := s.DeleteCanceledLoggedSegments(ctx, Actor{}, "A"); err != nil || n != 2 {
 			t.Fatalf("delete A: %d %v, want 2", n, err)
 		}
 		for _, gone := range []int64{a1, a2} {
@@ -108,18 +108,11 @@ func TestDeleteCanceledLoggedSegmentsKeepsEntries(t *testing.T) {
 		if c, n := entryStates(t, s, keep); c != 0 || n != 1 {
 			t.Fatalf("the uncanceled logged segment's entry changed: %d %d", c, n)
 		}
-		if n, err := s.DeleteCanceledLoggedSegments(ctx, ""); err != nil || n != 1 {
+		if n, err := s.DeleteCanceledLoggedSegments(ctx, Actor{}, ""); err != nil || n != 1 {
 			t.Fatalf("delete all: %d %v, want 1 (B)", n, err)
 		}
 		if _, err := s.GetLoggedSegment(ctx, keep); err != nil {
 			t.Fatalf("uncanceled logged segment deleted: %v", err)
-		}
-		err := s.RunInTx(ctx, func(ctx context.Context) error {
-			_, err := s.DeleteCanceledLoggedSegments(ctx, "")
-			return err
-		})
-		if !errors.Is(err, ErrInTransaction) {
-			t.Fatalf("inside RunInTx: %v, want ErrInTransaction", err)
 		}
 	})
 }

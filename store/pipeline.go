@@ -34,7 +34,7 @@ import (
 //		c, ok := contacts[line.ContactNo] // !ok: NOT_FOUND CONTACT_NOT_FOUND
 //		e, err := BuildEntry(InteractionInput{Contact: c, Template: t,
 //			Overrides: header.Merge(line), SegmentNo: ..., LoggedSegmentEntryNo: ...,
-//			UserID: userID(ctx), Now: now})
+//			UserID: tx.user(), Now: now})
 //		if err != nil { return PrefixField(err, "lines[i].overrides.") }
 //		batch = append(batch, e); when full: insertEntries(tx, batch)
 //

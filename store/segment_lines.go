@@ -23,41 +23,41 @@ func insertLines(tx *gorm.DB, lines []SegmentLine) error {
 }
 
 // CreateSegmentLine adds a line to a segment.
-func (s *Store) CreateSegmentLine(ctx context.Context, line SegmentLine) (SegmentLine, error) {
+func (tx *Tx) CreateSegmentLine(line SegmentLine) (SegmentLine, error) {
 	lines := []SegmentLine{line}
-	_, err := s.addLines(ctx, line.SegmentNo, lines)
+	_, err := tx.addLines(line.SegmentNo, lines)
 	return lines[0], err
 }
 
 // BatchCreateSegmentLines adds up to MaxSegmentLinesPerBatch lines to a
 // segment, all or nothing, and returns the line no. of the first; the others
 // follow in order (increasing, not necessarily consecutive).
-func (s *Store) BatchCreateSegmentLines(ctx context.Context, segmentNo string, lines []SegmentLine) (int64, error) {
+func (tx *Tx) BatchCreateSegmentLines(segmentNo string, lines []SegmentLine) (int64, error) {
 	if len(lines) > MaxSegmentLinesPerBatch {
 		return 0, newError(ErrLimit, ReasonLimitExceeded, "at most %d lines per call, got %d", MaxSegmentLinesPerBatch, len(lines))
 	}
-	return s.addLines(ctx, segmentNo, lines)
+	return tx.addLines(segmentNo, lines)
 }
 
 // addLines inserts lines (filling in their line no. and stamps) with
 // multi-row INSERTs. The contacts' foreign key does the checking; only when
 // it fails are the contacts looked up, to name the line at fault.
-func (s *Store) addLines(ctx context.Context, segmentNo string, lines []SegmentLine) (int64, error) {
-	now, user := nowMicros(), userID(ctx)
+func (tx *Tx) addLines(segmentNo string, lines []SegmentLine) (int64, error) {
+	now, user := nowMicros(), tx.user()
 	for i := range lines {
 		lines[i].SegmentNo, lines[i].UserID, lines[i].CreateTime, lines[i].UpdateTime = segmentNo, user, now, now
 	}
-	err := s.inTx(ctx, func(tx *gorm.DB) error {
+	err := tx.run(func(db *gorm.DB) error {
 		var seg Segment
-		if err := shareRow(tx, &seg, "no = ?", segmentNo); err != nil {
+		if err := shareRow(db, &seg, "no = ?", segmentNo); err != nil {
 			return segmentNotFound(err, segmentNo)
 		}
-		if err := requireLineTemplates(tx, lines); err != nil {
+		if err := requireLineTemplates(db, lines); err != nil {
 			return err
 		}
-		err := insertLines(tx, lines)
+		err := insertLines(db, lines)
 		if errors.Is(classify(err), ErrPrecondition) {
-			return missingLineContact(tx, lines, err)
+			return missingLineContact(db, lines, err)
 		}
 		return err
 	})
@@ -152,15 +152,19 @@ func (s *Store) ListSegmentLines(ctx context.Context, segmentNo string, page Pag
 // EditOverrides computes a line's new overrides from its current ones.
 type EditOverrides func(current Overrides) (Overrides, error)
 
-// UpdateSegmentLine writes the named columns (contact_no, template_code,
+// UpdateSegmentLine writes the named fields (contact_no, interaction_template_code,
 // overrides) of a line, checking the references that change. With edit,
 // the overrides written are edit's result from the line's current ones,
 // read under the row lock, instead of line.Overrides.
-func (s *Store) UpdateSegmentLine(ctx context.Context, line SegmentLine, columns []string, edit EditOverrides) (SegmentLine, error) {
+func (tx *Tx) UpdateSegmentLine(line SegmentLine, fields []Field, edit EditOverrides) (SegmentLine, error) {
+	columns, err := SegmentLineUpdatable.columnsOf("a segment line", fields)
+	if err != nil {
+		return SegmentLine{}, err
+	}
 	var out SegmentLine
-	err := s.inTx(ctx, func(tx *gorm.DB) error {
+	err = tx.run(func(db *gorm.DB) error {
 		where := "segment_no = ? AND line_no = ?"
-		if err := lockRow(tx, &out, where, line.SegmentNo, line.LineNo); err != nil {
+		if err := lockRow(db, &out, where, line.SegmentNo, line.LineNo); err != nil {
 			return lineNotFound(err, line.SegmentNo, line.LineNo)
 		}
 		if edit != nil {
@@ -170,28 +174,28 @@ func (s *Store) UpdateSegmentLine(ctx context.Context, line SegmentLine, columns
 			}
 		}
 		if slices.Contains(columns, "template_code") {
-			if err := requireLineTemplates(tx, []SegmentLine{line}); err != nil {
+			if err := requireLineTemplates(db, []SegmentLine{line}); err != nil {
 				return err
 			}
 		}
-		line.UserID, line.UpdateTime = userID(ctx), nowMicros()
+		line.UserID, line.UpdateTime = tx.user(), nowMicros()
 		cols := append(append([]string{}, columns...), "user_id", "update_time")
-		err := tx.Model(&SegmentLine{}).Where(where, line.SegmentNo, line.LineNo).Select(cols).Updates(&line).Error
+		err := db.Model(&SegmentLine{}).Where(where, line.SegmentNo, line.LineNo).Select(cols).Updates(&line).Error
 		if errors.Is(classify(err), ErrPrecondition) {
-			return missingLineContact(tx, []SegmentLine{line}, err)
+			return missingLineContact(db, []SegmentLine{line}, err)
 		}
 		if err != nil {
 			return err
 		}
-		return tx.Where(where, line.SegmentNo, line.LineNo).Take(&out).Error
+		return db.Where(where, line.SegmentNo, line.LineNo).Take(&out).Error
 	})
 	return out, err
 }
 
 // DeleteSegmentLine deletes one line of a segment.
-func (s *Store) DeleteSegmentLine(ctx context.Context, segmentNo string, lineNo int64) error {
-	return s.inTx(ctx, func(tx *gorm.DB) error {
-		res := tx.Where("segment_no = ? AND line_no = ?", segmentNo, lineNo).Delete(&SegmentLine{})
+func (tx *Tx) DeleteSegmentLine(segmentNo string, lineNo int64) error {
+	return tx.run(func(db *gorm.DB) error {
+		res := db.Where("segment_no = ? AND line_no = ?", segmentNo, lineNo).Delete(&SegmentLine{})
 		if res.Error == nil && res.RowsAffected == 0 {
 			return lineNotFound(gorm.ErrRecordNotFound, segmentNo, lineNo)
 		}

@@ -14,13 +14,13 @@ type SegmentWithCount struct {
 }
 
 // CreateSegment inserts a segment header. Its template, when set, must exist.
-func (s *Store) CreateSegment(ctx context.Context, seg Segment) (SegmentWithCount, error) {
-	stampNew(ctx, &seg.Etag, &seg.UserID, &seg.CreateTime, &seg.UpdateTime)
-	err := s.inTx(ctx, func(tx *gorm.DB) error {
-		if err := requireTemplateCode(tx, seg.TemplateCode, "segment "+quote(seg.No)); err != nil {
+func (tx *Tx) CreateSegment(seg Segment) (SegmentWithCount, error) {
+	stampNew(tx.user(), &seg.Etag, &seg.UserID, &seg.CreateTime, &seg.UpdateTime)
+	err := tx.run(func(db *gorm.DB) error {
+		if err := requireTemplateCode(db, seg.TemplateCode, "segment "+quote(seg.No)); err != nil {
 			return err
 		}
-		return alreadyExists(tx.Create(&seg).Error, "segment %q already exists", seg.No)
+		return alreadyExists(db.Create(&seg).Error, "segment %q already exists", seg.No)
 	})
 	return SegmentWithCount{Segment: seg}, err
 }
@@ -83,40 +83,44 @@ func lineCounts(tx *gorm.DB, nos []string) (map[string]int64, error) {
 	return counts, err
 }
 
-// UpdateSegment writes the named columns of seg (by no.) when etag matches.
-func (s *Store) UpdateSegment(ctx context.Context, seg Segment, etag string, columns []string) (SegmentWithCount, error) {
+// UpdateSegment writes the named fields of seg (by no.) when etag matches.
+func (tx *Tx) UpdateSegment(seg Segment, etag string, fields []Field) (SegmentWithCount, error) {
+	columns, err := SegmentUpdatable.columnsOf("a segment", fields)
+	if err != nil {
+		return SegmentWithCount{}, err
+	}
 	var out SegmentWithCount
-	err := s.inTx(ctx, func(tx *gorm.DB) error {
-		if _, err := lockSegment(tx, seg.No, etag); err != nil {
+	err = tx.run(func(db *gorm.DB) error {
+		if _, err := lockSegment(db, seg.No, etag); err != nil {
 			return err
 		}
 		if slices.Contains(columns, "template_code") {
-			if err := requireTemplateCode(tx, seg.TemplateCode, "segment "+quote(seg.No)); err != nil {
+			if err := requireTemplateCode(db, seg.TemplateCode, "segment "+quote(seg.No)); err != nil {
 				return err
 			}
 		}
-		stampUpdate(ctx, &seg.Etag, &seg.UserID, &seg.UpdateTime)
-		if err := tx.Model(&Segment{}).Where("no = ?", seg.No).
+		stampUpdate(tx.user(), &seg.Etag, &seg.UserID, &seg.UpdateTime)
+		if err := db.Model(&Segment{}).Where("no = ?", seg.No).
 			Select(withStamps(columns)).Updates(&seg).Error; err != nil {
 			return err
 		}
 		var err error
-		out, err = getSegment(tx, seg.No)
+		out, err = getSegment(db, seg.No)
 		return err
 	})
 	return out, err
 }
 
 // DeleteSegment deletes a segment and its lines.
-func (s *Store) DeleteSegment(ctx context.Context, no, etag string) error {
-	return s.inTx(ctx, func(tx *gorm.DB) error {
-		if _, err := lockSegment(tx, no, etag); err != nil {
+func (tx *Tx) DeleteSegment(no, etag string) error {
+	return tx.run(func(db *gorm.DB) error {
+		if _, err := lockSegment(db, no, etag); err != nil {
 			return err
 		}
-		if err := tx.Where("segment_no = ?", no).Delete(&SegmentLine{}).Error; err != nil {
+		if err := db.Where("segment_no = ?", no).Delete(&SegmentLine{}).Error; err != nil {
 			return err
 		}
-		return tx.Where("no = ?", no).Delete(&Segment{}).Error
+		return db.Where("no = ?", no).Delete(&Segment{}).Error
 	})
 }
 

@@ -79,13 +79,13 @@ func readSetup(tx *gorm.DB) (Setup, error) {
 // UpdateSetup sets the given slots (blank clears one) when etag matches the
 // current content. Every named template must exist, and a template used for a
 // document type must carry no attachment.
-func (s *Store) UpdateSetup(ctx context.Context, changes map[string]string, etag string) (Setup, error) {
+func (tx *Tx) UpdateSetup(changes map[string]string, etag string) (Setup, error) {
 	var out Setup
-	err := s.inTx(ctx, func(tx *gorm.DB) error {
-		if err := lockSetup(tx); err != nil {
+	err := tx.run(func(db *gorm.DB) error {
+		if err := lockSetup(db); err != nil {
 			return err
 		}
-		cur, err := readSetup(tx)
+		cur, err := readSetup(db)
 		if err != nil {
 			return err
 		}
@@ -93,11 +93,11 @@ func (s *Store) UpdateSetup(ctx context.Context, changes map[string]string, etag
 			return err
 		}
 		for _, slot := range sortedKeys(changes) {
-			if err := setSlot(ctx, tx, slot, changes[slot]); err != nil {
+			if err := setSlot(db, tx.user(), slot, changes[slot]); err != nil {
 				return err
 			}
 		}
-		out, err = readSetup(tx)
+		out, err = readSetup(db)
 		return err
 	})
 	return out, err
@@ -118,7 +118,7 @@ func lockSetup(tx *gorm.DB) error {
 }
 
 // setSlot writes or clears one slot after checking its template.
-func setSlot(ctx context.Context, tx *gorm.DB, slot, templateCode string) error {
+func setSlot(tx *gorm.DB, user, slot, templateCode string) error {
 	if err := tx.Where("slot = ?", slot).Delete(&TemplateSetupSlot{}).Error; err != nil {
 		return err
 	}
@@ -134,7 +134,7 @@ func setSlot(ctx context.Context, tx *gorm.DB, slot, templateCode string) error 
 			return err
 		}
 	}
-	return tx.Create(&TemplateSetupSlot{Slot: slot, TemplateCode: templateCode, UserID: userID(ctx), UpdateTime: nowMicros()}).Error
+	return tx.Create(&TemplateSetupSlot{Slot: slot, TemplateCode: templateCode, UserID: user, UpdateTime: nowMicros()}).Error
 }
 
 func isDocumentSlot(slot string) bool {

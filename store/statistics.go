@@ -109,7 +109,7 @@ func (s *Store) ContactStatistics(ctx context.Context, contactNo string) (Contac
 }
 
 // withReason gives a not-found error a more specific reason.
-func withReason(err error, reason string) error {
+func withReason(err error, reason Reason) error {
 	var se *Error
 	if errors.As(err, &se) && se.Reason == ReasonNotFound {
 		copied := *se

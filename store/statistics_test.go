@@ -207,10 +207,12 @@ func seedGroupT(t *testing.T, s *Store) {
 	t.Helper()
 	ctx := context.Background()
 	seedContact(t, s, "C1", ContactTypePerson, "")
-	if _, err := s.CreateGroup(ctx, InteractionGroup{Code: "G"}); err != nil {
+	if _, err := write(ctx, s, Actor{}, func(tx *Tx) (InteractionGroup, error) { return tx.CreateGroup(InteractionGroup{Code: "G"}) }); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.CreateTemplate(ctx, InteractionTemplate{Code: "T", GroupCode: "G"}); err != nil {
+	if _, err := write(ctx, s, Actor{}, func(tx *Tx) (InteractionTemplate, error) {
+		return tx.CreateTemplate(InteractionTemplate{Code: "T", GroupCode: "G"})
+	}); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"log/slog"
 	"maps"
-	"net/url"
 	"strings"
 	"time"
 
@@ -19,6 +18,8 @@ import (
 	"gorm.io/driver/mysql"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
+
+	"github.com/interlog/interlog/internal/dburl"
 )
 
 // Dialect names the database engine behind a Store.
@@ -179,12 +180,12 @@ func isTiDB(db *gorm.DB) bool {
 func dialectorFor(rawURL string, opts Options, session map[string]string) (gorm.Dialector, Dialect, error) {
 	scheme, rest, ok := strings.Cut(rawURL, "://")
 	if !ok {
-		return nil, "", fmt.Errorf("database URL %q: want sqlite:///path/file.db or mysql://user:pass@host:port/db", redactURL(rawURL))
+		return nil, "", fmt.Errorf("database URL %q: want sqlite:///path/file.db or mysql://user:pass@host:port/db", RedactURL(rawURL))
 	}
 	switch scheme {
 	case "sqlite":
 		if rest == "" {
-			return nil, "", fmt.Errorf("database URL %q: missing file path", redactURL(rawURL))
+			return nil, "", fmt.Errorf("database URL %q: missing file path", RedactURL(rawURL))
 		}
 		// WAL lets readers run beside the writer; foreign keys are off by default in SQLite.
 		dsn := "file:" + rest + "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)"
@@ -199,33 +200,18 @@ func dialectorFor(rawURL string, opts Options, session map[string]string) (gorm.
 		}
 		return mysql.New(mysql.Config{DSNConfig: cfg, DSN: cfg.FormatDSN()}), MySQL, nil
 	default:
-		return nil, "", fmt.Errorf("database URL %q: unknown scheme %q (want sqlite or mysql)", redactURL(rawURL), scheme)
+		return nil, "", fmt.Errorf("database URL %q: unknown scheme %q (want sqlite or mysql)", RedactURL(rawURL), scheme)
 	}
 }
 
 // mysqlConfig builds the driver configuration from a mysql:// URL.
 func mysqlConfig(rawURL string, opts Options) (*mysqldriver.Config, error) {
-	// url.Parse's error quotes the URL, password included: it is not shown.
-	u, err := url.Parse(rawURL)
-	if err != nil || misreadUserinfo(rawURL, u) {
-		return nil, fmt.Errorf("database URL %q: not of the form mysql://user:pass@host:port/db; "+
-			"percent-encode these characters in the user name and password: %% as %%25, # as %%23, / as %%2F, ? as %%3F, @ as %%40, space as %%20",
-			redactURL(rawURL))
+	cfg, err := dburl.ParseMySQL(rawURL)
+	if err != nil {
+		return nil, err
 	}
-	dbName := strings.TrimPrefix(u.Path, "/")
-	if dbName == "" || u.Host == "" {
-		return nil, fmt.Errorf("database URL %q: want mysql://user:pass@host:port/db", redactURL(rawURL))
-	}
-	cfg := mysqldriver.NewConfig()
-	cfg.Net = "tcp"
-	cfg.Addr = u.Host
-	if u.Port() == "" {
-		cfg.Addr = u.Host + ":3306"
-	}
-	cfg.DBName = dbName
-	if u.User != nil {
-		cfg.User = u.User.Username()
-		cfg.Passwd, _ = u.User.Password()
+	if cfg.DBName == "" {
+		return nil, fmt.Errorf("database URL %q: want mysql://user:pass@host:port/db", RedactURL(rawURL))
 	}
 	cfg.ParseTime = true
 	cfg.Loc = time.UTC
@@ -256,39 +242,8 @@ func (l driverLogger) Print(v ...any) {
 	l.log.Warn("mysql driver", "message", fmt.Sprint(v...))
 }
 
-// misreadUserinfo reports whether url.Parse read part of the user name or
-// password as something else: an unencoded '#', '?' or '/' in a password
-// ends the host early, so that the rest (with the '@') lands in the
-// fragment, query or path, and a password of digits passes as a port.
-func misreadUserinfo(rawURL string, u *url.URL) bool {
-	if !strings.Contains(rawURL, "@") {
-		return false
-	}
-	return u.User == nil || strings.Contains(u.Host+u.EscapedPath()+u.RawQuery+u.Fragment, "@")
-}
-
-// redactURL hides the password of a database URL for messages and logs,
-// whether or not the URL parses: everything from the ':' after the user name
-// to the URL's last '@' is replaced, which covers a password holding any
-// character, encoded or not.
-func redactURL(rawURL string) string {
-	at := strings.LastIndex(rawURL, "@")
-	if at < 0 {
-		return rawURL
-	}
-	userStart := 0
-	if i := strings.Index(rawURL, "://"); i >= 0 && i < at {
-		userStart = i + len("://")
-	}
-	colon := strings.Index(rawURL[userStart:at], ":")
-	if colon < 0 {
-		return rawURL
-	}
-	return rawURL[:userStart+colon+1] + "xxxxx" + rawURL[at:]
-}
-
 // RedactURL hides the password of a database URL, for logging configuration.
-func RedactURL(rawURL string) string { return redactURL(rawURL) }
+func RedactURL(rawURL string) string { return dburl.Redact(rawURL) }
 
 // Dialect reports the engine behind the store.
 func (s *Store) Dialect() Dialect { return s.dialect }

@@ -168,3 +168,42 @@ func equal(a, b []string) bool {
 	}
 	return true
 }
+
+// write runs one store write in a transaction of its own, made by actor.
+func write[T any](ctx context.Context, s *Store, actor Actor, fn func(tx *Tx) (T, error)) (T, error) {
+	var out T
+	err := s.RunInTx(ctx, actor, func(tx *Tx) (err error) {
+		out, err = fn(tx)
+		return err
+	})
+	return out, err
+}
+
+// TestUpdatableColumnsExist: every column an updatable field maps to is a
+// column of its model.
+func TestUpdatableColumnsExist(t *testing.T) {
+	models := []struct {
+		updatable Updatable
+		model     any
+	}{
+		{GroupUpdatable, &InteractionGroup{}},
+		{TemplateUpdatable, &InteractionTemplate{}},
+		{LanguageUpdatable, &InteractionTemplateLanguage{}},
+		{ContactUpdatable, &Contact{}},
+		{EntryUpdatable, &InteractionLogEntry{}},
+		{CommentUpdatable, &InteractionLogComment{}},
+		{SegmentUpdatable, &Segment{}},
+		{SegmentLineUpdatable, &SegmentLine{}},
+	}
+	for _, m := range models {
+		sch, err := schema.Parse(m.model, &schemaCache, schema.NamingStrategy{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for f, col := range m.updatable.columns {
+			if sch.LookUpField(col) == nil {
+				t.Errorf("field %q of %s: no column %q", f, sch.Table, col)
+			}
+		}
+	}
+}

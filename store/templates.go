@@ -10,22 +10,22 @@ import (
 // CreateTemplate inserts a template. Its group must exist; a default language
 // cannot be set yet (the template has no language rows on create); an unset
 // correspondence type becomes EMAIL.
-func (s *Store) CreateTemplate(ctx context.Context, t InteractionTemplate) (InteractionTemplate, error) {
+func (tx *Tx) CreateTemplate(t InteractionTemplate) (InteractionTemplate, error) {
 	if t.CorrespondenceType == CorrespondenceTypeNone {
 		t.CorrespondenceType = CorrespondenceTypeEmail
 	}
-	stampNew(ctx, &t.Etag, &t.UserID, &t.CreateTime, &t.UpdateTime)
-	err := s.inTx(ctx, func(tx *gorm.DB) error {
-		if err := requireGroup(tx, t.GroupCode); err != nil {
+	stampNew(tx.user(), &t.Etag, &t.UserID, &t.CreateTime, &t.UpdateTime)
+	err := tx.run(func(db *gorm.DB) error {
+		if err := requireGroup(db, t.GroupCode); err != nil {
 			return err
 		}
 		if t.LanguageCodeDefault != "" {
 			return defaultLanguageMissing(t.Code, t.LanguageCodeDefault)
 		}
-		if err := requireAttachment(tx, t.AttachmentID); err != nil {
+		if err := requireAttachment(db, t.AttachmentID); err != nil {
 			return err
 		}
-		return alreadyExists(tx.Create(&t).Error, "interaction template %q already exists", t.Code)
+		return alreadyExists(db.Create(&t).Error, "interaction template %q already exists", t.Code)
 	})
 	return t, err
 }
@@ -46,34 +46,38 @@ func (s *Store) ListTemplates(ctx context.Context, groupCode string, page Page) 
 	return pageByCode[InteractionTemplate](q, "code", page)
 }
 
-// UpdateTemplate writes the named columns of t (by code) when etag matches,
+// UpdateTemplate writes the named fields of t (by code) when etag matches,
 // checking the references that change. Log entries are never touched.
-func (s *Store) UpdateTemplate(ctx context.Context, t InteractionTemplate, etag string, columns []string) (InteractionTemplate, error) {
+func (tx *Tx) UpdateTemplate(t InteractionTemplate, etag string, fields []Field) (InteractionTemplate, error) {
+	columns, err := TemplateUpdatable.columnsOf("an interaction template", fields)
+	if err != nil {
+		return InteractionTemplate{}, err
+	}
 	var out InteractionTemplate
-	err := s.inTx(ctx, func(tx *gorm.DB) error {
+	err = tx.run(func(db *gorm.DB) error {
 		var cur InteractionTemplate
-		if err := lockRow(tx, &cur, "code = ?", t.Code); err != nil {
+		if err := lockRow(db, &cur, "code = ?", t.Code); err != nil {
 			return notFoundReason(err, ReasonTemplateNotFound, "interaction template %q", t.Code)
 		}
 		if err := checkEtag(etag, cur.Etag, "interaction template "+quote(t.Code)); err != nil {
 			return err
 		}
-		if err := checkTemplateChange(tx, t, columns); err != nil {
+		if err := checkTemplateChange(db, t, columns); err != nil {
 			return err
 		}
 		released := []*int64{}
 		if slices.Contains(columns, "attachment_id") && !sameID(cur.AttachmentID, t.AttachmentID) {
 			released = append(released, cur.AttachmentID)
 		}
-		stampUpdate(ctx, &t.Etag, &t.UserID, &t.UpdateTime)
-		if err := tx.Model(&InteractionTemplate{}).Where("code = ?", t.Code).
+		stampUpdate(tx.user(), &t.Etag, &t.UserID, &t.UpdateTime)
+		if err := db.Model(&InteractionTemplate{}).Where("code = ?", t.Code).
 			Select(withStamps(columns)).Updates(&t).Error; err != nil {
 			return err
 		}
-		if err := releaseAttachments(tx, released...); err != nil {
+		if err := releaseAttachments(db, released...); err != nil {
 			return err
 		}
-		return tx.Where("code = ?", t.Code).Take(&out).Error
+		return db.Where("code = ?", t.Code).Take(&out).Error
 	})
 	return out, err
 }
@@ -102,37 +106,37 @@ func checkTemplateChange(tx *gorm.DB, t InteractionTemplate, columns []string) e
 
 // DeleteTemplate deletes a template and its language rows, releasing their
 // attachments. Refused while the setup names the template.
-func (s *Store) DeleteTemplate(ctx context.Context, code, etag string) error {
-	return s.inTx(ctx, func(tx *gorm.DB) error {
+func (tx *Tx) DeleteTemplate(code, etag string) error {
+	return tx.run(func(db *gorm.DB) error {
 		var cur InteractionTemplate
-		if err := lockRow(tx, &cur, "code = ?", code); err != nil {
+		if err := lockRow(db, &cur, "code = ?", code); err != nil {
 			return notFoundReason(err, ReasonTemplateNotFound, "interaction template %q", code)
 		}
 		if err := checkEtag(etag, cur.Etag, "interaction template "+quote(code)); err != nil {
 			return err
 		}
 		var slots []string
-		if err := tx.Model(&TemplateSetupSlot{}).Where("template_code = ?", code).Order("slot").Pluck("slot", &slots).Error; err != nil {
+		if err := db.Model(&TemplateSetupSlot{}).Where("template_code = ?", code).Order("slot").Pluck("slot", &slots).Error; err != nil {
 			return err
 		}
 		if len(slots) > 0 {
 			return newError(ErrPrecondition, ReasonTemplateInSetup, "interaction template %q is used by the interaction template setup (%v): clear those fields first", code, slots)
 		}
 		var langs []InteractionTemplateLanguage
-		if err := tx.Where("template_code = ?", code).Find(&langs).Error; err != nil {
+		if err := db.Where("template_code = ?", code).Find(&langs).Error; err != nil {
 			return err
 		}
-		if err := tx.Where("template_code = ?", code).Delete(&InteractionTemplateLanguage{}).Error; err != nil {
+		if err := db.Where("template_code = ?", code).Delete(&InteractionTemplateLanguage{}).Error; err != nil {
 			return err
 		}
-		if err := tx.Where("code = ?", code).Delete(&InteractionTemplate{}).Error; err != nil {
+		if err := db.Where("code = ?", code).Delete(&InteractionTemplate{}).Error; err != nil {
 			return err
 		}
 		released := []*int64{cur.AttachmentID}
 		for _, l := range langs {
 			released = append(released, l.AttachmentID)
 		}
-		return releaseAttachments(tx, released...)
+		return releaseAttachments(db, released...)
 	})
 }
 

@@ -13,26 +13,50 @@ import (
 // timeout or SQLITE_BUSY is run again before ErrConflict reaches the caller.
 const maxAttempts = 5
 
-type txKey struct{}
+// Actor is who makes a write and with which request id (AIP-155; empty when
+// the call carried none). Every row a write stamps with a user takes it from
+// here.
+type Actor struct {
+	Principal string
+	RequestID string
+}
 
-// RunInTx runs fn in one database transaction and hands it a context that
-// carries the transaction: every Store method called with that context joins
-// it instead of starting its own. The server's idempotency layer uses this to
-// commit a request's work and its recorded response together. The whole
-// function is retried on deadlocks, so fn must not have effects outside the
-// database.
-func (s *Store) RunInTx(ctx context.Context, fn func(ctx context.Context) error) error {
-	return s.inTx(ctx, func(tx *gorm.DB) error {
-		return fn(context.WithValue(ctx, txKey{}, tx))
+// Tx is one database transaction, handed to the function RunInTx runs, and
+// the actor on whose behalf it writes. Every write that commits in one
+// transaction is a method of Tx, so that several of them (and the record of
+// a request id) commit together. Operations that commit in several
+// transactions are methods of Store only: calling one inside a transaction
+// does not compile. Store code reaches the transaction and the actor through
+// the unexported fields, so that whatever a write records beside its rows
+// commits with them.
+type Tx struct {
+	db    *gorm.DB // the transaction, bound to RunInTx's context
+	actor Actor
+	store *Store // for what a write records beside its rows (the change feed)
+}
+
+// RunInTx runs fn in one database transaction on behalf of actor. The whole
+// function is retried on deadlocks, lock wait timeouts and SQLITE_BUSY, so fn
+// must not have effects outside the database. Errors are classified.
+func (s *Store) RunInTx(ctx context.Context, actor Actor, fn func(tx *Tx) error) error {
+	return s.inTx(ctx, func(db *gorm.DB) error {
+		return fn(&Tx{db: db, actor: actor, store: s})
 	})
 }
 
-// inTx runs fn in a transaction: the caller's (from RunInTx) when there is
-// one, else a new one retried on conflicts. fn's errors are classified.
+// run runs one operation's statements in the transaction and classifies
+// their error, so that a caller inside RunInTx can tell the kinds apart.
+func (tx *Tx) run(fn func(db *gorm.DB) error) error {
+	return classify(fn(tx.db))
+}
+
+// user is the principal recorded on the rows tx writes.
+func (tx *Tx) user() string { return tx.actor.Principal }
+
+// inTx runs fn in a new transaction, retried on conflicts. fn's errors are
+// classified. Writes on behalf of a caller go through RunInTx; inTx alone is
+// for the upload's blob bookkeeping, which no caller owns.
 func (s *Store) inTx(ctx context.Context, fn func(tx *gorm.DB) error) error {
-	if tx, ok := ctx.Value(txKey{}).(*gorm.DB); ok {
-		return classify(fn(tx))
-	}
 	var err error
 	for attempt := 1; attempt <= maxAttempts; attempt++ {
 		err = classify(s.db.WithContext(ctx).Transaction(fn, s.txOptions()))
@@ -57,12 +81,8 @@ func (s *Store) txOptions() *sql.TxOptions {
 	return nil
 }
 
-// read returns a handle for read-only queries: the caller's transaction when
-// there is one, else the pool.
+// read returns a handle for read-only queries outside any transaction.
 func (s *Store) read(ctx context.Context) *gorm.DB {
-	if tx, ok := ctx.Value(txKey{}).(*gorm.DB); ok {
-		return tx
-	}
 	return s.db.WithContext(ctx)
 }
 

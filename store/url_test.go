@@ -17,11 +17,11 @@ func TestMySQLURLWithEncodedPassword(t *testing.T) {
 		t.Fatalf("read as user %q password %q at %q db %q", cfg.User, cfg.Passwd, cfg.Addr, cfg.DBName)
 	}
 	for _, u := range []string{raw, "mysql://interlog:a#b@db:3306/interlog", "mysql://interlog:a b@db/interlog"} {
-		if got := redactURL(u); got != "mysql://interlog:xxxxx@"+u[strings.LastIndex(u, "@")+1:] {
-			t.Errorf("redactURL(%q) = %q", u, got)
+		if got := RedactURL(u); got != "mysql://interlog:xxxxx@"+u[strings.LastIndex(u, "@")+1:] {
+			t.Errorf("RedactURL(%q) = %q", u, got)
 		}
 	}
-	if got := redactURL("mysql://interlog@db/interlog"); got != "mysql://interlog@db/interlog" {
+	if got := RedactURL("mysql://interlog@db/interlog"); got != "mysql://interlog@db/interlog" {
 		t.Errorf("a URL without a password was changed: %q", got)
 	}
 }

@@ -1,7 +1,6 @@
 package store
 
 import (
-	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"time"
@@ -33,19 +32,6 @@ func newEtag() string {
 	var b [8]byte
 	_, _ = rand.Read(b[:])
 	return hex.EncodeToString(b[:])
-}
-
-type userKey struct{}
-
-// WithUserID returns a context whose writes are recorded as made by userID.
-func WithUserID(ctx context.Context, userID string) context.Context {
-	return context.WithValue(ctx, userKey{}, userID)
-}
-
-// userID returns the principal recorded on writes made with ctx.
-func userID(ctx context.Context) string {
-	id, _ := ctx.Value(userKey{}).(string)
-	return id
 }
 
 // Page asks for one page of a keyset-paginated list: rows after the given

@@ -5,7 +5,6 @@ package attachclient
 
 import (
 	"context"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -14,8 +13,6 @@ import (
 	"google.golang.org/grpc/encoding"
 	protocodec "google.golang.org/grpc/encoding/proto"
 	"google.golang.org/grpc/mem"
-	"google.golang.org/protobuf/encoding/protowire"
-	"google.golang.org/protobuf/proto"
 
 	apiv1 "github.com/interlog/interlog/gen/interlog/v1"
 	"github.com/interlog/interlog/internal/chunkwire"
@@ -96,7 +93,7 @@ func Download(ctx context.Context, c apiv1.AttachmentServiceClient, name string,
 	if err := stream.RecvMsg(&msg); err != nil {
 		return nil, err
 	}
-	meta := msg.metadata
+	meta := msg.metadata()
 	for {
 		err := stream.RecvMsg(&msg)
 		if errors.Is(err, io.EOF) {
@@ -114,36 +111,27 @@ func Download(ctx context.Context, c apiv1.AttachmentServiceClient, name string,
 // downloadMessage is a DownloadAttachmentResponse received by downloadCodec.
 // A message that is a lone chunk, as the server sends them, is kept as gRPC
 // received it (wire, whose first skip bytes are the field's header), so that
-// its bytes are written out of gRPC's frame buffers without being copied;
-// any other is decoded, its chunk copied into chunk. Either is valid until
-// the next message is received into it.
+// its bytes are written out of gRPC's frame buffers without being copied
+// (internal/chunkwire); any other (the first, with the metadata) is decoded
+// by protobuf into decoded. Either is valid until the next message is
+// received into it.
 type downloadMessage struct {
-	metadata *apiv1.Attachment
-	wire     mem.BufferSlice
-	skip     int
-	chunk    []byte
+	wire    mem.BufferSlice
+	skip    int
+	decoded *apiv1.DownloadAttachmentResponse
 }
+
+// metadata returns the metadata the message carries, if any.
+func (m *downloadMessage) metadata() *apiv1.Attachment { return m.decoded.GetMetadata() }
 
 // writeChunk writes the message's chunk to w and releases its buffers.
 func (m *downloadMessage) writeChunk(w io.Writer) error {
 	if m.wire == nil {
-		_, err := w.Write(m.chunk)
+		_, err := w.Write(m.decoded.GetChunk())
 		return err
 	}
 	defer m.release()
-	skip := m.skip
-	for _, b := range m.wire {
-		data := b.ReadOnlyData()
-		if skip >= len(data) {
-			skip -= len(data)
-			continue
-		}
-		if _, err := w.Write(data[skip:]); err != nil {
-			return err
-		}
-		skip = 0
-	}
-	return nil
+	return chunkwire.WriteAfter(w, m.wire, m.skip)
 }
 
 // release gives gRPC's buffers of a kept message back.
@@ -152,36 +140,11 @@ func (m *downloadMessage) release() {
 	m.wire = nil
 }
 
-// loneChunkHeader returns the length of the header of the chunk field when
-// the wire bytes data are that one field and nothing else.
-func loneChunkHeader(data mem.BufferSlice) (int, bool) {
-	var head [2 * binary.MaxVarintLen64]byte // room for the tag and the length
-	n := 0
-	for _, b := range data {
-		if n += copy(head[n:], b.ReadOnlyData()); n == len(head) {
-			break
-		}
-	}
-	num, typ, tagLen := protowire.ConsumeTag(head[:n])
-	if tagLen < 0 || num != downloadChunkField || typ != protowire.BytesType {
-		return 0, false
-	}
-	size, sizeLen := protowire.ConsumeVarint(head[tagLen:n])
-	if sizeLen < 0 || size != uint64(data.Len()-tagLen-sizeLen) {
-		return 0, false
-	}
-	return tagLen + sizeLen, true
-}
-
-var (
-	downloadDescriptor    = (&apiv1.DownloadAttachmentResponse{}).ProtoReflect().Descriptor()
-	downloadChunkField    = downloadDescriptor.Fields().ByName("chunk").Number()
-	downloadMetadataField = downloadDescriptor.Fields().ByName("metadata").Number()
-)
+var downloadChunkField = (&apiv1.DownloadAttachmentResponse{}).ProtoReflect().Descriptor().Fields().ByName("chunk").Number()
 
 // downloadCodec is gRPC's proto codec, except that it receives responses
 // into a downloadMessage: kept as they are when they are a lone chunk,
-// decoded with chunkwire otherwise.
+// decoded by protobuf otherwise.
 type downloadCodec struct{}
 
 func (downloadCodec) Name() string { return protocodec.Name }
@@ -196,21 +159,12 @@ func (downloadCodec) Unmarshal(data mem.BufferSlice, v any) error {
 		return encoding.GetCodecV2(protocodec.Name).Unmarshal(data, v)
 	}
 	m.release()
-	m.metadata = nil
-	if skip, ok := loneChunkHeader(data); ok {
+	m.decoded = nil
+	if skip, ok := chunkwire.LoneField(data, downloadChunkField); ok {
 		data.Ref() // gRPC frees data when Unmarshal returns
 		m.wire, m.skip = data, skip
 		return nil
 	}
-	b := data.MaterializeToBuffer(mem.DefaultBufferPool())
-	defer b.Free()
-	var err error
-	m.chunk, err = chunkwire.Decode(b.ReadOnlyData(), downloadChunkField, m.chunk, func(num protowire.Number, value []byte) error {
-		if num != downloadMetadataField {
-			return nil
-		}
-		m.metadata = &apiv1.Attachment{}
-		return proto.Unmarshal(value, m.metadata)
-	})
-	return err
+	m.decoded = &apiv1.DownloadAttachmentResponse{}
+	return encoding.GetCodecV2(protocodec.Name).Unmarshal(data, m.decoded)
 }

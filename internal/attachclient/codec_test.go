@@ -106,8 +106,8 @@ func TestDownloadCodecDecodesOtherMessages(t *testing.T) {
 			if err := m.writeChunk(&out); err != nil {
 				t.Fatal(err)
 			}
-			if out.String() != tc.chunk || m.metadata.GetFileName() != tc.fileName {
-				t.Fatalf("chunk %q, file name %q; want %q, %q", out.String(), m.metadata.GetFileName(), tc.chunk, tc.fileName)
+			if out.String() != tc.chunk || m.metadata().GetFileName() != tc.fileName {
+				t.Fatalf("chunk %q, file name %q; want %q, %q", out.String(), m.metadata().GetFileName(), tc.chunk, tc.fileName)
 			}
 			if pool.returned != 2 {
 				t.Fatalf("%d of 2 buffers given back", pool.returned)

@@ -46,6 +46,8 @@ import (
 	"time"
 
 	"github.com/go-sql-driver/mysql"
+
+	"github.com/interlog/interlog/internal/dburl"
 )
 
 const (
@@ -207,7 +209,7 @@ func findServer() (*mysql.Config, error) {
 // serverFromEnv is the server named by the URL in environment variable env. An explicit
 // server that does not answer is an error, never a reason to fall back.
 func serverFromEnv(env string) (*mysql.Config, error) {
-	cfg, err := parseURL(os.Getenv(env))
+	cfg, err := dburl.ParseMySQL(os.Getenv(env))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %v", env, err)
 	}
@@ -461,26 +463,6 @@ func rootAt(addr string) *mysql.Config {
 	cfg := mysql.NewConfig()
 	cfg.User, cfg.Net, cfg.Addr = "root", "tcp", addr
 	return cfg
-}
-
-// parseURL turns mysql://user:pass@host:port/db into a driver config.
-func parseURL(s string) (*mysql.Config, error) {
-	u, err := url.Parse(s)
-	if err != nil {
-		return nil, err
-	}
-	if u.Scheme != "mysql" || u.Host == "" {
-		return nil, fmt.Errorf("want mysql://user:pass@host:port/db, got %q", s)
-	}
-	cfg := mysql.NewConfig()
-	cfg.Net, cfg.Addr = "tcp", u.Host
-	if u.Port() == "" {
-		cfg.Addr = net.JoinHostPort(u.Hostname(), "3306")
-	}
-	cfg.User = u.User.Username()
-	cfg.Passwd, _ = u.User.Password()
-	cfg.DBName = strings.TrimPrefix(u.Path, "/")
-	return cfg, nil
 }
 
 // toURL is the URL of database db on the server of cfg.

@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/go-sql-driver/mysql"
+
+	"github.com/interlog/interlog/internal/dburl"
 )
 
 func TestMain(m *testing.M) {
@@ -21,7 +23,7 @@ func TestMain(m *testing.M) {
 // open connects to a mysql:// URL; with an empty database name, to the server alone.
 func open(t *testing.T, u string) *sql.DB {
 	t.Helper()
-	cfg, err := parseURL(u)
+	cfg, err := dburl.ParseMySQL(u)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -161,15 +163,15 @@ func TestURLRoundTrip(t *testing.T) {
 		"mysql://root@127.0.0.1:3306/it_00",
 		"mysql://bob:s%40cret%2F@db.example:3307/x",
 	} {
-		cfg, err := parseURL(u)
+		cfg, err := dburl.ParseMySQL(u)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if got := toURL(cfg, cfg.DBName); got != u {
-			t.Errorf("toURL(parseURL(%q)) = %q", u, got)
+			t.Errorf("toURL(dburl.ParseMySQL(%q)) = %q", u, got)
 		}
 	}
-	cfg, _ := parseURL("mysql://bob:s%40cret%2F@db.example:3307/x")
+	cfg, _ := dburl.ParseMySQL("mysql://bob:s%40cret%2F@db.example:3307/x")
 	if cfg.User != "bob" || cfg.Passwd != "s@cret/" || cfg.Addr != "db.example:3307" || cfg.DBName != "x" {
 		t.Errorf("parsed %+v", cfg)
 	}

@@ -104,3 +104,18 @@ func WantAttachmentsConsistent(t testing.TB, env *Env) store.AttachmentReport {
 	}
 	return r
 }
+
+// Description returns what the BadRequest violation of field in err says
+// ("" when no violation names field).
+func Description(err error, field string) string {
+	for _, d := range status.Convert(err).Details() {
+		if br, ok := d.(*errdetails.BadRequest); ok {
+			for _, v := range br.GetFieldViolations() {
+				if v.GetField() == field {
+					return v.GetDescription()
+				}
+			}
+		}
+	}
+	return ""
+}

@@ -3,12 +3,13 @@ package testserver
 import (
 	"database/sql"
 	"fmt"
-	"net/url"
 	"strings"
 	"time"
 
-	_ "github.com/glebarez/go-sqlite" // registers the "sqlite" driver
-	"github.com/go-sql-driver/mysql"
+	_ "github.com/glebarez/go-sqlite"  // registers the "sqlite" driver
+	_ "github.com/go-sql-driver/mysql" // registers the "mysql" driver
+
+	"github.com/interlog/interlog/internal/dburl"
 )
 
 // OpenRaw opens a store URL (sqlite://... or mysql://...) with database/sql,
@@ -20,14 +21,10 @@ func OpenRaw(storeURL string) (*sql.DB, error) {
 	case "sqlite":
 		return sql.Open("sqlite", "file:"+rest+"?_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)")
 	case "mysql":
-		u, err := url.Parse(storeURL)
+		cfg, err := dburl.ParseMySQL(storeURL)
 		if err != nil {
 			return nil, err
 		}
-		cfg := mysql.NewConfig()
-		cfg.Net, cfg.Addr, cfg.DBName = "tcp", u.Host, strings.TrimPrefix(u.Path, "/")
-		cfg.User = u.User.Username()
-		cfg.Passwd, _ = u.User.Password()
 		cfg.InterpolateParams = true
 		cfg.ReadTimeout, cfg.WriteTimeout = 5*time.Minute, 5*time.Minute
 		return sql.Open("mysql", cfg.FormatDSN())

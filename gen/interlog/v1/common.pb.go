@@ -634,7 +634,7 @@ const (
 	ErrorReason_ERROR_REASON_ROLE_INSUFFICIENT ErrorReason = 33
 	// The contact type cannot change while log entries exist.
 	ErrorReason_ERROR_REASON_CONTACT_TYPE_LOCKED ErrorReason = 34
-	// The request's deadline passed or it was canceled.
+	// The request's deadline passed.
 	ErrorReason_ERROR_REASON_DEADLINE_EXCEEDED ErrorReason = 35
 	// A limit (size, count, rate) was exceeded.
 	ErrorReason_ERROR_REASON_LIMIT_EXCEEDED ErrorReason = 36
@@ -653,6 +653,12 @@ const (
 	ErrorReason_ERROR_REASON_CHANGES_EXPIRED ErrorReason = 42
 	// The server runs with the change feed turned off (--change-feed=false).
 	ErrorReason_ERROR_REASON_CHANGE_FEED_DISABLED ErrorReason = 43
+	// The change would break a reference between resources that the database
+	// enforces: a referenced resource is missing, or the resource is still
+	// referenced (for example by a row a concurrent request wrote).
+	ErrorReason_ERROR_REASON_REFERENCE_CONSTRAINT ErrorReason = 44
+	// The caller canceled the request.
+	ErrorReason_ERROR_REASON_CANCELED ErrorReason = 45
 )
 
 // Enum value maps for ErrorReason.
@@ -702,6 +708,8 @@ var (
 		41: "ERROR_REASON_COMPANY_HAS_PERSONS",
 		42: "ERROR_REASON_CHANGES_EXPIRED",
 		43: "ERROR_REASON_CHANGE_FEED_DISABLED",
+		44: "ERROR_REASON_REFERENCE_CONSTRAINT",
+		45: "ERROR_REASON_CANCELED",
 	}
 	ErrorReason_value = map[string]int32{
 		"ERROR_REASON_UNSPECIFIED":                0,
@@ -748,6 +756,8 @@ var (
 		"ERROR_REASON_COMPANY_HAS_PERSONS":        41,
 		"ERROR_REASON_CHANGES_EXPIRED":            42,
 		"ERROR_REASON_CHANGE_FEED_DISABLED":       43,
+		"ERROR_REASON_REFERENCE_CONSTRAINT":       44,
+		"ERROR_REASON_CANCELED":                   45,
 	}
 )
 
@@ -844,7 +854,7 @@ const file_interlog_v1_common_proto_rawDesc = "" +
 	"\x1eDOCUMENT_TYPE_SERVICE_CONTRACT\x10\x17\x12(\n" +
 	"$DOCUMENT_TYPE_SERVICE_CONTRACT_QUOTE\x10\x18\x12\x1f\n" +
 	"\x1bDOCUMENT_TYPE_SERVICE_QUOTE\x10\x19\x12%\n" +
-	"!DOCUMENT_TYPE_SALES_DRAFT_INVOICE\x10\x1a*\xe8\f\n" +
+	"!DOCUMENT_TYPE_SALES_DRAFT_INVOICE\x10\x1a*\xaa\r\n" +
 	"\vErrorReason\x12\x1c\n" +
 	"\x18ERROR_REASON_UNSPECIFIED\x10\x00\x12\x1e\n" +
 	"\x1aERROR_REASON_INVALID_FIELD\x10\x01\x12\x1a\n" +
@@ -890,7 +900,9 @@ const file_interlog_v1_common_proto_rawDesc = "" +
 	"\x19ERROR_REASON_NOT_CANCELED\x10(\x12$\n" +
 	" ERROR_REASON_COMPANY_HAS_PERSONS\x10)\x12 \n" +
 	"\x1cERROR_REASON_CHANGES_EXPIRED\x10*\x12%\n" +
-	"!ERROR_REASON_CHANGE_FEED_DISABLED\x10+B\xa4\x01\n" +
+	"!ERROR_REASON_CHANGE_FEED_DISABLED\x10+\x12%\n" +
+	"!ERROR_REASON_REFERENCE_CONSTRAINT\x10,\x12\x19\n" +
+	"\x15ERROR_REASON_CANCELED\x10-B\xa4\x01\n" +
 	"\x0fcom.interlog.v1B\vCommonProtoP\x01Z7github.com/interlog/interlog/gen/interlog/v1;interlogv1\xa2\x02\x03IXX\xaa\x02\vInterlog.V1\xca\x02\vInterlog\\V1\xe2\x02\x17Interlog\\V1\\GPBMetadata\xea\x02\fInterlog::V1b\x06proto3"
 
 var (

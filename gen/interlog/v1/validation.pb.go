@@ -135,31 +135,31 @@ var File_interlog_v1_validation_proto protoreflect.FileDescriptor
 
 const file_interlog_v1_validation_proto_rawDesc = "" +
 	"\n" +
-	"\x1cinterlog/v1/validation.proto\x12\vinterlog.v1\x1a\x1bbuf/validate/validate.proto:\x87\x02\n" +
-	"\x06code10\x12\x19.buf.validate.StringRules\x18\xb9\x8e\x03 \x01(\bB\xd1\x01\xc2H\xcd\x01\n" +
-	"\xca\x01\n" +
-	"\rstring.code10\x1a\xb8\x01!rule || this.matches('^ {0,16}[A-Za-z0-9._/-]([A-Za-z0-9 ._/-]{0,8}[A-Za-z0-9._/-])? {0,16}$') ? '' : 'must be a code of 1 to 10 characters: letters, digits, - _ . / and inner spaces'R\x06code10:\x88\x02\n" +
-	"\x06code20\x12\x19.buf.validate.StringRules\x18\xba\x8e\x03 \x01(\bB\xd2\x01\xc2H\xce\x01\n" +
-	"\xcb\x01\n" +
-	"\rstring.code20\x1a\xb9\x01!rule || this.matches('^ {0,16}[A-Za-z0-9._/-]([A-Za-z0-9 ._/-]{0,18}[A-Za-z0-9._/-])? {0,16}$') ? '' : 'must be a code of 1 to 20 characters: letters, digits, - _ . / and inner spaces'R\x06code20:\xac\x02\n" +
-	"\x0fcode10_or_blank\x12\x19.buf.validate.StringRules\x18\xbb\x8e\x03 \x01(\bB\xe6\x01\xc2H\xe2\x01\n" +
-	"\xdf\x01\n" +
-	"\x16string.code10_or_blank\x1a\xc4\x01!rule || this.matches('^ {0,16}([A-Za-z0-9._/-]([A-Za-z0-9 ._/-]{0,8}[A-Za-z0-9._/-])?)? {0,16}$') ? '' : 'must be blank or a code of 1 to 10 characters: letters, digits, - _ . / and inner spaces'R\rcode10OrBlank:\xad\x02\n" +
-	"\x0fcode20_or_blank\x12\x19.buf.validate.StringRules\x18\xbc\x8e\x03 \x01(\bB\xe7\x01\xc2H\xe3\x01\n" +
-	"\xe0\x01\n" +
-	"\x16string.code20_or_blank\x1a\xc5\x01!rule || this.matches('^ {0,16}([A-Za-z0-9._/-]([A-Za-z0-9 ._/-]{0,18}[A-Za-z0-9._/-])?)? {0,16}$') ? '' : 'must be blank or a code of 1 to 20 characters: letters, digits, - _ . / and inner spaces'R\rcode20OrBlank:\xd1\x01\n" +
-	"\x04text\x12\x19.buf.validate.StringRules\x18\xbd\x8e\x03 \x01(\bB\x9f\x01\xc2H\x9b\x01\n" +
-	"\x98\x01\n" +
-	"\vstring.text\x1a\x88\x01!rule || this.matches('^[^\\\\x00-\\\\x08\\\\x0B-\\\\x1F\\\\x7F-\\\\x9F]*$') ? '' : 'must not contain control characters other than tab and newline'R\x04text:\x87\x02\n" +
-	"\x05money\x12\x19.buf.validate.StringRules\x18\xbe\x8e\x03 \x01(\bB\xd3\x01\xc2H\xcf\x01\n" +
-	"\xcc\x01\n" +
-	"\fstring.money\x1a\xbb\x01!rule || this.matches('^([0-9]{1,12}([.][0-9]{1,6})?|1000000000000([.]0{1,6})?)$') ? '' : 'must be a decimal amount from 0 to 1000000000000 with at most 6 fraction digits, such as \"12.5\"'R\x05money:\xd2\x01\n" +
-	"\ttime_zone\x12\x19.buf.validate.StringRules\x18\xbf\x8e\x03 \x01(\bB\x97\x01\xc2H\x93\x01\n" +
-	"\x90\x01\n" +
-	"\x10string.time_zone\x1a|!rule || this.matches('^[A-Za-z][A-Za-z0-9_+/-]{0,63}$') ? '' : 'must be an IANA time zone name such as \"Europe/Copenhagen\"'R\btimeZone:\x91\x02\n" +
-	"\rwhole_seconds\x12\x1b.buf.validate.DurationRules\x18\x9d\x8f\x03 \x01(\bB\xcc\x01\xc2H\xc8\x01\n" +
-	"\xc5\x01\n" +
-	"\x16duration.whole_seconds\x1a\xaa\x01!rule || (this >= duration('0s') && this <= duration('315360000s') && this == duration(string(this.getSeconds()) + 's')) ? '' : 'must be whole seconds from 0 to 10 years'R\fwholeSecondsB\xa8\x01\n" +
+	"\x1cinterlog/v1/validation.proto\x12\vinterlog.v1\x1a\x1bbuf/validate/validate.proto:\xfe\x01\n" +
+	"\x06code10\x12\x19.buf.validate.StringRules\x18\xb9\x8e\x03 \x01(\bB\xc8\x01\xc2H\xc4\x01\n" +
+	"\xc1\x01\n" +
+	"\rstring.code10\x12Omust be a code of 1 to 10 characters: letters, digits, - _ . / and inner spaces\x1a_!rule || this.matches('^ {0,16}[A-Za-z0-9._/-]([A-Za-z0-9 ._/-]{0,8}[A-Za-z0-9._/-])? {0,16}$')R\x06code10:\xff\x01\n" +
+	"\x06code20\x12\x19.buf.validate.StringRules\x18\xba\x8e\x03 \x01(\bB\xc9\x01\xc2H\xc5\x01\n" +
+	"\xc2\x01\n" +
+	"\rstring.code20\x12Omust be a code of 1 to 20 characters: letters, digits, - _ . / and inner spaces\x1a`!rule || this.matches('^ {0,16}[A-Za-z0-9._/-]([A-Za-z0-9 ._/-]{0,18}[A-Za-z0-9._/-])? {0,16}$')R\x06code20:\x9a\x02\n" +
+	"\x0fcode10_or_blank\x12\x19.buf.validate.StringRules\x18\xbb\x8e\x03 \x01(\bB\xd4\x01\xc2H\xd0\x01\n" +
+	"\xcd\x01\n" +
+	"\x16string.code10_or_blank\x12Omust be a code of 1 to 10 characters: letters, digits, - _ . / and inner spaces\x1ab!rule || this.matches('^ {0,16}([A-Za-z0-9._/-]([A-Za-z0-9 ._/-]{0,8}[A-Za-z0-9._/-])?)? {0,16}$')R\rcode10OrBlank:\x9b\x02\n" +
+	"\x0fcode20_or_blank\x12\x19.buf.validate.StringRules\x18\xbc\x8e\x03 \x01(\bB\xd5\x01\xc2H\xd1\x01\n" +
+	"\xce\x01\n" +
+	"\x16string.code20_or_blank\x12Omust be a code of 1 to 20 characters: letters, digits, - _ . / and inner spaces\x1ac!rule || this.matches('^ {0,16}([A-Za-z0-9._/-]([A-Za-z0-9 ._/-]{0,18}[A-Za-z0-9._/-])?)? {0,16}$')R\rcode20OrBlank:\xc8\x01\n" +
+	"\x04text\x12\x19.buf.validate.StringRules\x18\xbd\x8e\x03 \x01(\bB\x96\x01\xc2H\x92\x01\n" +
+	"\x8f\x01\n" +
+	"\vstring.text\x12>must not contain control characters other than tab and newline\x1a@!rule || this.matches('^[^\\\\x00-\\\\x08\\\\x0B-\\\\x1F\\\\x7F-\\\\x9F]*$')R\x04text:\xfe\x01\n" +
+	"\x05money\x12\x19.buf.validate.StringRules\x18\xbe\x8e\x03 \x01(\bB\xca\x01\xc2H\xc6\x01\n" +
+	"\xc3\x01\n" +
+	"\fstring.money\x12_must be a decimal amount from 0 to 1000000000000 with at most 6 fraction digits, such as \"12.5\"\x1aR!rule || this.matches('^([0-9]{1,12}([.][0-9]{1,6})?|1000000000000([.]0{1,6})?)$')R\x05money:\xcf\x01\n" +
+	"\ttime_zone\x12\x19.buf.validate.StringRules\x18\xbf\x8e\x03 \x01(\bB\x94\x01\xc2H\x90\x01\n" +
+	"\x8d\x01\n" +
+	"\x10string.time_zone\x12?must be a known IANA time zone name such as \"Europe/Copenhagen\"\x1a8!rule || this.matches('^[A-Za-z][A-Za-z0-9_+/-]{0,63}$')R\btimeZone:\x88\x02\n" +
+	"\rwhole_seconds\x12\x1b.buf.validate.DurationRules\x18\x9d\x8f\x03 \x01(\bB\xc3\x01\xc2H\xbf\x01\n" +
+	"\xbc\x01\n" +
+	"\x16duration.whole_seconds\x12(must be whole seconds from 0 to 10 years\x1ax!rule || (this >= duration('0s') && this <= duration('315360000s') && this == duration(string(this.getSeconds()) + 's'))R\fwholeSecondsB\xa8\x01\n" +
 	"\x0fcom.interlog.v1B\x0fValidationProtoP\x01Z7github.com/interlog/interlog/gen/interlog/v1;interlogv1\xa2\x02\x03IXX\xaa\x02\vInterlog.V1\xca\x02\vInterlog\\V1\xe2\x02\x17Interlog\\V1\\GPBMetadata\xea\x02\fInterlog::V1"
 
 var file_interlog_v1_validation_proto_goTypes = []any{

@@ -724,7 +724,7 @@ export enum ErrorReason {
   CONTACT_TYPE_LOCKED = 34,
 
   /**
-   * The request's deadline passed or it was canceled.
+   * The request's deadline passed.
    *
    * @generated from enum value: ERROR_REASON_DEADLINE_EXCEEDED = 35;
    */
@@ -786,6 +786,22 @@ export enum ErrorReason {
    * @generated from enum value: ERROR_REASON_CHANGE_FEED_DISABLED = 43;
    */
   CHANGE_FEED_DISABLED = 43,
+
+  /**
+   * The change would break a reference between resources that the database
+   * enforces: a referenced resource is missing, or the resource is still
+   * referenced (for example by a row a concurrent request wrote).
+   *
+   * @generated from enum value: ERROR_REASON_REFERENCE_CONSTRAINT = 44;
+   */
+  REFERENCE_CONSTRAINT = 44,
+
+  /**
+   * The caller canceled the request.
+   *
+   * @generated from enum value: ERROR_REASON_CANCELED = 45;
+   */
+  CANCELED = 45,
 }
 
 /**

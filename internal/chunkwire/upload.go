@@ -1,9 +1,3 @@
-// Package chunkwire decodes the messages that carry file content (an upload's
-// chunks on the server; in the client, the download messages it cannot
-// write straight out of gRPC's buffers) without the generic protobuf decoder, which gives every message's bytes field a new
-// slice: a 32 MiB transfer made 32 MiB of garbage on the receiving side.
-// Decode copies the chunk into a buffer the receiver reuses for every
-// message.
 package chunkwire
 
 import (
