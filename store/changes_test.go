@@ -426,7 +426,11 @@ func TestOneSequencerHoldsTheLock(t *testing.T) {
 			go func() {
 				done <- s.asSequencer(ctx, func(*gorm.DB) error { close(held); <-release; return nil })
 			}()
-			<-held
+			select {
+			case <-held:
+			case err := <-done:
+				t.Fatalf("first sequencer: %v", err)
+			}
 			if err := other.asSequencer(ctx, func(*gorm.DB) error { return nil }); !errors.Is(err, errNotSequencer) {
 				t.Errorf("second sequencer: %v, want errNotSequencer", err)
 			}

@@ -68,11 +68,11 @@ import (
 //     nothing to correctness). TestSequencerUnderConcurrentWriters runs two
 //     stores on one file, each with its sequencer.
 
-// sequencerLock is the advisory lock's name, an SQL expression: advisory
-// locks are server-wide, so the name holds the database's (hashed: names are
-// at most 64 characters), and deployments (or test databases) that share a
-// server each have their own sequencer.
-const sequencerLock = "CONCAT('interlog_sequencer.', SHA1(DATABASE()))"
+// sequencerLock is the SQL expression of the advisory lock's name. Locks
+// are server-wide, not per database: the name holds a hash of the database's
+// name, so that deployments sharing a server each have a sequencer, within
+// the 64 characters MySQL and TiDB allow.
+const sequencerLock = "CONCAT('interlog_change_seq.', SHA1(DATABASE()))"
 
 // FeedOptions tune RunFeed. Zero fields take the defaults.
 type FeedOptions struct {
@@ -149,7 +149,11 @@ func (s *Store) asSequencer(ctx context.Context, fn func(db *gorm.DB) error) err
 		// The pool has one connection; pinning it would stop every other call.
 		return fn(s.db.WithContext(ctx))
 	}
-	return s.db.WithContext(ctx).Connection(func(conn *gorm.DB) error {
+	db, err := s.lock.get()
+	if err != nil {
+		return err
+	}
+	return db.WithContext(ctx).Connection(func(conn *gorm.DB) error {
 		var got sql.NullInt64
 		// TiDB waits at least a second for a lock that is taken; MySQL not at all.
 		if err := conn.Raw("SELECT GET_LOCK(" + sequencerLock + ", 0)").Row().Scan(&got); err != nil {
@@ -167,6 +171,45 @@ func (s *Store) asSequencer(ctx context.Context, fn func(db *gorm.DB) error) err
 		}()
 		return fn(conn)
 	})
+}
+
+// lockPool is a pool of one connection, opened when first needed, for the
+// session that holds the sequencer lock: a connection of the store's pool
+// would be taken for as long as the process is the sequencer.
+type lockPool struct {
+	open func() (*gorm.DB, error)
+	mu   sync.Mutex
+	db   *gorm.DB
+}
+
+func (p *lockPool) get() (*gorm.DB, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.db != nil {
+		return p.db, nil
+	}
+	db, err := p.open()
+	if err != nil {
+		return nil, err
+	}
+	if sqlDB, err := db.DB(); err == nil {
+		sqlDB.SetMaxOpenConns(1)
+		sqlDB.SetConnMaxLifetime(0) // a replaced connection would give the lock up
+	}
+	p.db = db
+	return db, nil
+}
+
+func (p *lockPool) close() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.db == nil {
+		return
+	}
+	if sqlDB, err := p.db.DB(); err == nil {
+		_ = sqlDB.Close()
+	}
+	p.db = nil
 }
 
 // sequenceLoop sequences until ctx ends or a batch fails: at once after a

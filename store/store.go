@@ -59,6 +59,8 @@ type Store struct {
 	sequencerWake chan struct{}
 	// highWater is the high-water sequence RunFeed publishes to watchers.
 	highWater *highWater
+	// lock is the MySQL connection pool of the sequencer lock (sequencer.go).
+	lock lockPool
 }
 
 // Open connects to the database named by rawURL ("sqlite:///path/file.db",
@@ -71,7 +73,8 @@ func Open(ctx context.Context, rawURL string, opts Options) (*Store, error) {
 	if opts.ConnectTimeout <= 0 {
 		opts.ConnectTimeout = 5 * time.Second
 	}
-	dialector, dialect, err := dialectorFor(rawURL, opts, nil)
+	var session map[string]string
+	dialector, dialect, err := dialectorFor(rawURL, opts, session)
 	if err != nil {
 		return nil, err
 	}
@@ -85,7 +88,8 @@ func Open(ctx context.Context, rawURL string, opts Options) (*Store, error) {
 		if sqlDB, err := db.DB(); err == nil {
 			_ = sqlDB.Close()
 		}
-		if dialector, _, err = dialectorFor(rawURL, opts, tidbSession); err != nil {
+		session = tidbSession
+		if dialector, _, err = dialectorFor(rawURL, opts, session); err != nil {
 			return nil, err
 		}
 		if db, err = openGorm(dialector, dialect); err != nil {
@@ -112,6 +116,13 @@ func Open(ctx context.Context, rawURL string, opts Options) (*Store, error) {
 		sqlDB.SetConnMaxLifetime(30 * time.Minute)
 	}
 	s := &Store{db: db, dialect: dialect, feedOff: opts.DisableChangeFeed, sequencerWake: make(chan struct{}, 1), highWater: newHighWater()}
+	s.lock.open = func() (*gorm.DB, error) {
+		d, _, err := dialectorFor(rawURL, opts, session)
+		if err != nil {
+			return nil, err
+		}
+		return openGorm(d, dialect)
+	}
 	pingCtx, cancel := context.WithTimeout(ctx, opts.ConnectTimeout)
 	defer cancel()
 	if err := s.Ping(pingCtx); err != nil {
@@ -249,8 +260,9 @@ func (s *Store) Ping(ctx context.Context) error {
 	return classify(sqlDB.PingContext(ctx))
 }
 
-// Close releases the connection pool.
+// Close releases the connection pools.
 func (s *Store) Close() error {
+	s.lock.close()
 	sqlDB, err := s.db.DB()
 	if err != nil {
 		return err
