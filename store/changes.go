@@ -308,3 +308,45 @@ func (tx *Tx) appendLoggedSegmentEntries(loggedSegmentEntryNo int64, kind Change
 			return tx.appendChanges(changes...)
 		}).Error
 }
+
+// record appends changes once an operation of tx has succeeded (err is its
+// error, returned as is when set).
+func (tx *Tx) record(err error, changes ...Change) error {
+	if err != nil {
+		return err
+	}
+	return tx.run(func(*gorm.DB) error { return tx.appendChanges(changes...) })
+}
+
+// resourceUnless is a change's resource: r, or nil for a deletion.
+func resourceUnless(deleted bool, r any) any {
+	if deleted {
+		return nil
+	}
+	return r
+}
+
+func changeOfContact(kind ChangeKind, c Contact, deleted bool) Change {
+	return Change{Kind: kind, ResourceType: ResourceContact, Key: c.No,
+		ContactNo: c.No, ContactCompanyNo: c.CompanyNo, Resource: resourceUnless(deleted, c)}
+}
+
+func changeOfGroup(kind ChangeKind, g InteractionGroup, deleted bool) Change {
+	return Change{Kind: kind, ResourceType: ResourceGroup, Key: g.Code, GroupCode: g.Code, Resource: resourceUnless(deleted, g)}
+}
+
+func changeOfTemplate(kind ChangeKind, t InteractionTemplate, deleted bool) Change {
+	return Change{Kind: kind, ResourceType: ResourceTemplate, Key: t.Code,
+		TemplateCode: t.Code, GroupCode: t.GroupCode, Resource: resourceUnless(deleted, t)}
+}
+
+// changeOfLanguage is a change of a template's language row; its filter
+// column is the template's code alone (the row does not hold its group).
+func changeOfLanguage(kind ChangeKind, l InteractionTemplateLanguage, deleted bool) Change {
+	return Change{Kind: kind, ResourceType: ResourceTemplateLanguage, Key: ChangeKey(l.TemplateCode, l.LanguageCode),
+		TemplateCode: l.TemplateCode, Resource: resourceUnless(deleted, l)}
+}
+
+func changeOfAttachment(kind ChangeKind, a Attachment, deleted bool) Change {
+	return Change{Kind: kind, ResourceType: ResourceAttachment, Key: keyOfNumber(a.ID), Resource: resourceUnless(deleted, a)}
+}
