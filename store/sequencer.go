@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -46,7 +48,7 @@ import (
 //
 // One sequencer at a time:
 //   - MySQL, MariaDB, TiDB: the process that holds the advisory lock
-//     sequencerLock sequences, on the very connection (session) that holds
+//     of its database (sequencerLockName) sequences, on the very connection (session) that holds
 //     it: the lock lives as long as that session, and when the session dies
 //     its next statement fails, so a process never sequences without the
 //     lock. Other replicas try the lock every LockRetry and meanwhile only
@@ -68,8 +70,19 @@ import (
 //     nothing to correctness). TestSequencerUnderConcurrentWriters runs two
 //     stores on one file, each with its sequencer.
 
-// sequencerLock is the advisory lock's name (at most 64 characters: TiDB).
-const sequencerLock = "interlog_change_sequencer"
+// sequencerLockName names the advisory lock of the sequencer of conn's
+// database (at most 64 characters: TiDB). GET_LOCK names are server-wide: a
+// name of its own per database keeps the sequencer of one database from
+// stopping every other database on the server from being sequenced (as a
+// benchmark's database did to the tests' on a shared server).
+func sequencerLockName(conn *gorm.DB) (string, error) {
+	var database sql.NullString
+	if err := conn.Raw("SELECT DATABASE()").Row().Scan(&database); err != nil {
+		return "", err
+	}
+	sum := sha256.Sum256([]byte(database.String))
+	return "interlog_sequencer_" + hex.EncodeToString(sum[:16]), nil
+}
 
 // FeedOptions tune RunFeed. Zero fields take the defaults.
 type FeedOptions struct {
@@ -147,9 +160,13 @@ func (s *Store) asSequencer(ctx context.Context, fn func(db *gorm.DB) error) err
 		return fn(s.db.WithContext(ctx))
 	}
 	return s.db.WithContext(ctx).Connection(func(conn *gorm.DB) error {
+		lock, err := sequencerLockName(conn)
+		if err != nil {
+			return err
+		}
 		var got sql.NullInt64
 		// TiDB waits at least a second for a lock that is taken; MySQL not at all.
-		if err := conn.Raw("SELECT GET_LOCK(?, 0)", sequencerLock).Row().Scan(&got); err != nil {
+		if err := conn.Raw("SELECT GET_LOCK(?, 0)", lock).Row().Scan(&got); err != nil {
 			return err
 		}
 		if got.Int64 != 1 {
@@ -160,7 +177,7 @@ func (s *Store) asSequencer(ctx context.Context, fn func(db *gorm.DB) error) err
 			// session is gone, so is the lock.
 			rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 			defer cancel()
-			conn.WithContext(rctx).Exec("SELECT RELEASE_LOCK(?)", sequencerLock)
+			conn.WithContext(rctx).Exec("SELECT RELEASE_LOCK(?)", lock)
 		}()
 		return fn(conn)
 	})
