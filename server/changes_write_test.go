@@ -36,7 +36,6 @@ type feedCall struct {
 	code codes.Code // the call's error code: a failed call writes no change
 }
 
-
 // named is an API resource.
 type named interface {
 	proto.Message
