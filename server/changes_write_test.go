@@ -487,7 +487,7 @@ func TestMutatingRPCsWriteChanges(t *testing.T) {
 			if c.prepare != nil {
 				c.prepare(t)
 			}
-			high := highWater(t, env)
+			_, high := changesBefore(t, env, 0)
 			rid := uuid.NewString()
 			resources, err := c.call(ctx, rid)
 			label := fmt.Sprintf("call %d (%s)", i, c.method)
@@ -522,34 +522,30 @@ func changeResource(c *apiv1.Change) proto.Message {
 	return m.Get(field).Message().Interface()
 }
 
-// highWater returns the newest sequenced change's sequence.
-func highWater(t *testing.T, env *ts.Env) int64 {
-	t.Helper()
-	resp, err := env.Changes.ListChanges(context.Background(), &apiv1.ListChangesRequest{PageSize: 1})
-	ts.NoErr(t, err)
-	return resp.GetHighWaterSequence()
-}
-
-// changesBefore returns the changes after high that committed before a
-// barrier change it appends now: sequences follow visibility, so these are
-// every change of the calls made so far, however late they are sequenced.
-func changesBefore(t *testing.T, env *ts.Env, high int64) []*apiv1.Change {
+// changesBefore returns the changes after sequence after that committed
+// before a barrier change it appends now, and the barrier's sequence:
+// sequences follow visibility, so these are every change of the calls made
+// so far, however late they are sequenced.
+func changesBefore(t *testing.T, env *ts.Env, after int64) ([]*apiv1.Change, int64) {
 	t.Helper()
 	ctx := context.Background()
+	id := uuid.NewString()
 	barrier := store.Change{Kind: store.ChangeGroupDeleted, ResourceType: store.ResourceGroup, Key: "BARRIER"}
-	ts.NoErr(t, env.Store.AppendChanges(ctx, "barrier", "", barrier))
+	ts.NoErr(t, env.Store.AppendChanges(ctx, "barrier", id, barrier))
 	deadline := time.Now().Add(30 * time.Second)
+	var changes []*apiv1.Change
 	for {
-		resp, err := env.Changes.ListChanges(ctx, &apiv1.ListChangesRequest{StartAfterSequence: high, PageSize: 1000})
+		resp, err := env.Changes.ListChanges(ctx, &apiv1.ListChangesRequest{StartAfterSequence: after, PageSize: 1000})
 		ts.NoErr(t, err)
-		changes := resp.GetChanges()
-		for i, ch := range changes {
-			if ch.GetPrincipal() == "barrier" {
-				return changes[:i]
+		for _, ch := range resp.GetChanges() {
+			if ch.GetRequestId() == id {
+				return changes, ch.GetSequence()
 			}
+			changes = append(changes, ch)
+			after = ch.GetSequence()
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("the barrier change after sequence %d was not sequenced", high)
+			t.Fatalf("the barrier change after sequence %d was not sequenced", after)
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
@@ -561,7 +557,8 @@ func checkChanges(t *testing.T, env *ts.Env, label string, high int64, want []st
 	t.Helper()
 	var got []string
 	byName := map[string]*apiv1.Change{}
-	for _, ch := range changesBefore(t, env, high) {
+	changes, _ := changesBefore(t, env, high)
+	for _, ch := range changes {
 		got = append(got, strings.TrimPrefix(ch.GetKind().String(), "CHANGE_KIND_")+" "+
 			strings.TrimPrefix(ch.GetResourceType().String(), "RESOURCE_TYPE_")+" "+ch.GetResourceName())
 		byName[ch.GetResourceName()] = ch

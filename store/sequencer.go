@@ -159,14 +159,19 @@ func (s *Store) asSequencer(ctx context.Context, fn func(db *gorm.DB) error) err
 		// The pool has one connection; pinning it would stop every other call.
 		return fn(s.db.WithContext(ctx))
 	}
-	return s.db.WithContext(ctx).Connection(func(conn *gorm.DB) error {
-		lock, err := sequencerLockName(conn)
+	return s.db.WithContext(ctx).Connection(func(pinned *gorm.DB) error {
+		// Each statement starts from a new statement on the pinned session:
+		// a statement built on pinned itself would carry the clauses of the
+		// ones before it (MariaDB answered the sequencer's batch with "Table
+		// 'rows' doesn't exist").
+		conn := func() *gorm.DB { return pinned.Session(&gorm.Session{NewDB: true}) }
+		lock, err := sequencerLockName(conn())
 		if err != nil {
 			return err
 		}
 		var got sql.NullInt64
 		// TiDB waits at least a second for a lock that is taken; MySQL not at all.
-		if err := conn.Raw("SELECT GET_LOCK(?, 0)", lock).Row().Scan(&got); err != nil {
+		if err := conn().Raw("SELECT GET_LOCK(?, 0)", lock).Row().Scan(&got); err != nil {
 			return err
 		}
 		if got.Int64 != 1 {
@@ -177,9 +182,9 @@ func (s *Store) asSequencer(ctx context.Context, fn func(db *gorm.DB) error) err
 			// session is gone, so is the lock.
 			rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 			defer cancel()
-			conn.WithContext(rctx).Exec("SELECT RELEASE_LOCK(?)", lock)
+			conn().WithContext(rctx).Exec("SELECT RELEASE_LOCK(?)", lock)
 		}()
-		return fn(conn)
+		return fn(conn())
 	})
 }
 
