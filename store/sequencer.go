@@ -46,7 +46,7 @@ import (
 //
 // One sequencer at a time:
 //   - MySQL, MariaDB, TiDB: the process that holds the advisory lock
-//     sequencerLock sequences, on the very connection (session) that holds
+//     of its database (sequencerLockName) sequences, on the very connection (session) that holds
 //     it: the lock lives as long as that session, and when the session dies
 //     its next statement fails, so a process never sequences without the
 //     lock. Other replicas try the lock every LockRetry and meanwhile only
@@ -153,10 +153,15 @@ func (s *Store) asSequencer(ctx context.Context, fn func(db *gorm.DB) error) err
 	if err != nil {
 		return err
 	}
-	return db.WithContext(ctx).Connection(func(conn *gorm.DB) error {
+	return db.WithContext(ctx).Connection(func(pinned *gorm.DB) error {
+		// Each statement starts from a new statement on the pinned session:
+		// a statement built on pinned itself would carry the clauses of the
+		// ones before it (MariaDB answered the sequencer's batch with "Table
+		// 'rows' doesn't exist").
+		conn := func() *gorm.DB { return pinned.Session(&gorm.Session{NewDB: true}) }
 		var got sql.NullInt64
 		// TiDB waits at least a second for a lock that is taken; MySQL not at all.
-		if err := conn.Raw("SELECT GET_LOCK(" + sequencerLock + ", 0)").Row().Scan(&got); err != nil {
+		if err := conn().Raw("SELECT GET_LOCK(" + sequencerLock + ", 0)").Row().Scan(&got); err != nil {
 			return err
 		}
 		if got.Int64 != 1 {
@@ -167,9 +172,9 @@ func (s *Store) asSequencer(ctx context.Context, fn func(db *gorm.DB) error) err
 			// session is gone, so is the lock.
 			rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 			defer cancel()
-			conn.WithContext(rctx).Exec("SELECT RELEASE_LOCK(" + sequencerLock + ")")
+			conn().WithContext(rctx).Exec("SELECT RELEASE_LOCK(" + sequencerLock + ")")
 		}()
-		return fn(conn)
+		return fn(conn())
 	})
 }
 
