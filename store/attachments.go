@@ -198,7 +198,8 @@ func (tx *Tx) FinishUpload(u *Upload, a Attachment) (Attachment, error) {
 		a.BlobID = blobID
 		return db.Create(&a).Error
 	})
-	return a, err
+	// The model is the attachment's metadata: its content is in the blob.
+	return a, tx.record(err, changeOfAttachment(ChangeAttachmentCreated, a, false))
 }
 
 // settleBlob returns the blob the attachment points at: an existing complete
@@ -289,7 +290,7 @@ func (tx *Tx) DeleteAttachment(id int64) error {
 		case user != "":
 			return newError(ErrPrecondition, ReasonAttachmentInUse, "attachment %d is used by %s: remove it from there first", id, user)
 		}
-		return nil
+		return tx.appendChanges(changeOfAttachment(ChangeAttachmentDeleted, Attachment{ID: id}, true))
 	})
 }
 

@@ -66,7 +66,7 @@ func (tx *Tx) BatchLogInteractions(reqs []LogRequest, allOrNothing bool) ([]LogR
 			pending = append(pending, p)
 			positions = append(positions, i)
 		}
-		if err := insertLogged(db, pending); err != nil {
+		if err := tx.insertLogged(pending); err != nil {
 			return err
 		}
 		for j, p := range pending {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"gorm.io/gorm"
@@ -237,4 +238,115 @@ func (s *Store) AppendChanges(ctx context.Context, principal, requestID string, 
 	return s.RunInTx(ctx, Actor{Principal: principal, RequestID: requestID}, func(tx *Tx) error {
 		return tx.AppendChanges(changes...)
 	})
+}
+
+// keyOfNumber is the key of a resource named by a number.
+func keyOfNumber(n int64) string { return strconv.FormatInt(n, 10) }
+
+// changeOfEntry is a change of kind to entry e, which is nil for a deletion
+// (its filter columns come from the entry as it was).
+func changeOfEntry(kind ChangeKind, e InteractionLogEntry, deleted bool) Change {
+	c := Change{Kind: kind, ResourceType: ResourceEntry, Key: keyOfNumber(e.EntryNo),
+		ContactNo: e.ContactNo, ContactCompanyNo: e.ContactCompanyNo, TemplateCode: e.TemplateCode, GroupCode: e.GroupCode}
+	if !deleted {
+		c.Resource = e
+	}
+	return c
+}
+
+// changesOfEntries is a change of kind to each distinct entry of entries, in
+// their order (a batch operation may name an entry twice).
+func changesOfEntries(kind ChangeKind, entries []InteractionLogEntry) []Change {
+	seen := make(map[int64]bool, len(entries))
+	changes := make([]Change, 0, len(entries))
+	for _, e := range entries {
+		if !seen[e.EntryNo] {
+			seen[e.EntryNo] = true
+			changes = append(changes, changeOfEntry(kind, e, false))
+		}
+	}
+	return changes
+}
+
+// changeOfComment is a change of kind to comment c of entry e: nil resource
+// for a deletion.
+func changeOfComment(kind ChangeKind, e InteractionLogEntry, c InteractionLogComment, deleted bool) Change {
+	ch := Change{Kind: kind, ResourceType: ResourceComment, Key: ChangeKey(keyOfNumber(e.EntryNo), keyOfNumber(c.ID)),
+		ContactNo: e.ContactNo, ContactCompanyNo: e.ContactCompanyNo, TemplateCode: e.TemplateCode, GroupCode: e.GroupCode}
+	if !deleted {
+		ch.Resource = c
+	}
+	return ch
+}
+
+// changeOfLoggedSegment is a change of kind to logged segment ls.
+func changeOfLoggedSegment(kind ChangeKind, ls LoggedSegment, deleted bool) Change {
+	c := Change{Kind: kind, ResourceType: ResourceLoggedSegment, Key: keyOfNumber(ls.EntryNo)}
+	if !deleted {
+		c.Resource = ls
+	}
+	return c
+}
+
+// appendLoggedSegmentEntries appends a change of kind for every entry of a
+// logged segment, as edit leaves it (nil: as stored), reading them a batch
+// at a time: a logged segment may have 100 000 entries.
+func (tx *Tx) appendLoggedSegmentEntries(loggedSegmentEntryNo int64, kind ChangeKind, edit func(*InteractionLogEntry)) error {
+	if tx.store.feedOff {
+		return nil
+	}
+	var batch []InteractionLogEntry
+	return tx.db.Where("logged_segment_entry_no = ?", loggedSegmentEntryNo).
+		FindInBatches(&batch, changeInsertBatch, func(*gorm.DB, int) error {
+			changes := make([]Change, len(batch))
+			for i := range batch {
+				if edit != nil {
+					edit(&batch[i])
+				}
+				changes[i] = changeOfEntry(kind, batch[i], false)
+			}
+			return tx.appendChanges(changes...)
+		}).Error
+}
+
+// record appends changes once an operation of tx has succeeded (err is its
+// error, returned as is when set).
+func (tx *Tx) record(err error, changes ...Change) error {
+	if err != nil {
+		return err
+	}
+	return tx.run(func(*gorm.DB) error { return tx.appendChanges(changes...) })
+}
+
+// resourceUnless is a change's resource: r, or nil for a deletion.
+func resourceUnless(deleted bool, r any) any {
+	if deleted {
+		return nil
+	}
+	return r
+}
+
+func changeOfContact(kind ChangeKind, c Contact, deleted bool) Change {
+	return Change{Kind: kind, ResourceType: ResourceContact, Key: c.No,
+		ContactNo: c.No, ContactCompanyNo: c.CompanyNo, Resource: resourceUnless(deleted, c)}
+}
+
+func changeOfGroup(kind ChangeKind, g InteractionGroup, deleted bool) Change {
+	return Change{Kind: kind, ResourceType: ResourceGroup, Key: g.Code, GroupCode: g.Code, Resource: resourceUnless(deleted, g)}
+}
+
+func changeOfTemplate(kind ChangeKind, t InteractionTemplate, deleted bool) Change {
+	return Change{Kind: kind, ResourceType: ResourceTemplate, Key: t.Code,
+		TemplateCode: t.Code, GroupCode: t.GroupCode, Resource: resourceUnless(deleted, t)}
+}
+
+// changeOfLanguage is a change of a template's language row; its filter
+// column is the template's code alone (the row does not hold its group).
+func changeOfLanguage(kind ChangeKind, l InteractionTemplateLanguage, deleted bool) Change {
+	return Change{Kind: kind, ResourceType: ResourceTemplateLanguage, Key: ChangeKey(l.TemplateCode, l.LanguageCode),
+		TemplateCode: l.TemplateCode, Resource: resourceUnless(deleted, l)}
+}
+
+func changeOfAttachment(kind ChangeKind, a Attachment, deleted bool) Change {
+	return Change{Kind: kind, ResourceType: ResourceAttachment, Key: keyOfNumber(a.ID), Resource: resourceUnless(deleted, a)}
 }

@@ -15,13 +15,17 @@ func (tx *Tx) CreateComment(c InteractionLogComment) (InteractionLogComment, err
 	var etagUnused string
 	stampNew(tx.user(), &etagUnused, &c.UserID, &c.CreateTime, &c.UpdateTime)
 	err := tx.run(func(db *gorm.DB) error {
-		if _, err := requireEntry(db, c.EntryNo); err != nil {
+		e, err := requireEntry(db, c.EntryNo)
+		if err != nil {
 			return err
 		}
 		if err := db.Create(&c).Error; err != nil {
 			return err
 		}
-		return countComments(db, c.EntryNo, 1)
+		if err := countComments(db, c.EntryNo, 1); err != nil {
+			return err
+		}
+		return tx.appendChanges(changeOfComment(ChangeCommentCreated, e, c, false))
 	})
 	return c, err
 }
@@ -47,7 +51,8 @@ func (tx *Tx) UpdateComment(c InteractionLogComment, fields []Field) (Interactio
 	}
 	var out InteractionLogComment
 	err = tx.run(func(db *gorm.DB) error {
-		if _, err := lockComment(db, c.EntryNo, c.ID); err != nil {
+		e, _, err := lockComment(db, c.EntryNo, c.ID)
+		if err != nil {
 			return err
 		}
 		c.UserID, c.UpdateTime = tx.user(), nowMicros()
@@ -55,7 +60,10 @@ func (tx *Tx) UpdateComment(c InteractionLogComment, fields []Field) (Interactio
 			Select(append(slices.Clone(columns), "user_id", "update_time")).Updates(&c).Error; err != nil {
 			return err
 		}
-		return db.Where("id = ?", c.ID).Take(&out).Error
+		if err := db.Where("id = ?", c.ID).Take(&out).Error; err != nil {
+			return err
+		}
+		return tx.appendChanges(changeOfComment(ChangeCommentUpdated, e, out, false))
 	})
 	return out, err
 }
@@ -63,24 +71,29 @@ func (tx *Tx) UpdateComment(c InteractionLogComment, fields []Field) (Interactio
 // DeleteComment deletes a comment and uncounts it on its entry.
 func (tx *Tx) DeleteComment(entryNo, id int64) error {
 	return tx.run(func(db *gorm.DB) error {
-		if _, err := lockComment(db, entryNo, id); err != nil {
+		e, c, err := lockComment(db, entryNo, id)
+		if err != nil {
 			return err
 		}
 		if err := db.Delete(&InteractionLogComment{}, id).Error; err != nil {
 			return err
 		}
-		return countComments(db, entryNo, -1)
+		if err := countComments(db, entryNo, -1); err != nil {
+			return err
+		}
+		return tx.appendChanges(changeOfComment(ChangeCommentDeleted, e, c, true))
 	})
 }
 
 // lockComment locks an entry, then reads one of its comments.
-func lockComment(tx *gorm.DB, entryNo, id int64) (InteractionLogComment, error) {
+func lockComment(tx *gorm.DB, entryNo, id int64) (InteractionLogEntry, InteractionLogComment, error) {
 	var c InteractionLogComment
-	if _, err := requireEntry(tx, entryNo); err != nil {
-		return c, err
+	e, err := requireEntry(tx, entryNo)
+	if err != nil {
+		return e, c, err
 	}
-	err := tx.Where("entry_no = ? AND id = ?", entryNo, id).Take(&c).Error
-	return c, notFoundAs(err, "comment %d of interaction log entry %d", id, entryNo)
+	err = tx.Where("entry_no = ? AND id = ?", entryNo, id).Take(&c).Error
+	return e, c, notFoundAs(err, "comment %d of interaction log entry %d", id, entryNo)
 }
 
 // countComments adds delta to an entry's comment count.

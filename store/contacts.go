@@ -46,7 +46,7 @@ func (tx *Tx) CreateContact(c Contact) (Contact, error) {
 		}
 		return alreadyExists(db.Create(&c).Error, "contact %q already exists", c.No)
 	})
-	return c, err
+	return c, tx.record(err, changeOfContact(ChangeContactCreated, c, false))
 }
 
 // GetContact reads one contact; NOT_FOUND with reason CONTACT_NOT_FOUND.
@@ -115,7 +115,7 @@ func (tx *Tx) UpdateContact(c Contact, etag string, fields []Field) (Contact, er
 			return err
 		}
 		out = next
-		return nil
+		return tx.appendChanges(changeOfContact(ChangeContactUpdated, out, false))
 	})
 	return out, err
 }
@@ -191,7 +191,10 @@ func (tx *Tx) DeleteContact(no, etag string) error {
 				return err
 			}
 		}
-		return db.Where("no = ?", no).Delete(&Contact{}).Error
+		if err := db.Where("no = ?", no).Delete(&Contact{}).Error; err != nil {
+			return err
+		}
+		return tx.appendChanges(changeOfContact(ChangeContactDeleted, cur, true))
 	})
 }
 
@@ -276,12 +279,31 @@ func (tx *Tx) BatchUpsertContacts(contacts []Contact) ([]Contact, error) {
 		if err := checkBatch(db, out, current); err != nil {
 			return err
 		}
-		return db.Clauses(clause.OnConflict{
+		if err := db.Clauses(clause.OnConflict{
 			Columns:   []clause.Column{{Name: "no"}},
 			DoUpdates: clause.AssignmentColumns(withStamps(contactColumns)),
-		}).CreateInBatches(sortCompaniesFirst(out), 500).Error
+		}).CreateInBatches(sortCompaniesFirst(out), 500).Error; err != nil {
+			return err
+		}
+		return tx.appendChanges(upsertChanges(out, current)...)
 	})
 	return out, err
+}
+
+// upsertChanges are the changes of BatchUpsertContacts: a contact that did
+// not exist is created (by its first row, when the batch names it twice),
+// the others updated.
+func upsertChanges(rows []Contact, current map[string]Contact) []Change {
+	created := make(map[string]bool, len(rows))
+	changes := make([]Change, len(rows))
+	for i, c := range rows {
+		kind := ChangeContactUpdated
+		if _, found := current[c.No]; !found && !created[c.No] {
+			kind, created[c.No] = ChangeContactCreated, true
+		}
+		changes[i] = changeOfContact(kind, c, false)
+	}
+	return changes
 }
 
 // upsertRows computes the rows a batch stores, keeping the creation stamp of

@@ -99,7 +99,8 @@ func (tx *Tx) deleteCanceledBatch(candidates []int64) (int64, error) {
 	err := tx.run(func(db *gorm.DB) error {
 		deleted = 0
 		var rows []InteractionLogEntry
-		if err := deletable(db.Clauses(lockingUpdate).Select("entry_no", "attachment_id", "logged_segment_entry_no").
+		if err := deletable(db.Clauses(lockingUpdate).Select("entry_no", "attachment_id", "logged_segment_entry_no",
+			"contact_no", "contact_company_no", "template_code", "group_code").
 			Where("entry_no IN ?", candidates)).Order("entry_no").Find(&rows).Error; err != nil {
 			return err
 		}
@@ -121,7 +122,14 @@ func (tx *Tx) deleteCanceledBatch(candidates []int64) (int64, error) {
 		if err := uncountLoggedSegmentEntries(db, rows); err != nil {
 			return err
 		}
-		return releaseAttachments(db, entryAttachments(rows)...)
+		if err := releaseAttachments(db, entryAttachments(rows)...); err != nil {
+			return err
+		}
+		changes := make([]Change, len(rows))
+		for i, e := range rows {
+			changes[i] = changeOfEntry(ChangeEntryDeleted, e, true)
+		}
+		return tx.appendChanges(changes...)
 	})
 	return deleted, err
 }

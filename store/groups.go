@@ -14,7 +14,7 @@ func (tx *Tx) CreateGroup(g InteractionGroup) (InteractionGroup, error) {
 	err := tx.run(func(db *gorm.DB) error {
 		return alreadyExists(db.Create(&g).Error, "interaction group %q already exists", g.Code)
 	})
-	return g, err
+	return g, tx.record(err, changeOfGroup(ChangeGroupCreated, g, false))
 }
 
 // GetGroup reads one group.
@@ -51,7 +51,7 @@ func (tx *Tx) UpdateGroup(g InteractionGroup, etag string, fields []Field) (Inte
 		}
 		return db.Where("code = ?", g.Code).Take(&out).Error
 	})
-	return out, err
+	return out, tx.record(err, changeOfGroup(ChangeGroupUpdated, out, false))
 }
 
 // DeleteGroup deletes a group that has no templates.
@@ -71,7 +71,10 @@ func (tx *Tx) DeleteGroup(code, etag string) error {
 		if used {
 			return newError(ErrPrecondition, ReasonGroupHasTemplates, "interaction group %q still has templates: delete or move them first", code)
 		}
-		return db.Where("code = ?", code).Delete(&InteractionGroup{}).Error
+		if err := db.Where("code = ?", code).Delete(&InteractionGroup{}).Error; err != nil {
+			return err
+		}
+		return tx.appendChanges(changeOfGroup(ChangeGroupDeleted, cur, true))
 	})
 }
 

@@ -44,7 +44,7 @@ func (tx *Tx) LogInteraction(r LogRequest) (InteractionLogEntry, error) {
 			return err
 		}
 		batch := []pendingEntry{p}
-		err = insertLogged(db, batch)
+		err = tx.insertLogged(batch)
 		e = batch[0].Entry
 		return err
 	})
@@ -59,6 +59,8 @@ type pendingEntry struct {
 	// nil for a logged entry.
 	Draft    *Overrides
 	Comments []string
+	// stored are the comments as inserted, with their ids.
+	stored []InteractionLogComment
 }
 
 // buildLogged runs the pipeline for one LogRequest on its contact and
@@ -113,8 +115,29 @@ func shareAttachments(tx *gorm.DB, reqs []LogRequest) (map[int64]bool, error) {
 }
 
 // insertLogged stores built entries, filling their EntryNo, with the drafts'
-// overrides and the comments, each kind in multi-row INSERTs.
-func insertLogged(tx *gorm.DB, pending []pendingEntry) error {
+// overrides and the comments, each kind in multi-row INSERTs, and appends
+// their changes: logged or postponed, and each comment created.
+func (tx *Tx) insertLogged(pending []pendingEntry) error {
+	if err := insertLoggedRows(tx.db, pending); err != nil {
+		return err
+	}
+	changes := make([]Change, 0, len(pending))
+	for _, p := range pending {
+		kind := ChangeEntryLogged
+		if p.Entry.Postponed {
+			kind = ChangeEntryPostponed
+		}
+		changes = append(changes, changeOfEntry(kind, p.Entry, false))
+		for _, c := range p.stored {
+			changes = append(changes, changeOfComment(ChangeCommentCreated, p.Entry, c, false))
+		}
+	}
+	return tx.appendChanges(changes...)
+}
+
+// insertLoggedRows is insertLogged's INSERTs. It fills the entries' EntryNo
+// and their stored comments.
+func insertLoggedRows(tx *gorm.DB, pending []pendingEntry) error {
 	entries := make([]InteractionLogEntry, len(pending))
 	for i, p := range pending {
 		entries[i] = p.Entry
@@ -144,7 +167,14 @@ func insertLogged(tx *gorm.DB, pending []pendingEntry) error {
 	if len(comments) == 0 {
 		return nil
 	}
-	return tx.CreateInBatches(comments, insertBatch(tx, 6, commentInsertBatch)).Error
+	if err := tx.CreateInBatches(comments, insertBatch(tx, 6, commentInsertBatch)).Error; err != nil {
+		return err
+	}
+	for i := range pending { // comments are in pending's order, with their ids now
+		n := len(pending[i].Comments)
+		pending[i].stored, comments = comments[:n], comments[n:]
+	}
+	return nil
 }
 
 // Rows per INSERT of drafts' overrides and of comments on MySQL (comments
@@ -319,7 +349,10 @@ func (tx *Tx) ResumeInteraction(r ResumeRequest) (InteractionLogEntry, error) {
 		if err := releaseAttachments(db, draft.AttachmentID); err != nil {
 			return err
 		}
-		return db.Take(&out, e.EntryNo).Error
+		if err := db.Take(&out, e.EntryNo).Error; err != nil {
+			return err
+		}
+		return tx.appendChanges(changeOfEntry(ChangeEntryResumed, out, false))
 	})
 	return out, err
 }
@@ -361,7 +394,10 @@ func (tx *Tx) DeletePostponedInteraction(entryNo int64) error {
 				return err
 			}
 		}
-		return releaseAttachments(db, draft.AttachmentID)
+		if err := releaseAttachments(db, draft.AttachmentID); err != nil {
+			return err
+		}
+		return tx.appendChanges(changeOfEntry(ChangeEntryDeleted, draft, true))
 	})
 }
 
@@ -397,9 +433,11 @@ func (tx *Tx) RecordDocumentInteraction(r DocumentRequest) (e InteractionLogEntr
 		if e, err = BuildEntry(in); err != nil {
 			return err
 		}
-		e, err = insertEntry(db, e)
-		recorded = err == nil
-		return err
+		if e, err = insertEntry(db, e); err != nil {
+			return err
+		}
+		recorded = true
+		return tx.appendChanges(changeOfEntry(ChangeEntryLogged, e, false))
 	})
 	return e, recorded, err
 }

@@ -26,7 +26,7 @@ func (tx *Tx) CreateLanguage(l InteractionTemplateLanguage) (InteractionTemplate
 		}
 		return alreadyExists(db.Create(&l).Error, "interaction template %q already has language %q", l.TemplateCode, l.LanguageCode)
 	})
-	return l, err
+	return l, tx.record(err, changeOfLanguage(ChangeTemplateLanguageCreated, l, false))
 }
 
 // GetLanguage reads one language row.
@@ -82,7 +82,7 @@ func (tx *Tx) UpdateLanguage(l InteractionTemplateLanguage, fields []Field) (Int
 		}
 		return db.Where(where, l.TemplateCode, l.LanguageCode).Take(&out).Error
 	})
-	return out, err
+	return out, tx.record(err, changeOfLanguage(ChangeTemplateLanguageUpdated, out, false))
 }
 
 // DeleteLanguage deletes a language row, clears the template's default
@@ -101,6 +101,7 @@ func (tx *Tx) DeleteLanguage(templateCode, languageCode string) error {
 		if err := db.Where(where, templateCode, languageCode).Delete(&InteractionTemplateLanguage{}).Error; err != nil {
 			return err
 		}
+		changes := []Change{changeOfLanguage(ChangeTemplateLanguageDeleted, cur, true)}
 		if t.LanguageCodeDefault == languageCode {
 			t.LanguageCodeDefault = ""
 			stampUpdate(tx.user(), &t.Etag, &t.UserID, &t.UpdateTime)
@@ -108,7 +109,11 @@ func (tx *Tx) DeleteLanguage(templateCode, languageCode string) error {
 				Select(withStamps([]string{"language_code_default"})).Updates(&t).Error; err != nil {
 				return err
 			}
+			changes = append(changes, changeOfTemplate(ChangeTemplateUpdated, t, false))
 		}
-		return releaseAttachments(db, cur.AttachmentID)
+		if err := releaseAttachments(db, cur.AttachmentID); err != nil {
+			return err
+		}
+		return tx.appendChanges(changes...)
 	})
 }

@@ -33,7 +33,10 @@ func (tx *Tx) CancelEntries(entryNos []int64, releaseUniqueAttachments bool) ([]
 			}
 		}
 		out, err = entriesInOrder(db, entryNos)
-		return err
+		if err != nil {
+			return err
+		}
+		return tx.appendChanges(changesOfEntries(ChangeEntryCanceled, out)...)
 	})
 	return out, err
 }
@@ -57,7 +60,10 @@ func (tx *Tx) RestoreEntries(entryNos []int64) ([]InteractionLogEntry, error) {
 			return err
 		}
 		out, err = entriesInOrder(db, entryNos)
-		return err
+		if err != nil {
+			return err
+		}
+		return tx.appendChanges(changesOfEntries(ChangeEntryRestored, out)...)
 	})
 	return out, err
 }
@@ -74,7 +80,10 @@ func (tx *Tx) EvaluateEntries(entryNos []int64, evaluation int16) ([]Interaction
 		}
 		var err error
 		out, err = entriesInOrder(db, entryNos)
-		return err
+		if err != nil {
+			return err
+		}
+		return tx.appendChanges(changesOfEntries(ChangeEntryEvaluated, out)...)
 	})
 	return out, err
 }
@@ -111,13 +120,18 @@ func (tx *Tx) UpdateEntry(e InteractionLogEntry, fields []Field) (InteractionLog
 			Select(append(slices.Clone(columns), "update_time")).Updates(&e).Error; err != nil {
 			return err
 		}
-		if err := db.Where("entry_no = ?", e.EntryNo).Take(&out).Error; err != nil || !changesAttachment {
+		if err := db.Where("entry_no = ?", e.EntryNo).Take(&out).Error; err != nil {
 			return err
 		}
-		if err := shareEntryAttachments(db, []InteractionLogEntry{out}); err != nil {
-			return err
+		if changesAttachment {
+			if err := shareEntryAttachments(db, []InteractionLogEntry{out}); err != nil {
+				return err
+			}
+			if err := releaseAttachments(db, cur.AttachmentID); err != nil {
+				return err
+			}
 		}
-		return releaseAttachments(db, cur.AttachmentID)
+		return tx.appendChanges(changeOfEntry(ChangeEntryUpdated, out, false))
 	})
 	return out, err
 }

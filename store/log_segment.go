@@ -34,7 +34,7 @@ func (tx *Tx) LogSegment(segmentNo, followUpNo string) (LogSegmentResult, error)
 		if err != nil {
 			return err
 		}
-		l := &segmentLogger{tx: db, seg: seg, followUpNo: followUpNo, now: nowMicros(), user: tx.user(),
+		l := &segmentLogger{tx: db, outbox: tx, seg: seg, followUpNo: followUpNo, now: nowMicros(), user: tx.user(),
 			header: headerOverrides(seg), templates: map[string]*TemplateRows{}}
 		if res.LoggedSegment, err = l.start(); err != nil {
 			return err
@@ -44,6 +44,9 @@ func (tx *Tx) LogSegment(segmentNo, followUpNo string) (LogSegmentResult, error)
 		}
 		res.LoggedSegment.InteractionCount = l.count
 		if err := l.finish(); err != nil {
+			return err
+		}
+		if err := tx.appendChanges(changeOfLoggedSegment(ChangeLoggedSegmentLogged, res.LoggedSegment, false)); err != nil {
 			return err
 		}
 		if followUpNo != "" {
@@ -138,6 +141,7 @@ func nonZero[T comparable](v T) *T {
 // segmentLogger carries LogSegment's state from batch to batch.
 type segmentLogger struct {
 	tx         *gorm.DB
+	outbox     *Tx // the transaction of tx, whose changes the entries are appended to
 	seg        Segment
 	followUpNo string
 	now        int64
@@ -185,6 +189,9 @@ func (l *segmentLogger) logLines() error {
 			return err
 		}
 		if err := insertEntries(l.tx, entries); err != nil {
+			return err
+		}
+		if err := l.outbox.appendChanges(changesOfEntries(ChangeEntryLogged, entries)...); err != nil {
 			return err
 		}
 		if err := l.copyToFollowUp(lines); err != nil {

@@ -106,9 +106,18 @@ func (tx *Tx) SetLoggedSegmentCanceled(entryNo int64, canceled bool) (LoggedSegm
 			return err
 		}
 		one := []LoggedSegment{ls}
-		err := countInteractions(db, one)
+		if err := countInteractions(db, one); err != nil {
+			return err
+		}
 		ls = one[0]
-		return err
+		segmentKind, entryKind := ChangeLoggedSegmentRestored, ChangeEntryRestored
+		if canceled {
+			segmentKind, entryKind = ChangeLoggedSegmentCanceled, ChangeEntryCanceled
+		}
+		if err := tx.appendLoggedSegmentEntries(entryNo, entryKind, nil); err != nil {
+			return err
+		}
+		return tx.appendChanges(changeOfLoggedSegment(segmentKind, ls, false))
 	})
 	return ls, err
 }
@@ -175,12 +184,22 @@ func (tx *Tx) deleteCanceledLoggedSegment(entryNo int64) (ok bool, err error) {
 			ok = false
 			return nil
 		}
+		// The entries stay, without their logged segment: read them first.
+		now := nowMicros()
+		if err := tx.appendLoggedSegmentEntries(entryNo, ChangeEntryUpdated, func(e *InteractionLogEntry) {
+			e.LoggedSegmentEntryNo, e.UpdateTime = nil, now
+		}); err != nil {
+			return err
+		}
 		if err := db.Model(&InteractionLogEntry{}).Where("logged_segment_entry_no = ?", entryNo).
-			Updates(map[string]any{"logged_segment_entry_no": nil, "update_time": nowMicros()}).Error; err != nil {
+			Updates(map[string]any{"logged_segment_entry_no": nil, "update_time": now}).Error; err != nil {
 			return err
 		}
 		ok = true
-		return db.Where("entry_no = ?", entryNo).Delete(&LoggedSegment{}).Error
+		if err := db.Where("entry_no = ?", entryNo).Delete(&LoggedSegment{}).Error; err != nil {
+			return err
+		}
+		return tx.appendChanges(changeOfLoggedSegment(ChangeLoggedSegmentDeleted, ls, true))
 	})
 	return ok, err
 }

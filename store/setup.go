@@ -100,7 +100,7 @@ func (tx *Tx) UpdateSetup(changes map[string]string, etag string) (Setup, error)
 		out, err = readSetup(db)
 		return err
 	})
-	return out, err
+	return out, tx.record(err, Change{Kind: ChangeTemplateSetupUpdated, ResourceType: ResourceTemplateSetup, Resource: out})
 }
 
 // lockSlot names the row that serialises updates of the setup.

@@ -27,7 +27,7 @@ func (tx *Tx) CreateTemplate(t InteractionTemplate) (InteractionTemplate, error)
 		}
 		return alreadyExists(db.Create(&t).Error, "interaction template %q already exists", t.Code)
 	})
-	return t, err
+	return t, tx.record(err, changeOfTemplate(ChangeTemplateCreated, t, false))
 }
 
 // GetTemplate reads one template.
@@ -79,7 +79,7 @@ func (tx *Tx) UpdateTemplate(t InteractionTemplate, etag string, fields []Field)
 		}
 		return db.Where("code = ?", t.Code).Take(&out).Error
 	})
-	return out, err
+	return out, tx.record(err, changeOfTemplate(ChangeTemplateUpdated, out, false))
 }
 
 // checkTemplateChange checks the references among the updated columns.
@@ -133,10 +133,15 @@ func (tx *Tx) DeleteTemplate(code, etag string) error {
 			return err
 		}
 		released := []*int64{cur.AttachmentID}
+		changes := []Change{changeOfTemplate(ChangeTemplateDeleted, cur, true)}
 		for _, l := range langs {
 			released = append(released, l.AttachmentID)
+			changes = append(changes, changeOfLanguage(ChangeTemplateLanguageDeleted, l, true))
 		}
-		return releaseAttachments(db, released...)
+		if err := releaseAttachments(db, released...); err != nil {
+			return err
+		}
+		return tx.appendChanges(changes...)
 	})
 }
 
