@@ -68,8 +68,12 @@ import (
 //     nothing to correctness). TestSequencerUnderConcurrentWriters runs two
 //     stores on one file, each with its sequencer.
 
-// sequencerLock is the advisory lock's name (at most 64 characters: TiDB).
-const sequencerLock = "interlog_change_sequencer"
+// sequencerLock is the advisory lock's name, as an SQL expression. Advisory
+// locks are server-wide, not per database, so the name carries a digest of
+// the database's name: the replicas of one database compete for it, those of
+// another database on the same server (another deployment, a test) do not.
+// At most 64 characters (TiDB): 17 + 40.
+const sequencerLock = "CONCAT('interlog_sequencer_', SHA1(DATABASE()))"
 
 // FeedOptions tune RunFeed. Zero fields take the defaults.
 type FeedOptions struct {
@@ -149,7 +153,7 @@ func (s *Store) asSequencer(ctx context.Context, fn func(db *gorm.DB) error) err
 	return s.db.WithContext(ctx).Connection(func(conn *gorm.DB) error {
 		var got sql.NullInt64
 		// TiDB waits at least a second for a lock that is taken; MySQL not at all.
-		if err := conn.Raw("SELECT GET_LOCK(?, 0)", sequencerLock).Row().Scan(&got); err != nil {
+		if err := conn.Raw("SELECT GET_LOCK(" + sequencerLock + ", 0)").Row().Scan(&got); err != nil {
 			return err
 		}
 		if got.Int64 != 1 {
@@ -160,7 +164,7 @@ func (s *Store) asSequencer(ctx context.Context, fn func(db *gorm.DB) error) err
 			// session is gone, so is the lock.
 			rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 			defer cancel()
-			conn.WithContext(rctx).Exec("SELECT RELEASE_LOCK(?)", sequencerLock)
+			conn.WithContext(rctx).Exec("SELECT RELEASE_LOCK(" + sequencerLock + ")")
 		}()
 		return fn(conn)
 	})
