@@ -136,7 +136,8 @@ func (f *feedEnv) close() {
 }
 
 // mutationsWriteChanges logs one interaction and reports whether its change
-// is sequenced within 5 seconds.
+// is sequenced within 30 seconds (the master data's changes may be
+// sequenced first).
 func (f *feedEnv) mutationsWriteChanges(ctx context.Context) (bool, error) {
 	before, err := f.on.store.ChangeHighWater(ctx)
 	if err != nil {
@@ -146,12 +147,12 @@ func (f *feedEnv) mutationsWriteChanges(ctx context.Context) (bool, error) {
 	if err := f.on.logWithID(ctx, id); err != nil {
 		return false, err
 	}
-	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
 		high, err := f.on.store.ChangeHighWater(ctx)
 		if err != nil {
 			return false, err
 		}
-		changes, err := f.on.store.ListChanges(ctx, before, high, store.ChangeFilter{}, 1000)
+		changes, err := f.on.store.ListChanges(ctx, before, high, store.ChangeFilter{Kinds: []store.ChangeKind{store.ChangeEntryLogged}}, 1000)
 		if err != nil {
 			return false, err
 		}
@@ -159,6 +160,9 @@ func (f *feedEnv) mutationsWriteChanges(ctx context.Context) (bool, error) {
 			if c.RequestID == id {
 				return true, nil
 			}
+		}
+		if len(changes) > 0 {
+			before = changes[len(changes)-1].Sequence
 		}
 	}
 	return false, nil
