@@ -4,7 +4,7 @@
 BUF := tools/node_modules/.bin/buf
 GO_PACKAGES := ./...
 
-.PHONY: run build generate generate-check lint breaking test test-all test-tidb test-clients bench example fuzz-short soak
+.PHONY: run build generate generate-check lint breaking test test-all test-tidb test-clients bench example fuzz-short soak feed-consistency
 
 ## run: serve on the embedded SQLite default (./interlog.db, 127.0.0.1:50051)
 run:
@@ -87,6 +87,12 @@ bench:
 SOAK ?= 5m
 soak:
 	go test -count=1 -timeout 90m -run 'TestSoak$$' -v ./reliability -soak=$(SOAK)
+
+## feed-consistency: the change feed consistency tests with writers running FEED_RUN (default 60s)
+## on every engine of INTERLOG_TEST_ENGINES (the fault variants on MariaDB); docs/reliability.md
+FEED_RUN ?= 60s
+feed-consistency:
+	go test -count=1 -timeout 60m -run 'TestChangeFeedConsistency' -v ./reliability -feed-run=$(FEED_RUN)
 
 ## fuzz-short: a short run of every fuzz target
 fuzz-short:

@@ -475,12 +475,12 @@ func (s *interlogd) resetPeak() error {
 	return os.WriteFile(fmt.Sprintf("/proc/%d/clear_refs", s.cmd.Process.Pid), []byte("5"), 0)
 }
 
-func (s *interlogd) residentBytes() (int64, error) { return s.procStatus("VmRSS:") }
-func (s *interlogd) peakBytes() (int64, error)     { return s.procStatus("VmHWM:") }
+func (s *interlogd) residentBytes() (int64, error) { return procStatus(s.cmd.Process.Pid, "VmRSS:") }
+func (s *interlogd) peakBytes() (int64, error)     { return procStatus(s.cmd.Process.Pid, "VmHWM:") }
 
 // procStatus reads a "Name:  123 kB" line of /proc/PID/status.
-func (s *interlogd) procStatus(field string) (int64, error) {
-	f, err := os.Open(fmt.Sprintf("/proc/%d/status", s.cmd.Process.Pid))
+func procStatus(pid int, field string) (int64, error) {
+	f, err := os.Open(fmt.Sprintf("/proc/%d/status", pid))
 	if err != nil {
 		return 0, err
 	}
@@ -492,5 +492,5 @@ func (s *interlogd) procStatus(field string) (int64, error) {
 			return kb << 10, err
 		}
 	}
-	return 0, fmt.Errorf("no %s in /proc/%d/status", field, s.cmd.Process.Pid)
+	return 0, fmt.Errorf("no %s in /proc/%d/status", field, pid)
 }

@@ -76,13 +76,18 @@ func startEnv(ctx context.Context, cfg config) (*env, error) {
 	if e.serving, err = serve(e.store, server.Options{Logger: logger}); err != nil {
 		return nil, err
 	}
+	e.connect()
+	return e, nil
+}
+
+// connect makes the clients of e.serving's connection.
+func (e *env) connect() {
 	e.conn = e.serving.conn
 	e.groups = apiv1.NewInteractionGroupServiceClient(e.conn)
 	e.templates = apiv1.NewInteractionTemplateServiceClient(e.conn)
 	e.contacts = apiv1.NewContactServiceClient(e.conn)
 	e.log = apiv1.NewInteractionLogServiceClient(e.conn)
 	e.health = healthpb.NewHealthClient(e.conn)
-	return e, nil
 }
 
 func (e *env) close() {

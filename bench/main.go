@@ -33,24 +33,30 @@ type benchmark struct {
 // benchmarks lists every benchmark by the name -run selects it with, in the
 // order they run.
 var benchmarks = map[string]benchmark{
-	"log":         {"LogInteraction calls/s at concurrency 1, 16, 64 vs raw single-row insert transactions", benchLog},
-	"hot":         {"LogInteraction calls/s for one contact and template vs random ones, at the highest concurrency (TiDB makes shared locks exclusive)", benchHotContact},
-	"list":        {"ListInteractionLogEntries first page vs a page after 100 000 rows, on the large table", benchList},
-	"summary":     {"SummarizeInteractions of one month by template vs the hand-written GROUP BY, on the large table", benchSummary},
-	"attachments": {"upload and download MB/s of a 32 MiB file vs the same chunks through database/sql, and interlogd's peak memory", benchAttachments},
-	"tracing":     {"LogInteraction calls/s at concurrency 64 with OpenTelemetry tracing off, on with every call sampled, and on with 1% sampled", benchTracing},
-	"segment":     {"LogSegment entries/s for 10 000 and 100 000 lines vs raw multi-row INSERTs of the same rows, and interlogd's peak memory", benchSegment},
-	"batch":       {"BatchLogInteractions entries/s with 1000 items vs a raw multi-row INSERT of the same rows, and vs LogInteraction at concurrency 64", benchBatch},
+	"log":           {"LogInteraction calls/s at concurrency 1, 16, 64 vs raw single-row insert transactions", benchLog},
+	"hot":           {"LogInteraction calls/s for one contact and template vs random ones, at the highest concurrency (TiDB makes shared locks exclusive)", benchHotContact},
+	"list":          {"ListInteractionLogEntries first page vs a page after 100 000 rows, on the large table", benchList},
+	"summary":       {"SummarizeInteractions of one month by template vs the hand-written GROUP BY, on the large table", benchSummary},
+	"attachments":   {"upload and download MB/s of a 32 MiB file vs the same chunks through database/sql, and interlogd's peak memory", benchAttachments},
+	"tracing":       {"LogInteraction calls/s at concurrency 64 with OpenTelemetry tracing off, on with every call sampled, and on with 1% sampled", benchTracing},
+	"segment":       {"LogSegment entries/s for 10 000 and 100 000 lines vs raw multi-row INSERTs of the same rows, and interlogd's peak memory", benchSegment},
+	"feed":          {"LogInteraction calls/s at concurrency 64 and LogSegment entries/s for 100 000 lines with the change feed on vs off", benchFeedCost},
+	"feed-latency":  {"time from a logged interaction's acknowledgement to a watcher's receipt of its change, at 1 000 interactions/s", benchFeedLatency},
+	"feed-catchup":  {"changes/s a watcher receives catching up on a backlog of -feed-backlog changes", benchFeedCatchUp},
+	"feed-watchers": {"memory and goroutines of 1 000 idle watchers", benchFeedWatchers},
+	"batch":         {"BatchLogInteractions entries/s with 1000 items vs a raw multi-row INSERT of the same rows, and vs LogInteraction at concurrency 64", benchBatch},
 }
 
 // order is the running order of the benchmarks.
-var order = []string{"log", "hot", "tracing", "list", "summary", "attachments", "segment", "batch"}
+var order = []string{"log", "hot", "tracing", "list", "summary", "attachments", "segment", "batch", "feed", "feed-latency", "feed-catchup", "feed-watchers"}
 
 func main() {
 	var cfg config
 	flag.StringVar(&cfg.mysqlURL, "mysql", "mysql://root@127.0.0.1:3306/interlog_bench", "MySQL database to use (created if missing; mysql://user:pass@host:port/db)")
 	run := flag.String("run", strings.Join(order, ","), "comma-separated benchmarks to run")
 	list := flag.Bool("list", false, "list the benchmarks and exit")
+	flag.StringVar(&cfg.feedDB, "feed-db", "", "database of the change feed benchmarks (feed*): mysql://... or sqlite:///path; default: the -mysql database's name with _feed")
+	flag.IntVar(&cfg.feedBacklog, "feed-backlog", 1_000_000, "changes in the backlog of feed-catchup")
 	flag.IntVar(&cfg.rows, "rows", 1_000_000, "entries in the large table (list, summary)")
 	flag.BoolVar(&cfg.reload, "reload", false, "drop and reload the large table even when it is already loaded")
 	flag.DurationVar(&cfg.duration, "duration", 10*time.Second, "how long each rate measurement runs")
@@ -76,7 +82,7 @@ func main() {
 	}
 	if *list {
 		for _, name := range order {
-			fmt.Printf("%-8s %s\n", name, benchmarks[name].about)
+			fmt.Printf("%-13s %s\n", name, benchmarks[name].about)
 		}
 		return
 	}
@@ -107,6 +113,8 @@ type config struct {
 	duration    time.Duration
 	repeat      int
 	concurrency []int
+	feedDB      string
+	feedBacklog int
 }
 
 func runBenchmarks(cfg config, names []string) error {
