@@ -10,8 +10,7 @@ import (
 
 const contactCollection = "contacts"
 
-// contactService implements apiv1.ContactServiceServer; GetContactStatistics
-// is in statistics.go with the other statistics.
+// contactService implements apiv1.ContactServiceServer.
 type contactService struct {
 	apiv1.UnimplementedContactServiceServer
 	store contactStore
