@@ -97,8 +97,10 @@ func TestSoak(t *testing.T) {
 	if heap := after["go_memstats_heap_inuse_bytes"]; heap > 2*before["go_memstats_heap_inuse_bytes"]+64<<20 {
 		t.Errorf("server heap grew from %.0f to %.0f bytes", before["go_memstats_heap_inuse_bytes"], heap)
 	}
-	if maxPool.Load() > maxDBConns || maxSessions.Load() > maxDBConns {
-		t.Errorf("database connections went beyond the pool's %d", maxDBConns)
+	// The server may hold one session beyond its pool: the change feed's
+	// sequencer keeps its advisory lock on a connection of its own.
+	if maxPool.Load() > maxDBConns || maxSessions.Load() > maxDBConns+1 {
+		t.Errorf("database connections went beyond the pool's %d (and the sequencer's one)", maxDBConns)
 	}
 	var stored int
 	must(t, raw.QueryRow("SELECT COUNT(*) FROM interaction_log_entries").Scan(&stored))
