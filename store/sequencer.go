@@ -46,7 +46,7 @@ import (
 //
 // One sequencer at a time:
 //   - MySQL, MariaDB, TiDB: the process that holds the advisory lock
-//     of its database (sequencerLockName) sequences, on the very connection (session) that holds
+//     of its database (sequencerLock) sequences, on the very connection (session) that holds
 //     it: the lock lives as long as that session, and when the session dies
 //     its next statement fails, so a process never sequences without the
 //     lock. Other replicas try the lock every LockRetry and meanwhile only
