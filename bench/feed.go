@@ -200,9 +200,12 @@ func benchFeedCost(ctx context.Context, e *env) error {
 		return err
 	}
 	var on, off []float64
+	// Segment nos. of this run: a logged segment keeps its no., so a rerun
+	// on the same database needs new ones.
+	run := strconv.FormatInt(time.Now().Unix(), 36)
 	for round := range feedSegmentRounds {
 		for _, side := range []*env{f.on, f.off} {
-			rate, err := side.timeLogSegment(ctx, "FEED-"+strconv.Itoa(round), feedSegmentLines)
+			rate, err := side.timeLogSegment(ctx, "FEED-"+run+"-"+strconv.Itoa(round), feedSegmentLines)
 			if err != nil {
 				return err
 			}
