@@ -115,19 +115,23 @@ func getEntry(t *testing.T, s *store.Store, no int64) (store.InteractionLogEntry
 	return e, true
 }
 
-// logSegment logs segment segmentNo with template T and n lines for contact C1 (seedBasics)
-// and returns the logged segment's entry no.
-func logSegment(t *testing.T, s *store.Store, segmentNo string, n int) int64 {
+// logSegment logs a segment of header's values (template T and description "d" unless set) with n lines for
+// contact C1 (seedBasics) and returns the logged segment's entry no.
+func logSegment(t *testing.T, s *store.Store, header store.Segment, n int) int64 {
 	t.Helper()
-	mustWrite(t, s, func(tx *store.Tx) (store.SegmentWithCount, error) {
-		return tx.CreateSegment(store.Segment{No: segmentNo, Description: "d", TemplateCode: "T"})
-	})
+	if header.TemplateCode == "" {
+		header.TemplateCode = "T"
+	}
+	if header.Description == "" {
+		header.Description = "d"
+	}
+	mustWrite(t, s, func(tx *store.Tx) (store.SegmentWithCount, error) { return tx.CreateSegment(header) })
 	lines := make([]store.SegmentLine, n)
 	for i := range lines {
 		lines[i] = store.SegmentLine{ContactNo: "C1"}
 	}
-	mustWrite(t, s, func(tx *store.Tx) (int64, error) { return tx.BatchCreateSegmentLines(segmentNo, lines) })
-	logged := mustWrite(t, s, func(tx *store.Tx) (store.LogSegmentResult, error) { return tx.LogSegment(segmentNo, "") })
+	mustWrite(t, s, func(tx *store.Tx) (int64, error) { return tx.BatchCreateSegmentLines(header.No, lines) })
+	logged := mustWrite(t, s, func(tx *store.Tx) (store.LogSegmentResult, error) { return tx.LogSegment(header.No, "") })
 	return logged.LoggedSegment.EntryNo
 }
 

@@ -64,7 +64,7 @@ func restoreRefusesEntriesOfCanceledLoggedSegments(t *testing.T, s *store.Store)
 	seedBasics(t, s)
 	plain := logEntry(t, s, store.LogRequest{})
 	cancel(t, s, plain.EntryNo)
-	seg := logSegment(t, s, "S1", 1)
+	seg := logSegment(t, s, store.Segment{No: "S1"}, 1)
 	mustWrite(t, s, func(tx *store.Tx) (store.LoggedSegment, error) { return tx.SetLoggedSegmentCanceled(seg, true) })
 	ofSegment := entriesOf(t, s, seg)[0]
 

@@ -61,6 +61,8 @@ type test struct {
 var tests = [][]test{
 	commentTests,
 	interactionLogOpsTests,
+	deleteCanceledTests,
+	loggedSegmentTests,
 }
 
 // Run runs every test of the suite as a subtest of t, each on a store that open gives it.
