@@ -38,11 +38,35 @@ func TestDeleteCanceledLeavesNoOrphansAndNoDrafts(t *testing.T) {
 		if n, err := s.DeleteCanceledEntries(ctx, Actor{}, DeleteCanceledFilter{}); err != nil || n != 1 {
 			t.Fatalf("deleted = %d, %v; want 1", n, err)
 		}
-		if _, ok := getEntry(t, s, draft.EntryNo); !ok {
+		if kept, _ := exists(s.db, &InteractionLogEntry{}, "entry_no = ?", draft.EntryNo); !kept {
 			t.Error("a canceled draft was deleted")
 		}
 		if left, _ := exists(s.db, &InteractionLogComment{}, "entry_no = ?", gone.EntryNo); left {
 			t.Error("the comments of a deleted entry are left")
 		}
 	})
+}
+
+func seedContact(t *testing.T, s *Store, no string, typ int16, companyNo string) {
+	t.Helper()
+	c := Contact{No: no, Type: typ, CompanyNo: companyNo, Etag: "e", CreateTime: 1, UpdateTime: 1}
+	if err := s.db.Create(&c).Error; err != nil {
+		t.Fatal(err)
+	}
+}
+
+// seedEntry inserts an entry; ContactNo defaults to "C1", which must exist.
+func seedEntry(t *testing.T, s *Store, e InteractionLogEntry) InteractionLogEntry {
+	t.Helper()
+	if e.ContactNo == "" {
+		e.ContactNo = "C1"
+	}
+	if e.InteractionTime == 0 {
+		e.InteractionTime = nowMicros()
+	}
+	e.CreateTime, e.UpdateTime = nowMicros(), nowMicros()
+	if err := s.db.Create(&e).Error; err != nil {
+		t.Fatal(err)
+	}
+	return e
 }

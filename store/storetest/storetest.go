@@ -63,6 +63,7 @@ var tests = [][]test{
 	interactionLogOpsTests,
 	deleteCanceledTests,
 	loggedSegmentTests,
+	statisticsTests,
 }
 
 // Run runs every test of the suite as a subtest of t, each on a store that open gives it.
