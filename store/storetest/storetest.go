@@ -59,9 +59,12 @@ type test struct {
 
 // tests is the suite, grouped by the store file whose operations each checks.
 var tests = [][]test{
+	attachmentTests,
 	commentTests,
-	interactionLogOpsTests,
+	contactTests,
 	deleteCanceledTests,
+	idempotencyTests,
+	interactionLogOpsTests,
 	loggedSegmentTests,
 	statisticsTests,
 }
