@@ -63,6 +63,7 @@ var tests = [][]test{
 	commentTests,
 	contactTests,
 	deleteCanceledTests,
+	groupTests,
 	idempotencyTests,
 	interactionLogOpsTests,
 	loggedSegmentTests,
