@@ -67,6 +67,7 @@ var tests = [][]test{
 	idempotencyTests,
 	interactionLogOpsTests,
 	loggedSegmentTests,
+	setupTests,
 	statisticsTests,
 }
 
