@@ -65,6 +65,7 @@ var tests = [][]test{
 	deleteCanceledTests,
 	groupTests,
 	idempotencyTests,
+	interactionLogTests,
 	interactionLogOpsTests,
 	loggedSegmentTests,
 	setupTests,
