@@ -68,6 +68,7 @@ var tests = [][]test{
 	interactionLogTests,
 	interactionLogOpsTests,
 	loggedSegmentTests,
+	segmentTests,
 	setupTests,
 	statisticsTests,
 }
