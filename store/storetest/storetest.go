@@ -90,6 +90,7 @@ var tests = [][]test{
 	segmentTests,
 	setupTests,
 	statisticsTests,
+	templateTests,
 }
 
 // Run runs every test of the suite as a subtest of t, each on a store that open gives it.
