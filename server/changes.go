@@ -38,7 +38,10 @@ func (s *changeService) ListChanges(ctx context.Context, req *apiv1.ListChangesR
 	if err := s.enabled(); err != nil {
 		return nil, err
 	}
-	filter := changeFilterFromAPI(req.GetFilter())
+	filter, err := changeFilterFromAPI(req.GetFilter())
+	if err != nil {
+		return nil, err
+	}
 	p, err := newPager(req)
 	if err != nil {
 		return nil, err
@@ -74,7 +77,10 @@ func (s *changeService) WatchChanges(req *apiv1.WatchChangesRequest, stream chan
 	if err := s.enabled(); err != nil {
 		return err
 	}
-	filter := changeFilterFromAPI(req.GetFilter())
+	filter, err := changeFilterFromAPI(req.GetFilter())
+	if err != nil {
+		return err
+	}
 	release, err := s.watchers.take("change watchers")
 	if err != nil {
 		return err
@@ -194,7 +200,7 @@ func checkStart(after, high int64) error {
 }
 
 // changeFilterFromAPI reads a ChangeFilter, normalizing its codes.
-func changeFilterFromAPI(f *apiv1.ChangeFilter) store.ChangeFilter {
+func changeFilterFromAPI(f *apiv1.ChangeFilter) (store.ChangeFilter, error) {
 	out := store.ChangeFilter{IncludeCompanyPersons: f.GetIncludeCompanyPersons()}
 	for _, k := range f.GetKinds() {
 		out.Kinds = append(out.Kinds, changeKindsFromAPI[k])
@@ -205,7 +211,7 @@ func changeFilterFromAPI(f *apiv1.ChangeFilter) store.ChangeFilter {
 	out.ContactNo = normalizeCode(f.GetContactNo())
 	out.TemplateCode = normalizeCode(f.GetInteractionTemplateCode())
 	out.GroupCode = normalizeCode(f.GetInteractionGroupCode())
-	return out
+	return out, requireContactForPersons("filter.", out.IncludeCompanyPersons, out.ContactNo)
 }
 
 // changeToAPI converts a stored change: its resource with the converter its

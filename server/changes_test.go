@@ -172,6 +172,12 @@ func TestListChangesFilters(t *testing.T) {
 		ts.WantInvalid(t, err, "filter.kinds[0]")
 		_, err = env.Changes.ListChanges(ctx, &apiv1.ListChangesRequest{Filter: &apiv1.ChangeFilter{ResourceTypes: []apiv1.ResourceType{99}}})
 		ts.WantInvalid(t, err, "filter.resource_types[0]")
+		// include_company_persons needs the company, as in the entries' filter.
+		persons := &apiv1.ChangeFilter{IncludeCompanyPersons: true}
+		_, err = env.Changes.ListChanges(ctx, &apiv1.ListChangesRequest{Filter: persons})
+		ts.WantInvalid(t, err, "filter.include_company_persons")
+		_, err = recvErr(ctx, env, &apiv1.WatchChangesRequest{Filter: persons, Start: &apiv1.WatchChangesRequest_StartAtNow{StartAtNow: true}})
+		ts.WantInvalid(t, err, "filter.include_company_persons")
 	})
 }
 

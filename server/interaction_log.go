@@ -197,8 +197,8 @@ func entryFilterFromAPI(p string, in *apiv1.InteractionLogFilter) (store.EntryFi
 	f.CampaignNo = normalizeCode(in.GetCampaignNo())
 	f.SegmentNo = normalizeCode(in.GetSegmentNo())
 	f.DocumentNo = normalizeCode(in.GetDocumentNo())
-	if in.GetIncludeCompanyPersons() && f.ContactNo == "" {
-		return f, invalidField(p+"include_company_persons", "needs contact_no: the company whose persons' entries to include")
+	if err := requireContactForPersons(p, in.GetIncludeCompanyPersons(), f.ContactNo); err != nil {
+		return f, err
 	}
 	if in.GetLoggedSegment() != "" {
 		n, err := parseNumberName(p+"logged_segment", in.GetLoggedSegment(), loggedSegmentCollection)
@@ -415,4 +415,13 @@ func totalsToAPI(t store.Totals) *apiv1.InteractionTotals {
 		TotalCost:        formatBigMoney(t.CostMicros.Big()),
 		TotalDuration:    seconds(t.DurationSeconds),
 	}
+}
+
+// requireContactForPersons refuses include_company_persons without the
+// contact_no of the company (the filters of entries and of changes).
+func requireContactForPersons(p string, includePersons bool, contactNo string) error {
+	if includePersons && contactNo == "" {
+		return invalidField(p+"include_company_persons", "needs contact_no: the company whose persons to include")
+	}
+	return nil
 }

@@ -82,12 +82,12 @@ func shareEntryAttachments(tx *gorm.DB, entries []InteractionLogEntry) error {
 // releaseAttachments deletes each given attachment that nothing references any
 // more (no template, language row or log entry), and the stored content when
 // no other attachment shares it. Nil ids and missing attachments are skipped.
-func releaseAttachments(tx *gorm.DB, ids ...*int64) error {
+func (tx *Tx) releaseAttachments(ids ...*int64) error {
 	for _, id := range ids {
 		if id == nil {
 			continue
 		}
-		if _, _, err := deleteUnusedAttachment(tx, *id); err != nil {
+		if _, _, err := tx.deleteUnusedAttachment(*id); err != nil {
 			return err
 		}
 	}
@@ -96,19 +96,22 @@ func releaseAttachments(tx *gorm.DB, ids ...*int64) error {
 
 // deleteUnusedAttachment deletes the attachment and releases its blob unless
 // something references it. It reports whether the attachment existed and, when
-// it is kept, what uses it.
-func deleteUnusedAttachment(tx *gorm.DB, id int64) (found bool, user string, err error) {
+// it is kept, what uses it. A deletion is in the change feed, after the
+// transaction's other changes (Tx.released).
+func (tx *Tx) deleteUnusedAttachment(id int64) (found bool, user string, err error) {
+	db := tx.db
 	var a Attachment
-	if err := tx.Clauses(lockingUpdate).Where("id = ?", id).Limit(1).Find(&a).Error; err != nil || a.ID == 0 {
+	if err := db.Clauses(lockingUpdate).Where("id = ?", id).Limit(1).Find(&a).Error; err != nil || a.ID == 0 {
 		return false, "", err
 	}
-	if user, err := attachmentUser(tx, id); err != nil || user != "" {
+	if user, err := attachmentUser(db, id); err != nil || user != "" {
 		return true, user, err
 	}
-	if err := tx.Delete(&Attachment{}, a.ID).Error; err != nil {
+	if err := db.Delete(&Attachment{}, a.ID).Error; err != nil {
 		return true, "", err
 	}
-	return true, "", releaseBlob(tx, a.BlobID)
+	tx.released = append(tx.released, changeOfAttachment(ChangeAttachmentDeleted, Attachment{ID: id}, true))
+	return true, "", releaseBlob(db, a.BlobID)
 }
 
 // attachmentUser names a template, language row or entry that uses the

@@ -280,8 +280,8 @@ func (s *Store) ListAttachments(ctx context.Context, page Page) ([]Attachment, b
 // DeleteAttachment deletes an attachment that nothing references, and its
 // content when no other attachment shares it.
 func (tx *Tx) DeleteAttachment(id int64) error {
-	return tx.run(func(db *gorm.DB) error {
-		found, user, err := deleteUnusedAttachment(db, id)
+	return tx.run(func(*gorm.DB) error {
+		found, user, err := tx.deleteUnusedAttachment(id)
 		switch {
 		case err != nil:
 			return err
@@ -290,7 +290,7 @@ func (tx *Tx) DeleteAttachment(id int64) error {
 		case user != "":
 			return newError(ErrPrecondition, ReasonAttachmentInUse, "attachment %d is used by %s: remove it from there first", id, user)
 		}
-		return tx.appendChanges(changeOfAttachment(ChangeAttachmentDeleted, Attachment{ID: id}, true))
+		return nil
 	})
 }
 

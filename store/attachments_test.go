@@ -156,11 +156,11 @@ func TestEntryMakesAttachmentReadOnly(t *testing.T) {
 		wantProblems(t, s)
 
 		// Deleting the entries and releasing deletes the attachment and its content.
-		err = s.inTx(ctx, func(tx *gorm.DB) error {
-			if err := tx.Where("attachment_id = ?", a.ID).Delete(&InteractionLogEntry{}).Error; err != nil {
+		err = s.RunInTx(ctx, Actor{}, func(tx *Tx) error {
+			if err := tx.db.Where("attachment_id = ?", a.ID).Delete(&InteractionLogEntry{}).Error; err != nil {
 				return err
 			}
-			return releaseAttachments(tx, &a.ID)
+			return tx.releaseAttachments(&a.ID)
 		})
 		if err != nil {
 			t.Fatal(err)

@@ -111,6 +111,10 @@ func (tx *Tx) deleteCanceledBatch(candidates []int64) (int64, error) {
 		for i, r := range rows {
 			nos[i] = r.EntryNo
 		}
+		changes, err := entryDeletions(db, rows)
+		if err != nil {
+			return err
+		}
 		if err := db.Where("entry_no IN ?", nos).Delete(&InteractionLogComment{}).Error; err != nil {
 			return err
 		}
@@ -122,12 +126,8 @@ func (tx *Tx) deleteCanceledBatch(candidates []int64) (int64, error) {
 		if err := uncountLoggedSegmentEntries(db, rows); err != nil {
 			return err
 		}
-		if err := releaseAttachments(db, entryAttachments(rows)...); err != nil {
+		if err := tx.releaseAttachments(entryAttachments(rows)...); err != nil {
 			return err
-		}
-		changes := make([]Change, len(rows))
-		for i, e := range rows {
-			changes[i] = changeOfEntry(ChangeEntryDeleted, e, true)
 		}
 		return tx.appendChanges(changes...)
 	})
@@ -163,4 +163,30 @@ func entryAttachments(entries []InteractionLogEntry) []*int64 {
 		}
 	}
 	return ids
+}
+
+// entryDeletions are the changes of deleting entries (in their order) with
+// their comments: each entry's comments, then the entry. Read before the
+// deletion.
+func entryDeletions(db *gorm.DB, entries []InteractionLogEntry) ([]Change, error) {
+	nos := make([]int64, len(entries))
+	for i, e := range entries {
+		nos[i] = e.EntryNo
+	}
+	var comments []InteractionLogComment
+	if err := db.Select("id", "entry_no").Where("entry_no IN ?", nos).Order("entry_no, id").Find(&comments).Error; err != nil {
+		return nil, err
+	}
+	byEntry := map[int64][]InteractionLogComment{}
+	for _, c := range comments {
+		byEntry[c.EntryNo] = append(byEntry[c.EntryNo], c)
+	}
+	changes := make([]Change, 0, len(entries)+len(comments))
+	for _, e := range entries {
+		for _, c := range byEntry[e.EntryNo] {
+			changes = append(changes, changeOfComment(ChangeCommentDeleted, e, c, true))
+		}
+		changes = append(changes, changeOfEntry(ChangeEntryDeleted, e, true))
+	}
+	return changes, nil
 }

@@ -346,7 +346,7 @@ func (tx *Tx) ResumeInteraction(r ResumeRequest) (InteractionLogEntry, error) {
 		if err := shareEntryAttachments(db, []InteractionLogEntry{e}); err != nil {
 			return err
 		}
-		if err := releaseAttachments(db, draft.AttachmentID); err != nil {
+		if err := tx.releaseAttachments(draft.AttachmentID); err != nil {
 			return err
 		}
 		if err := db.Take(&out, e.EntryNo).Error; err != nil {
@@ -389,15 +389,19 @@ func (tx *Tx) DeletePostponedInteraction(entryNo int64) error {
 		if err != nil {
 			return err
 		}
+		changes, err := entryDeletions(db, []InteractionLogEntry{draft})
+		if err != nil {
+			return err
+		}
 		for _, model := range []any{&InteractionLogComment{}, &PostponedInteraction{}, &InteractionLogEntry{}} {
 			if err := db.Where("entry_no = ?", entryNo).Delete(model).Error; err != nil {
 				return err
 			}
 		}
-		if err := releaseAttachments(db, draft.AttachmentID); err != nil {
+		if err := tx.releaseAttachments(draft.AttachmentID); err != nil {
 			return err
 		}
-		return tx.appendChanges(changeOfEntry(ChangeEntryDeleted, draft, true))
+		return tx.appendChanges(changes...)
 	})
 }
 

@@ -28,7 +28,7 @@ func (tx *Tx) CancelEntries(entryNos []int64, releaseUniqueAttachments bool) ([]
 			return err
 		}
 		if releaseUniqueAttachments {
-			if err := releaseUniqueEntryAttachments(db, entries); err != nil {
+			if err := tx.releaseUniqueEntryAttachments(entries); err != nil {
 				return err
 			}
 		}
@@ -127,7 +127,7 @@ func (tx *Tx) UpdateEntry(e InteractionLogEntry, fields []Field) (InteractionLog
 			if err := shareEntryAttachments(db, []InteractionLogEntry{out}); err != nil {
 				return err
 			}
-			if err := releaseAttachments(db, cur.AttachmentID); err != nil {
+			if err := tx.releaseAttachments(cur.AttachmentID); err != nil {
 				return err
 			}
 		}
@@ -227,7 +227,8 @@ func refuseCanceledLoggedSegments(tx *gorm.DB, entries map[int64]InteractionLogE
 
 // releaseUniqueEntryAttachments deletes the attachments of the given entries
 // that nothing outside them uses, and clears the entries' references to them.
-func releaseUniqueEntryAttachments(tx *gorm.DB, entries map[int64]InteractionLogEntry) error {
+func (tx *Tx) releaseUniqueEntryAttachments(entries map[int64]InteractionLogEntry) error {
+	db := tx.db
 	owners := map[int64][]int64{} // attachment id -> entry nos among entries
 	for _, no := range sortedKeysOf(entries) {
 		if id := entries[no].AttachmentID; id != nil {
@@ -235,18 +236,18 @@ func releaseUniqueEntryAttachments(tx *gorm.DB, entries map[int64]InteractionLog
 		}
 	}
 	for _, id := range sortedKeysOf(owners) {
-		shared, err := attachmentUsedOutside(tx, id, owners[id])
+		shared, err := attachmentUsedOutside(db, id, owners[id])
 		if err != nil {
 			return err
 		}
 		if shared {
 			continue
 		}
-		if err := tx.Model(&InteractionLogEntry{}).Where("entry_no IN ?", owners[id]).
+		if err := db.Model(&InteractionLogEntry{}).Where("entry_no IN ?", owners[id]).
 			Update("attachment_id", nil).Error; err != nil {
 			return err
 		}
-		if err := releaseAttachments(tx, &id); err != nil {
+		if err := tx.releaseAttachments(&id); err != nil {
 			return err
 		}
 	}

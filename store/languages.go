@@ -77,7 +77,7 @@ func (tx *Tx) UpdateLanguage(l InteractionTemplateLanguage, fields []Field) (Int
 			Select(cols).Updates(&l).Error; err != nil {
 			return err
 		}
-		if err := releaseAttachments(db, released...); err != nil {
+		if err := tx.releaseAttachments(released...); err != nil {
 			return err
 		}
 		return db.Where(where, l.TemplateCode, l.LanguageCode).Take(&out).Error
@@ -111,7 +111,7 @@ func (tx *Tx) DeleteLanguage(templateCode, languageCode string) error {
 			}
 			changes = append(changes, changeOfTemplate(ChangeTemplateUpdated, t, false))
 		}
-		if err := releaseAttachments(db, cur.AttachmentID); err != nil {
+		if err := tx.releaseAttachments(cur.AttachmentID); err != nil {
 			return err
 		}
 		return tx.appendChanges(changes...)

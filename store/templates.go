@@ -74,7 +74,7 @@ func (tx *Tx) UpdateTemplate(t InteractionTemplate, etag string, fields []Field)
 			Select(withStamps(columns)).Updates(&t).Error; err != nil {
 			return err
 		}
-		if err := releaseAttachments(db, released...); err != nil {
+		if err := tx.releaseAttachments(released...); err != nil {
 			return err
 		}
 		return db.Where("code = ?", t.Code).Take(&out).Error
@@ -138,7 +138,7 @@ func (tx *Tx) DeleteTemplate(code, etag string) error {
 			released = append(released, l.AttachmentID)
 			changes = append(changes, changeOfLanguage(ChangeTemplateLanguageDeleted, l, true))
 		}
-		if err := releaseAttachments(db, released...); err != nil {
+		if err := tx.releaseAttachments(released...); err != nil {
 			return err
 		}
 		return tx.appendChanges(changes...)

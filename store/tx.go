@@ -33,6 +33,10 @@ type Tx struct {
 	db    *gorm.DB // the transaction, bound to RunInTx's context
 	actor Actor
 	store *Store // for what a write records beside its rows (the change feed)
+	// released are the deletions of the attachments this transaction let
+	// go of (releaseAttachments), appended after every other change of the
+	// transaction: what released an attachment comes before its deletion.
+	released []Change
 }
 
 // RunInTx runs fn in one database transaction on behalf of actor. The whole
@@ -40,7 +44,11 @@ type Tx struct {
 // must not have effects outside the database. Errors are classified.
 func (s *Store) RunInTx(ctx context.Context, actor Actor, fn func(tx *Tx) error) error {
 	return s.inTx(ctx, func(db *gorm.DB) error {
-		return fn(&Tx{db: db, actor: actor, store: s})
+		tx := &Tx{db: db, actor: actor, store: s}
+		if err := fn(tx); err != nil {
+			return err
+		}
+		return tx.appendChanges(tx.released...)
 	})
 }
 
