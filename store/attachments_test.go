@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-	"time"
 
 	"gorm.io/gorm"
 )
@@ -115,54 +114,6 @@ func TestCheckAttachmentsFindsEachProblem(t *testing.T) {
 			}
 			wantProblems(t, s, want...)
 		}
-	})
-}
-
-func TestUploadLimitAndSweep(t *testing.T) {
-	forEachStore(t, func(t *testing.T, s *Store) {
-		ctx := context.Background()
-		// Enough for one write of chunks and a buffered rest.
-		const size = ChunkBatch*ChunkSize + 10
-		up, err := s.BeginUpload(ctx, size)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := up.Append(ctx, make([]byte, size)); err != nil {
-			t.Fatal(err)
-		}
-		if err := up.Append(ctx, []byte{1}); !errors.Is(err, ErrLimit) {
-			t.Fatalf("append beyond the limit: %v, want ErrLimit", err)
-		}
-
-		kept := storeFile(t, s, []byte("complete content is never swept"))
-		if r, _ := s.CheckAttachments(ctx); r.Chunks != ChunkBatch+1 {
-			t.Fatalf("%d chunks stored, want the upload's %d and the complete file's", r.Chunks, ChunkBatch)
-		}
-		if n, err := s.SweepAbandonedUploads(ctx, time.Hour); err != nil || n != 0 {
-			t.Fatalf("sweep of uploads idle for an hour: %d, %v; want 0 (the upload is fresh)", n, err)
-		}
-		// A negative idle time puts the cut-off in the future: every
-		// incomplete blob counts as abandoned.
-		if n, err := s.SweepAbandonedUploads(ctx, -time.Minute); err != nil || n != 1 {
-			t.Fatalf("sweep: %d, %v; want the one unfinished upload", n, err)
-		}
-		wantProblems(t, s)
-		r, _ := s.CheckAttachments(ctx)
-		if r.Blobs != 1 || r.Chunks != 1 || r.Attachments != 1 {
-			t.Fatalf("after the sweep: %+v, want only the complete attachment %d", r, kept.ID)
-		}
-		// The swept upload can neither write nor finish.
-		if err := up.Close(ctx); !errors.Is(err, ErrPrecondition) {
-			t.Fatalf("write after the sweep: %v, want ErrPrecondition", err)
-		}
-		_, err = write(ctx, s, Actor{}, func(tx *Tx) (Attachment, error) { return tx.FinishUpload(up, Attachment{FileName: "f"}) })
-		if !errors.Is(err, ErrPrecondition) {
-			t.Fatalf("finish after the sweep: %v, want ErrPrecondition", err)
-		}
-		if err := up.Discard(ctx); err != nil {
-			t.Fatal(err)
-		}
-		wantProblems(t, s)
 	})
 }
 

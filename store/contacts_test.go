@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sync/atomic"
 	"testing"
@@ -67,28 +66,6 @@ func TestBatchUpsertContactsUsesFewStatements(t *testing.T) {
 		var count int64
 		if err := s.db.Model(&Contact{}).Where("company_no = ?", "CO").Count(&count).Error; err != nil || count != 1000 {
 			t.Fatalf("count %d, %v", count, err)
-		}
-	})
-}
-
-// TestDeleteContactWithSegmentLines checks the segment-line guard, which the
-// API can reach only once segments exist.
-func TestDeleteContactWithSegmentLines(t *testing.T) {
-	forEachStore(t, func(t *testing.T, s *Store) {
-		ctx := context.Background()
-		if _, err := write(ctx, s, Actor{}, func(tx *Tx) (Contact, error) { return tx.CreateContact(Contact{No: "C", Type: ContactTypeCompany}) }); err != nil {
-			t.Fatal(err)
-		}
-		if err := s.db.Create(&Segment{No: "S", Etag: "e"}).Error; err != nil {
-			t.Fatal(err)
-		}
-		if err := s.db.Create(&SegmentLine{SegmentNo: "S", ContactNo: "C"}).Error; err != nil {
-			t.Fatal(err)
-		}
-		err := s.RunInTx(ctx, Actor{}, func(tx *Tx) error { return tx.DeleteContact("C", "") })
-		var se *Error
-		if !errors.As(err, &se) || !errors.Is(err, ErrPrecondition) || se.Reason != ReasonContactHasSegmentLines {
-			t.Fatalf("delete a contact with segment lines: %v, want FAILED_PRECONDITION with reason ContactHasSegmentLines", err)
 		}
 	})
 }

@@ -20,8 +20,8 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// databases are the migrated databases that forEachStore reuses from test to test (a fresh
-// one costs seconds of DDL on TiDB).
+// databases are the migrated databases that forEachStore and the conformance suite reuse
+// from test to test (a fresh one costs seconds of DDL on TiDB).
 var databases = testdb.NewPool(func(url string) error {
 	ctx := context.Background()
 	s, err := Open(ctx, url, Options{})
@@ -32,8 +32,9 @@ var databases = testdb.NewPool(func(url string) error {
 	return s.Migrate(ctx)
 })
 
-// forEachStore runs fn on an empty, migrated store of each engine: the conformance suite
-// every store test belongs to.
+// forEachStore runs fn on an empty, migrated store of each engine, for the tests that need
+// the store's internals; the tests of its exported behaviour are the conformance suite
+// (storetest, run by conformance_test.go).
 func forEachStore(t *testing.T, fn func(t *testing.T, s *Store)) {
 	t.Helper()
 	forEachStoreOn(t, databases.URL, fn)

@@ -1,12 +1,10 @@
 package store
 
 import (
-	"context"
 	"math"
 	"math/big"
 	"strings"
 	"testing"
-	"time"
 )
 
 // extremes are values whose parts (quotient and remainder by 2^30) take
@@ -63,42 +61,4 @@ func TestSumScansBothEnginesColumns(t *testing.T) {
 			t.Errorf("scan %v: %+v, want an error", bad, s)
 		}
 	}
-}
-
-// TestDatabaseSumsAreExactBeyondInt64 sums values at the ends of int64, of
-// both signs, in the database: every statistic's cost, in one group and
-// split over days and months.
-func TestDatabaseSumsAreExactBeyondInt64(t *testing.T) {
-	forEachStore(t, func(t *testing.T, s *Store) {
-		ctx := context.Background()
-		seedGroupT(t, s)
-		start := at("2026-01-31T12:00:00Z")
-		for i, v := range extremes {
-			seedEntry(t, s, InteractionLogEntry{GroupCode: "G", TemplateCode: "T", CostMicros: v, InteractionTime: start + int64(i)*int64(6*time.Hour/time.Microsecond)})
-		}
-		want := bigSum(extremes)
-		check := func(what string, got Totals, err error) {
-			t.Helper()
-			if err != nil || got.Count != int64(len(extremes)) || got.CostMicros.Big().Cmp(want) != 0 {
-				t.Fatalf("%s: %+v (%v) %v, want cost %v", what, got, got.CostMicros.Big(), err, want)
-			}
-		}
-		g, err := s.GroupTotals(ctx, "G", TimeRange{})
-		check("group", g, err)
-		tm, err := s.TemplateTotals(ctx, "T", TimeRange{})
-		check("template", tm, err)
-		c, err := s.ContactStatistics(ctx, "C1")
-		check("contact", c.Totals, err)
-		for _, dims := range [][]Dimension{nil, {DimDay}, {DimMonth}} {
-			rows, err := s.Summarize(ctx, EntryFilter{}, dims, time.UTC)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var total Totals
-			for _, r := range rows {
-				total = total.Add(r.Totals)
-			}
-			check("summary by "+map[int]string{0: "nothing", 1: "day or month"}[len(dims)], total, nil)
-		}
-	})
 }
