@@ -282,3 +282,114 @@ func queryString(t *testing.T, env *ts.Env, query string) string {
 	ts.NoErr(t, rawDB(t, env).QueryRow(query).Scan(&v))
 	return v
 }
+
+// batchedCall is a call that commits in several transactions.
+type batchedCall struct {
+	name string
+	// table is what it deletes from, a statement of each batch.
+	table   string
+	fixture func(t *testing.T, env *ts.Env)
+	// prepare makes canceled resources for three batches or more.
+	prepare func(t *testing.T, env *ts.Env)
+	// call deletes them and returns the count the response reports.
+	call func(ctx context.Context, env *ts.Env, rid string) (int64, error)
+}
+
+func batchedCalls() []batchedCall {
+	return []batchedCall{{
+		name: "DeleteCanceledInteractionLogEntries", table: "interaction_log_entries", fixture: logFixture,
+		prepare: func(t *testing.T, env *ts.Env) {
+			// Three batches, the last of one entry.
+			for _, n := range []int{store.DeleteCanceledBatchSize, store.DeleteCanceledBatchSize + 1} {
+				items := make([]*apiv1.LogInteractionRequest, n)
+				for i := range items {
+					items[i] = &apiv1.LogInteractionRequest{ContactNo: "ANN", InteractionTemplateCode: "CALL"}
+				}
+				_, err := env.Log.BatchLogInteractions(context.Background(), &apiv1.BatchLogInteractionsRequest{
+					Requests: items, Mode: apiv1.BatchLogMode_BATCH_LOG_MODE_ALL_OR_NOTHING,
+				})
+				ts.NoErr(t, err)
+			}
+			_, err := rawDB(t, env).Exec(`UPDATE interaction_log_entries SET canceled = TRUE`)
+			ts.NoErr(t, err)
+		},
+		call: func(ctx context.Context, env *ts.Env, rid string) (int64, error) {
+			resp, err := env.Log.DeleteCanceledInteractionLogEntries(ctx, &apiv1.DeleteCanceledInteractionLogEntriesRequest{RequestId: rid})
+			return resp.GetDeletedCount(), err
+		},
+	}, {
+		// One transaction per logged segment.
+		name: "DeleteCanceledLoggedSegments", table: "logged_segments", fixture: segmentFaultFixture,
+		prepare: func(t *testing.T, env *ts.Env) {
+			for range 3 {
+				no := fmt.Sprintf("S%d", segmentSerial.Add(1))
+				createSegment(t, env, no, "CALL")
+				ts.AddSegmentLines(t, env.Segments, no, []string{"C1"})
+				logged, err := env.Segments.LogSegment(context.Background(), &apiv1.LogSegmentRequest{Name: "segments/" + no})
+				ts.NoErr(t, err)
+				_, err = env.Segments.CancelLoggedSegment(context.Background(), &apiv1.CancelLoggedSegmentRequest{Name: logged.GetLoggedSegment().GetName()})
+				ts.NoErr(t, err)
+			}
+		},
+		call: func(ctx context.Context, env *ts.Env, rid string) (int64, error) {
+			resp, err := env.Segments.DeleteCanceledLoggedSegments(ctx, &apiv1.DeleteCanceledLoggedSegmentsRequest{RequestId: rid})
+			return resp.GetDeletedCount(), err
+		},
+	}}
+}
+
+// TestBatchedCallFailsMidway: a call that commits batch by batch loses its
+// connection in its second batch (before a statement, or after the COMMIT
+// was applied). The caller gets UNAVAILABLE; the batches that committed stay
+// done. A retry with the same request id does the rest and answers what it
+// deleted itself, not the call's total; altogether the resources are deleted
+// once, with one change each, as a call without a fault deletes them. Once
+// answered, the request id replays that answer.
+func TestBatchedCallFailsMidway(t *testing.T) {
+	for _, c := range batchedCalls() {
+		t.Run(c.name, func(t *testing.T) {
+			forEachEngineWithFaults(t, func(t *testing.T, env *ts.Env, in *faultdb.Injector) {
+				ctx := context.Background()
+				c.fixture(t, env)
+				c.prepare(t, env)
+				before := rowCounts(t, env)
+				total, err := c.call(ctx, env, "")
+				ts.NoErr(t, err)
+				want := written(before, rowCounts(t, env))
+				want["request_ids"] = 1
+				statement := "DELETE FROM " + c.table
+				for _, rule := range []faultdb.Rule{
+					{Match: statement, Nth: 2, Fault: faultdb.ConnLost},
+					{Match: "COMMIT", InTxWith: statement, Nth: 2, Fault: faultdb.ReplyLost},
+				} {
+					c.prepare(t, env)
+					rid := uuid.NewString()
+					before := rowCounts(t, env)
+					armed := in.Arm(rule)
+					_, err := c.call(ctx, env, rid)
+					armed.Disarm()
+					if armed.Fired() != 1 {
+						t.Fatalf("the %v rule fired %d times, want 1", rule.Fault, armed.Fired())
+					}
+					ts.WantCode(t, err, codes.Unavailable, "DATABASE_UNAVAILABLE")
+					done := written(before, rowCounts(t, env))
+					if done["changes"] == 0 || done["changes"] >= want["changes"] {
+						t.Fatalf("a call that failed in its second batch wrote %v, want its first batch of %v", done, want)
+					}
+
+					rest, err := c.call(ctx, env, rid)
+					ts.NoErr(t, err)
+					wantWritten(t, fmt.Sprintf("a call that failed (%v) and its retry", rule.Fault), written(before, rowCounts(t, env)), want)
+					if deletedFirst := int64(-done[c.table]); rest+deletedFirst != total {
+						t.Fatalf("the retry answered %d deleted, the failed call deleted %d: want %d in all", rest, deletedFirst, total)
+					}
+					again, err := c.call(ctx, env, rid)
+					ts.NoErr(t, err)
+					if again != rest {
+						t.Fatalf("a replay answered %d, want the recorded %d", again, rest)
+					}
+				}
+			})
+		})
+	}
+}
