@@ -47,6 +47,8 @@ type conn struct {
 	// Rule.InTxWith.
 	inTx         bool
 	txStatements []string
+	// doomed: the open transaction is to fail at random (InjectRandomly).
+	doomed bool
 }
 
 // before decides the fate of a statement about to run. It returns the
@@ -56,9 +58,12 @@ func (c *conn) before(stmt string) (Fault, error) {
 	if c.broken {
 		return 0, driver.ErrBadConn
 	}
-	f := c.c.in.faultFor(stmt, c.txStatements, c.inTx)
+	f := c.c.in.faultFor(stmt, c.txStatements, c.inTx && c.doomed)
 	if c.inTx {
 		c.txStatements = append(c.txStatements, normalize(stmt))
+	}
+	if f != 0 {
+		c.doomed = false
 	}
 	switch f {
 	case 0, ReplyLost:
@@ -118,7 +123,7 @@ func (c *conn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, e
 	if err != nil {
 		return nil, err
 	}
-	c.inTx, c.txStatements = true, nil
+	c.inTx, c.txStatements, c.doomed = true, nil, c.c.in.doom()
 	return &tx{inner: t, conn: c}, nil
 }
 
@@ -198,7 +203,7 @@ func (t *tx) Rollback() error { return t.finish("ROLLBACK", t.inner.Rollback) }
 // finish ends the transaction with the statement (COMMIT or ROLLBACK) and
 // the driver's method that runs it.
 func (t *tx) finish(stmt string, run func() error) error {
-	defer func() { t.conn.inTx, t.conn.txStatements = false, nil }()
+	defer func() { t.conn.inTx, t.conn.txStatements, t.conn.doomed = false, nil, false }()
 	f, err := t.conn.before(stmt)
 	switch f {
 	case Deadlock, LockWaitTimeout:

@@ -168,9 +168,10 @@ func (in *Injector) DisarmAll() {
 	in.rate = 0
 }
 
-// InjectRandomly makes each statement run inside a transaction (its COMMIT
-// included) fail with a deadlock with probability rate, drawn from a
-// generator seeded with seed: faults a store must absorb by retrying.
+// InjectRandomly makes a fraction rate of the transactions begun from now
+// on fail once with a deadlock, at one of their statements or at their
+// COMMIT, drawn from a generator seeded with seed: faults a store must
+// absorb by retrying the transaction.
 func (in *Injector) InjectRandomly(rate float64, seed uint64) {
 	in.mu.Lock()
 	defer in.mu.Unlock()
@@ -185,9 +186,17 @@ func (in *Injector) RandomFired() int {
 	return in.randomFired
 }
 
-// faultFor is the fault the statement gets, or 0. tx lists the statements
-// its transaction ran before it (nil outside a transaction).
-func (in *Injector) faultFor(stmt string, tx []string, inTx bool) Fault {
+// doom draws whether a transaction being begun is to fail at random.
+func (in *Injector) doom() bool {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	return in.rate > 0 && in.rng.Float64() < in.rate
+}
+
+// faultFor is the fault a statement gets, or 0. tx lists the statements its
+// transaction ran before it; doomed says that the transaction is to fail at
+// random and has not yet.
+func (in *Injector) faultFor(stmt string, tx []string, doomed bool) Fault {
 	stmt = normalize(stmt)
 	in.mu.Lock()
 	defer in.mu.Unlock()
@@ -196,9 +205,9 @@ func (in *Injector) faultFor(stmt string, tx []string, inTx bool) Fault {
 			return a.rule.Fault
 		}
 	}
-	// A failed ROLLBACK would leave the transaction open; a deadlock is
-	// never reported there.
-	if inTx && stmt != "rollback" && in.rate > 0 && in.rng.Float64() < in.rate {
+	// A doomed transaction fails at each statement with even odds, at its
+	// COMMIT at the latest; never at a ROLLBACK, which would leave it open.
+	if doomed && stmt != "rollback" && (stmt == "commit" || in.rng.IntN(2) == 0) {
 		in.randomFired++
 		return Deadlock
 	}

@@ -15,6 +15,7 @@ import (
 	"google.golang.org/grpc/metadata"
 
 	apiv1 "github.com/interlog/interlog/gen/interlog/v1"
+	"github.com/interlog/interlog/internal/faultdb"
 	"github.com/interlog/interlog/internal/testdb"
 	"github.com/interlog/interlog/server"
 	"github.com/interlog/interlog/store"
@@ -86,6 +87,12 @@ func Start(t testing.TB, engine string, opts Options) *Env {
 		url = databases.URL(t, engine)
 	}
 	ctx := context.Background()
+	if opts.Store.WrapConnector == nil {
+		// INTERLOG_TEST_FAULT_RATE: run the suite with random deadlocks.
+		if in := faultdb.RandomlyFromEnv(t); in != nil {
+			opts.Store.WrapConnector = in.Wrap
+		}
+	}
 	st, err := store.Open(ctx, url, opts.Store)
 	if err != nil {
 		t.Fatalf("open store: %v", err)
