@@ -225,22 +225,18 @@ func dialectorFor(rawURL string, opts Options, session map[string]string) (gorm.
 	}
 }
 
-// sqliteConnector is the SQLite driver's connector of dsn, for
-// Options.WrapConnector to wrap.
+// sqliteConnector is a connector of the SQLite driver for dsn, for
+// Options.WrapConnector to wrap: the driver has no connector of its own.
 func sqliteConnector(dsn string) (driver.Connector, error) {
 	db, err := sql.Open(sqlite.DriverName, dsn) // opens no connection
 	if err != nil {
 		return nil, err
 	}
-	drv := db.Driver()
-	_ = db.Close()
-	if dc, ok := drv.(driver.DriverContext); ok {
-		return dc.OpenConnector(dsn)
-	}
-	return dsnConnector{drv: drv, dsn: dsn}, nil
+	defer db.Close()
+	return dsnConnector{drv: db.Driver(), dsn: dsn}, nil
 }
 
-// dsnConnector is the connector of a driver that has none of its own.
+// dsnConnector opens connections of a driver that has no connector.
 type dsnConnector struct {
 	drv driver.Driver
 	dsn string
