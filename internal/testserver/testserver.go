@@ -87,11 +87,11 @@ func Start(t testing.TB, engine string, opts Options) *Env {
 		url = databases.URL(t, engine)
 	}
 	ctx := context.Background()
-	if opts.Store.WrapConnector == nil {
-		// INTERLOG_TEST_FAULT_RATE: run the suite with random deadlocks.
-		if in := faultdb.RandomlyFromEnv(t); in != nil {
-			opts.Store.WrapConnector = in.Wrap
-		}
+	// INTERLOG_TEST_FAULT_RATE: the server's store gets random deadlocks.
+	rate, seed, randomFaults := faultdb.RandomFromEnv(t)
+	random := faultdb.New()
+	if randomFaults && opts.Store.WrapConnector == nil {
+		opts.Store.WrapConnector = random.Wrap
 	}
 	st, err := store.Open(ctx, url, opts.Store)
 	if err != nil {
@@ -100,6 +100,9 @@ func Start(t testing.TB, engine string, opts Options) *Env {
 	t.Cleanup(func() { _ = st.Close() })
 	if err := st.Migrate(ctx); err != nil {
 		t.Fatalf("migrate: %v", err)
+	}
+	if randomFaults {
+		random.InjectRandomlyFor(t, rate, seed)
 	}
 	if opts.Server.Logger == nil {
 		opts.Server.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
