@@ -49,16 +49,20 @@ type conn struct {
 	txStatements []string
 	// doomed: the open transaction is to fail at random (InjectRandomly).
 	doomed bool
+	// onFire: the OnFire of a ReplyLost rule, run once the statement ran.
+	onFire func()
 }
 
 // before decides the fate of a statement about to run. It returns the
 // fault the statement gets (0: run it normally) and, for a fault that
-// prevents the statement, the error to return now.
-func (c *conn) before(stmt string) (Fault, error) {
+// prevents the statement, the error to return now, once the database's own
+// reaction (abort, run when the fault is a deadlock or a lock wait
+// timeout) and the rule's OnFire are done.
+func (c *conn) before(stmt string, abort func() error) (Fault, error) {
 	if c.broken {
 		return 0, driver.ErrBadConn
 	}
-	f := c.c.in.faultFor(stmt, c.txStatements, c.inTx && c.doomed)
+	f, onFire := c.c.in.faultFor(stmt, c.txStatements, c.inTx && c.doomed)
 	if c.inTx {
 		c.txStatements = append(c.txStatements, normalize(stmt))
 	}
@@ -66,11 +70,19 @@ func (c *conn) before(stmt string) (Fault, error) {
 		c.doomed = false
 	}
 	switch f {
-	case 0, ReplyLost:
+	case 0:
+		return 0, nil
+	case ReplyLost:
+		c.onFire = onFire // when the statement has run
 		return f, nil
 	case ConnLost:
 		c.broken = true
+	case Deadlock, LockWaitTimeout:
+		if abort != nil {
+			_ = abort()
+		}
 	}
+	runHook(onFire)
 	return f, c.c.engine.errorOf(f)
 }
 
@@ -81,7 +93,16 @@ func (c *conn) after(f Fault, err error) error {
 		return err
 	}
 	c.broken = true
+	onFire := c.onFire
+	c.onFire = nil
+	runHook(onFire)
 	return c.c.engine.errorOf(ReplyLost)
+}
+
+func runHook(hook func()) {
+	if hook != nil {
+		hook()
+	}
 }
 
 func (c *conn) Prepare(query string) (driver.Stmt, error) {
@@ -112,7 +133,7 @@ func (c *conn) Begin() (driver.Tx, error) {
 }
 
 func (c *conn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, error) {
-	if _, err := c.before("BEGIN"); err != nil {
+	if _, err := c.before("BEGIN", nil); err != nil {
 		return nil, err
 	}
 	b, ok := c.inner.(driver.ConnBeginTx)
@@ -132,7 +153,7 @@ func (c *conn) ExecContext(ctx context.Context, query string, args []driver.Name
 	if !ok {
 		return nil, driver.ErrSkip // database/sql prepares the statement instead
 	}
-	f, err := c.before(query)
+	f, err := c.before(query, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -145,7 +166,7 @@ func (c *conn) QueryContext(ctx context.Context, query string, args []driver.Nam
 	if !ok {
 		return nil, driver.ErrSkip
 	}
-	f, err := c.before(query)
+	f, err := c.before(query, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -204,12 +225,9 @@ func (t *tx) Rollback() error { return t.finish("ROLLBACK", t.inner.Rollback) }
 // the driver's method that runs it.
 func (t *tx) finish(stmt string, run func() error) error {
 	defer func() { t.conn.inTx, t.conn.txStatements, t.conn.doomed = false, nil, false }()
-	f, err := t.conn.before(stmt)
-	switch f {
-	case Deadlock, LockWaitTimeout:
-		// The database rolls a victim back; the connection stays usable.
-		_ = t.inner.Rollback()
-	}
+	// The database rolls a deadlock's victim back; the connection stays
+	// usable.
+	f, err := t.conn.before(stmt, t.inner.Rollback)
 	if err != nil {
 		return err
 	}
@@ -239,7 +257,7 @@ func (s *stmt) ExecContext(ctx context.Context, args []driver.NamedValue) (drive
 	if !ok {
 		return nil, errors.New("faultdb: the driver's statement has no ExecContext")
 	}
-	f, err := s.conn.before(s.query)
+	f, err := s.conn.before(s.query, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -252,7 +270,7 @@ func (s *stmt) QueryContext(ctx context.Context, args []driver.NamedValue) (driv
 	if !ok {
 		return nil, errors.New("faultdb: the driver's statement has no QueryContext")
 	}
-	f, err := s.conn.before(s.query)
+	f, err := s.conn.before(s.query, nil)
 	if err != nil {
 		return nil, err
 	}

@@ -86,6 +86,12 @@ type Rule struct {
 	Times int
 	// Fault is what the statement does.
 	Fault Fault
+	// OnFire, when set, runs each time the rule fires, on the goroutine of
+	// the statement, before the statement returns its error: after the
+	// rollback of a deadlocked COMMIT, after the commit of one whose reply
+	// is lost. A test interleaves another client's statement there (on a
+	// connection of its own: the faulted one is still taken).
+	OnFire func()
 }
 
 // Armed is a rule in force.
@@ -193,25 +199,25 @@ func (in *Injector) doom() bool {
 	return in.rate > 0 && in.rng.Float64() < in.rate
 }
 
-// faultFor is the fault a statement gets, or 0. tx lists the statements its
-// transaction ran before it; doomed says that the transaction is to fail at
-// random and has not yet.
-func (in *Injector) faultFor(stmt string, tx []string, doomed bool) Fault {
+// faultFor is the fault a statement gets, or 0, and the OnFire of its
+// rule. tx lists the statements its transaction ran before it; doomed says
+// that the transaction is to fail at random and has not yet.
+func (in *Injector) faultFor(stmt string, tx []string, doomed bool) (Fault, func()) {
 	stmt = normalize(stmt)
 	in.mu.Lock()
 	defer in.mu.Unlock()
 	for _, a := range in.rules {
 		if strings.Contains(stmt, a.match) && (a.inTxWith == "" || containsAny(tx, a.inTxWith)) && a.fire() {
-			return a.rule.Fault
+			return a.rule.Fault, a.rule.OnFire
 		}
 	}
 	// A doomed transaction fails at each statement with even odds, at its
 	// COMMIT at the latest; never at a ROLLBACK, which would leave it open.
 	if doomed && stmt != "rollback" && (stmt == "commit" || in.rng.IntN(2) == 0) {
 		in.randomFired++
-		return Deadlock
+		return Deadlock, nil
 	}
-	return 0
+	return 0, nil
 }
 
 // containsAny reports whether a statement of list contains s.
