@@ -400,3 +400,61 @@ func TestBatchedCallFailsMidway(t *testing.T) {
 		})
 	}
 }
+
+// insertOnFire returns an OnFire that runs an INSERT on a connection of its
+// own: another client taking the row id that the failed attempt had taken
+// and rolled back (SQLite hands the highest rowid + 1 out again).
+func insertOnFire(t *testing.T, env *ts.Env, query string) func() {
+	db := rawDB(t, env)
+	return func() {
+		if _, err := db.Exec(query); err != nil {
+			t.Errorf("the other client's insert: %v", err)
+		}
+	}
+}
+
+// TestRetriedUploadBeginsWithANewBlob: the transaction that creates an
+// upload's blob deadlocks at its COMMIT, and another client inserts a blob
+// meanwhile. The retried transaction inserts a blob of its own: it does not
+// reuse the id its failed attempt was given (that was ALREADY_EXISTS on
+// SQLite, where the other blob took that id).
+func TestRetriedUploadBeginsWithANewBlob(t *testing.T) {
+	forEachEngineWithFaults(t, func(t *testing.T, env *ts.Env, in *faultdb.Injector) {
+		armed := in.Arm(faultdb.Rule{Match: "COMMIT", InTxWith: "INSERT INTO attachment_blobs", Fault: faultdb.Deadlock,
+			OnFire: insertOnFire(t, env, "INSERT INTO attachment_blobs (size_bytes, complete, create_time) VALUES (0, FALSE, 0)")})
+		data := []byte("an upload whose blob was retried")
+		if a := upload(t, env, "retried.txt", data); a.GetSizeBytes() != int64(len(data)) {
+			t.Fatalf("uploaded %d bytes, want %d", a.GetSizeBytes(), len(data))
+		}
+		if armed.Fired() != 1 {
+			t.Fatalf("the deadlock rule fired %d times, want 1", armed.Fired())
+		}
+		if n := countRows(t, env, "attachment_blobs", "1 = 1"); n != 2 {
+			t.Fatalf("%d blobs, want the upload's and the other client's", n)
+		}
+	})
+}
+
+// TestRetriedSegmentLinesGetNewLineNos: BatchCreateSegmentLines deadlocks at
+// its COMMIT and another client adds a line meanwhile. The retried
+// transaction inserts the lines afresh: it does not reuse the line nos. its
+// failed attempt was given (ALREADY_EXISTS on SQLite).
+func TestRetriedSegmentLinesGetNewLineNos(t *testing.T) {
+	forEachEngineWithFaults(t, func(t *testing.T, env *ts.Env, in *faultdb.Injector) {
+		segmentFaultFixture(t, env)
+		createSegment(t, env, "S", "CALL")
+		armed := in.Arm(faultdb.Rule{Match: "COMMIT", InTxWith: "INSERT INTO segment_lines", Fault: faultdb.Deadlock,
+			OnFire: insertOnFire(t, env, `INSERT INTO segment_lines (segment_no, contact_no, overrides, user_id, create_time, update_time)
+				VALUES ('S', 'C1', '{}', 'other', 0, 0)`)})
+		resp, err := env.Segments.BatchCreateSegmentLines(context.Background(), &apiv1.BatchCreateSegmentLinesRequest{
+			Parent: "segments/S", SegmentLines: []*apiv1.SegmentLine{{ContactNo: "C1"}, {ContactNo: "C2"}},
+		})
+		ts.NoErr(t, err)
+		if armed.Fired() != 1 {
+			t.Fatalf("the deadlock rule fired %d times, want 1", armed.Fired())
+		}
+		if n := countRows(t, env, "segment_lines", "segment_no = 'S' AND user_id <> 'other' AND line_no >= ?", resp.GetFirstLineNo()); n != 2 {
+			t.Fatalf("%d of the call's lines from its first line no. %d on, want 2", n, resp.GetFirstLineNo())
+		}
+	})
+}
