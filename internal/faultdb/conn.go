@@ -99,6 +99,16 @@ func (c *conn) after(f Fault, err error) error {
 	return c.c.engine.errorOf(ReplyLost)
 }
 
+// afterQuery is after for a query, whose rows are closed when the fault
+// turns its success into an error.
+func (c *conn) afterQuery(f Fault, rows driver.Rows, err error) (driver.Rows, error) {
+	if err = c.after(f, err); err != nil && rows != nil {
+		_ = rows.Close()
+		return nil, err
+	}
+	return rows, err
+}
+
 func runHook(hook func()) {
 	if hook != nil {
 		hook()
@@ -171,7 +181,7 @@ func (c *conn) QueryContext(ctx context.Context, query string, args []driver.Nam
 		return nil, err
 	}
 	rows, err := q.QueryContext(ctx, query, args)
-	return rows, c.after(f, err)
+	return c.afterQuery(f, rows, err)
 }
 
 func (c *conn) Ping(ctx context.Context) error {
@@ -275,5 +285,5 @@ func (s *stmt) QueryContext(ctx context.Context, args []driver.NamedValue) (driv
 		return nil, err
 	}
 	rows, err := q.QueryContext(ctx, args)
-	return rows, s.conn.after(f, err)
+	return s.conn.afterQuery(f, rows, err)
 }
