@@ -54,8 +54,13 @@ type Upload struct {
 
 // BeginUpload starts an upload of at most limit bytes.
 func (s *Store) BeginUpload(ctx context.Context, limit int64) (*Upload, error) {
-	blob := AttachmentBlob{CreateTime: nowMicros()}
-	if err := s.inTx(ctx, func(tx *gorm.DB) error { return tx.Create(&blob).Error }); err != nil {
+	var blob AttachmentBlob
+	if err := s.inTx(ctx, func(tx *gorm.DB) error {
+		// A new row on every attempt: GORM wrote the id a failed attempt was
+		// given into the one before, and SQLite may have given it out again.
+		blob = AttachmentBlob{CreateTime: nowMicros()}
+		return tx.Create(&blob).Error
+	}); err != nil {
 		return nil, err
 	}
 	return &Upload{store: s, blobID: blob.ID, limit: limit, sha: sha256.New()}, nil

@@ -17,8 +17,13 @@ const MaxSegmentLinesPerBatch = 10_000
 const lineInsertBatch = 1000
 
 // insertLines writes lines with multi-row INSERTs, filling their line no.
+// The line nos. are cleared first: lines of a retried transaction carry
+// those of its failed attempt, which SQLite may have given out again.
 func insertLines(tx *gorm.DB, lines []SegmentLine) error {
 	const columns = 7 // all but line_no
+	for i := range lines {
+		lines[i].LineNo = 0
+	}
 	return tx.CreateInBatches(lines, insertBatch(tx, columns, lineInsertBatch)).Error
 }
 

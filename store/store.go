@@ -6,6 +6,8 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"database/sql/driver"
 	"fmt"
 	"log/slog"
 	"maps"
@@ -46,6 +48,10 @@ type Options struct {
 	// DisableChangeFeed turns the change feed's outbox off: mutations append
 	// no changes (interlogd --change-feed=false).
 	DisableChangeFeed bool
+	// WrapConnector, when set, wraps the driver's connector of every
+	// connection pool the store opens: tests inject database faults with it
+	// (internal/faultdb). Nil: the driver's own connections, no cost.
+	WrapConnector func(driver.Connector) driver.Connector
 }
 
 // Store is the persistence layer. It is safe for concurrent use.
@@ -189,7 +195,14 @@ func dialectorFor(rawURL string, opts Options, session map[string]string) (gorm.
 		}
 		// WAL lets readers run beside the writer; foreign keys are off by default in SQLite.
 		dsn := "file:" + rest + "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)"
-		return sqlite.Open(dsn), SQLite, nil
+		if opts.WrapConnector == nil {
+			return sqlite.Open(dsn), SQLite, nil
+		}
+		c, err := sqliteConnector(dsn)
+		if err != nil {
+			return nil, "", err
+		}
+		return &sqlite.Dialector{DSN: dsn, Conn: sql.OpenDB(opts.WrapConnector(c))}, SQLite, nil
 	case "mysql":
 		cfg, err := mysqlConfig(rawURL, opts)
 		if err != nil {
@@ -198,11 +211,39 @@ func dialectorFor(rawURL string, opts Options, session map[string]string) (gorm.
 		for name, value := range session {
 			cfg.Params[name] = value
 		}
-		return mysql.New(mysql.Config{DSNConfig: cfg, DSN: cfg.FormatDSN()}), MySQL, nil
+		mc := mysql.Config{DSNConfig: cfg, DSN: cfg.FormatDSN()}
+		if opts.WrapConnector != nil {
+			c, err := mysqldriver.NewConnector(cfg)
+			if err != nil {
+				return nil, "", err
+			}
+			mc.Conn = sql.OpenDB(opts.WrapConnector(c))
+		}
+		return mysql.New(mc), MySQL, nil
 	default:
 		return nil, "", fmt.Errorf("database URL %q: unknown scheme %q (want sqlite or mysql)", RedactURL(rawURL), scheme)
 	}
 }
+
+// sqliteConnector is a connector of the SQLite driver for dsn, for
+// Options.WrapConnector to wrap: the driver has no connector of its own.
+func sqliteConnector(dsn string) (driver.Connector, error) {
+	db, err := sql.Open(sqlite.DriverName, dsn) // opens no connection
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close()
+	return dsnConnector{drv: db.Driver(), dsn: dsn}, nil
+}
+
+// dsnConnector opens connections of a driver that has no connector.
+type dsnConnector struct {
+	drv driver.Driver
+	dsn string
+}
+
+func (c dsnConnector) Connect(context.Context) (driver.Conn, error) { return c.drv.Open(c.dsn) }
+func (c dsnConnector) Driver() driver.Driver                        { return c.drv }
 
 // mysqlConfig builds the driver configuration from a mysql:// URL.
 func mysqlConfig(rawURL string, opts Options) (*mysqldriver.Config, error) {

@@ -15,6 +15,7 @@ import (
 	"google.golang.org/grpc/metadata"
 
 	apiv1 "github.com/interlog/interlog/gen/interlog/v1"
+	"github.com/interlog/interlog/internal/faultdb"
 	"github.com/interlog/interlog/internal/testdb"
 	"github.com/interlog/interlog/server"
 	"github.com/interlog/interlog/store"
@@ -86,6 +87,12 @@ func Start(t testing.TB, engine string, opts Options) *Env {
 		url = databases.URL(t, engine)
 	}
 	ctx := context.Background()
+	// INTERLOG_TEST_FAULT_RATE: the server's store gets random deadlocks.
+	rate, seed, randomFaults := faultdb.RandomFromEnv(t)
+	random := faultdb.New()
+	if randomFaults && opts.Store.WrapConnector == nil {
+		opts.Store.WrapConnector = random.Wrap
+	}
 	st, err := store.Open(ctx, url, opts.Store)
 	if err != nil {
 		t.Fatalf("open store: %v", err)
@@ -93,6 +100,9 @@ func Start(t testing.TB, engine string, opts Options) *Env {
 	t.Cleanup(func() { _ = st.Close() })
 	if err := st.Migrate(ctx); err != nil {
 		t.Fatalf("migrate: %v", err)
+	}
+	if randomFaults {
+		random.InjectRandomlyFor(t, rate, seed)
 	}
 	if opts.Server.Logger == nil {
 		opts.Server.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
