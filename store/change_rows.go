@@ -120,16 +120,16 @@ func mixedUnlessEqual[T comparable](a, b, mixed T) T {
 	return mixed
 }
 
-// packChanges packs changes, in their order, into rows of at most
-// maxChangesPerRow changes and about maxRowPayloadBytes.
-func (s *Store) packChanges(changes []Change) ([]packedRow, error) {
+// packChanges packs changes, in their order, into rows of at most perRow
+// (up to maxChangesPerRow) changes and about maxRowPayloadBytes.
+func (s *Store) packChanges(changes []Change, perRow int) ([]packedRow, error) {
 	var rows []packedRow
 	for _, c := range changes {
 		rec, err := s.packRecord(c)
 		if err != nil {
 			return nil, err
 		}
-		if n := len(rows); n == 0 || rows[n-1].count == maxChangesPerRow || len(rows[n-1].payload)+len(rec) > maxRowPayloadBytes {
+		if n := len(rows); n == 0 || rows[n-1].count == perRow || len(rows[n-1].payload)+len(rec) > maxRowPayloadBytes {
 			rows = append(rows, packedRow{})
 		}
 		rows[len(rows)-1].add(c, rec)

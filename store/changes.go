@@ -156,7 +156,12 @@ func (tx *Tx) appendChanges(changes ...Change) error {
 	if tx.store.feedOff || len(changes) == 0 {
 		return nil
 	}
-	rows, err := tx.store.packChanges(changes)
+	return tx.insertChanges(changes, maxChangesPerRow)
+}
+
+// insertChanges inserts changes in rows of up to perRow changes.
+func (tx *Tx) insertChanges(changes []Change, perRow int) error {
+	rows, err := tx.store.packChanges(changes, perRow)
 	if err != nil {
 		return err
 	}
@@ -174,6 +179,19 @@ func (tx *Tx) AppendChanges(changes ...Change) error {
 func (s *Store) AppendChanges(ctx context.Context, principal, requestID string, changes ...Change) error {
 	return s.RunInTx(ctx, Actor{Principal: principal, RequestID: requestID}, func(tx *Tx) error {
 		return tx.AppendChanges(changes...)
+	})
+}
+
+// AppendChangesUnpacked is AppendChanges with each change in a row of its
+// own, as that many mutations of one resource each would write them, in one
+// transaction: for benchmarks and tests that need a backlog of such rows
+// without a transaction per change.
+func (s *Store) AppendChangesUnpacked(ctx context.Context, principal, requestID string, changes ...Change) error {
+	return s.RunInTx(ctx, Actor{Principal: principal, RequestID: requestID}, func(tx *Tx) error {
+		if tx.store.feedOff {
+			return nil
+		}
+		return tx.run(func(*gorm.DB) error { return tx.insertChanges(changes, 1) })
 	})
 }
 

@@ -295,7 +295,9 @@ func TestExplainChangeQueries(t *testing.T) {
 				changes[i] = entryChange(int64(i+1), fmt.Sprintf("P%03d", i%300), "")
 			}
 			// A row per change (as single mutations write them), then packed rows.
-			appendUnpacked(t, s, changes)
+			if err := s.AppendChangesUnpacked(ctx, "alice", "", changes...); err != nil {
+				t.Fatal(err)
+			}
 			if err := s.AppendChanges(ctx, "alice", "", changes...); err != nil {
 				t.Fatal(err)
 			}
@@ -342,26 +344,6 @@ func TestExplainChangeQueries(t *testing.T) {
 				}
 			}
 		})
-	}
-}
-
-// appendUnpacked appends each change in a row of its own, as a mutation of
-// one resource does, in few transactions.
-func appendUnpacked(t testing.TB, s *Store, changes []Change) {
-	t.Helper()
-	rows := make([]packedRow, len(changes))
-	for i, c := range changes {
-		packed, err := s.packChanges([]Change{c})
-		if err != nil {
-			t.Fatal(err)
-		}
-		rows[i] = packed[0]
-	}
-	err := s.RunInTx(context.Background(), Actor{Principal: "alice"}, func(tx *Tx) error {
-		return insertChangeRows(tx.db, nowMicros(), tx.actor, rows)
-	})
-	if err != nil {
-		t.Fatal(err)
 	}
 }
 

@@ -23,20 +23,27 @@ import (
 // How: one sequencer at a time (below) runs sequenceBatch in a loop. Each
 // batch is one transaction that reads the highest sequence assigned, reads
 // up to a batch of rows that are committed and have no sequence, in id
-// order, and gives them the next consecutive sequences. Readers read
-// sequenced rows only (ListChanges). The claim: once any reader has seen
-// sequence N, no change with a sequence <= N appears later.
+// order, and gives them the next consecutive sequences: a row of n changes
+// (change_rows.go) the next n, [s, s+n-1], its sequence column holding the
+// last, s+n-1, so that MAX(sequence) is the last sequence assigned and the
+// blocks of the rows of a batch follow each other without a gap. Readers
+// read sequenced rows only (ListChanges), and each change of a row has its
+// own sequence. The claim: once any reader has seen sequence N, no change
+// with a sequence <= N appears later.
 //   - A batch's sequences are all above every sequence committed before it
-//     began: it read their maximum inside its own transaction, and the
-//     batches run one after another (one sequencer), each starting after
-//     the previous one committed.
+//     began: it read their maximum inside its own transaction (the last
+//     sequence of the highest row, hence the highest of any change), and
+//     the batches run one after another (one sequencer), each starting
+//     after the previous one committed.
 //   - A batch commits atomically: a reader sees all of its sequences or none.
 //   - A reader that sees sequence N sees the batch that assigned it, hence
 //     every earlier batch (committed before that one began, on every engine:
 //     a read view or TiDB read timestamp that includes a commit includes the
 //     commits that finished before that transaction started), hence every
-//     sequence below N. Sequences are consecutive, so there is nothing
-//     between them left to appear.
+//     sequence below N. Sequences are consecutive (each row's block starts
+//     right after the previous row's), so there is nothing between them
+//     left to appear; and a row is sequenced and committed whole, so a
+//     reader that sees one change of a packed row sees all of them.
 //   - A change whose transaction commits after a batch ran, even with a
 //     smaller id than the rows that batch sequenced, was invisible to it (the
 //     batch reads committed rows only) and gets its sequence from a later
@@ -51,10 +58,14 @@ import (
 //     its next statement fails, so a process never sequences without the
 //     lock. Other replicas try the lock every LockRetry and meanwhile only
 //     read. The lock is a matter of efficiency more than of correctness: if
-//     two sequencers ever overlapped, the unique index on sequence lets one
-//     of two batches that read the same maximum commit, and a batch that
-//     finds a row already sequenced by the other (fewer rows updated than
-//     read) rolls back.
+//     two sequencers ever overlapped (a lock lost with its connection), each
+//     batch first locks the one row of change_sequencer (lockSequencerRow),
+//     so that their batches still run one after another, each reading the
+//     maximum the one before committed. (With a change per row, the unique
+//     index on sequence made two batches that read the same maximum
+//     collide; a packed row's sequence is its last, so two batches of rows
+//     of different counts need not.) A batch that finds a row already
+//     sequenced (fewer rows updated than read) rolls back.
 //   - SQLite: a process runs one sequencer loop, on its one connection.
 //     Several processes on one file each run one, but never two batches at
 //     once: SQLite lets one writer at a time write the file, and a batch is
@@ -271,6 +282,9 @@ func (s *Store) sequenceBatch(ctx context.Context, db *gorm.DB, batch int) (int,
 	var n int
 	var high int64
 	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := s.lockSequencerRow(tx); err != nil {
+			return err
+		}
 		var top sql.NullInt64
 		if err := tx.Model(&changeRow{}).Select("MAX(sequence)").Row().Scan(&top); err != nil {
 			return err
@@ -296,6 +310,28 @@ func (s *Store) sequenceBatch(ctx context.Context, db *gorm.DB, batch int) (int,
 		return nil
 	}, s.txOptions())
 	return n, high, classify(err)
+}
+
+// changeSequencerRow is the one row of change_sequencer, which every batch
+// locks on MySQL, MariaDB and TiDB before it reads the highest sequence.
+type changeSequencerRow struct {
+	ID int `gorm:"primaryKey"`
+}
+
+// TableName implements gorm's Tabler.
+func (changeSequencerRow) TableName() string { return "change_sequencer" }
+
+// lockSequencerRow locks the row of change_sequencer until tx ends, so that
+// batches run one after another even if two sequencers overlap. Under READ
+// COMMITTED the batch's next statement then sees what the batch that held
+// the lock before it committed. SQLite runs one write transaction at a time
+// anyway (see the top of the file) and has no FOR UPDATE.
+func (s *Store) lockSequencerRow(tx *gorm.DB) error {
+	if s.dialect == SQLite {
+		return nil
+	}
+	var id int
+	return tx.Raw("SELECT id FROM change_sequencer WHERE id = 1 FOR UPDATE").Row().Scan(&id)
 }
 
 // unsequenced selects the limit first committed rows without a sequence,
