@@ -111,9 +111,9 @@ func appendMatching(out []StoredChange, rows []storedRow, afterSequence, upTo in
 }
 
 // planChangesPage reads the sequence and change count of the rows holding
-// changes after from, up to upTo, that may hold a change matching filter, until they hold
-// want changes after from: it returns the last sequence of the last of them
-// (readChangeRows reads them), and whether rows beyond it may hold more.
+// changes after from, up to upTo, that may hold a change matching filter,
+// until they hold want changes: it returns the last sequence of the last of
+// them (readChangeRows reads them), and whether rows beyond it may hold more.
 // Reading the counts first keeps a page of a few hundred changes from
 // reading a few hundred packed rows of hundreds of changes each.
 func planChangesPage(db *gorm.DB, from, upTo int64, filter ChangeFilter, want int) (last int64, more bool, err error) {
