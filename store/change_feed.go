@@ -52,7 +52,7 @@ func (s *Store) ListChanges(ctx context.Context, afterSequence, upTo int64, filt
 	var out []StoredChange
 	from, contiguous := afterSequence, true
 	for len(out) < limit && from < upTo {
-		last, more, err := planChangesPage(db, from, upTo, filter, limit-len(out))
+		last, more, err := pageEnd(db, from, upTo, filter, limit-len(out))
 		if err != nil {
 			return nil, classify(err)
 		}
@@ -65,7 +65,11 @@ func (s *Store) ListChanges(ctx context.Context, afterSequence, upTo int64, filt
 		if len(rows) == 0 || rows[0].first() > from+1 {
 			contiguous = false
 		}
-		if out, err = appendMatching(out, rows, afterSequence, upTo, filter, limit); err != nil {
+		seen := afterSequence // a row read twice gives its changes once
+		if len(out) > 0 {
+			seen = out[len(out)-1].Sequence
+		}
+		if out, err = appendMatching(out, rows, seen, upTo, filter, limit); err != nil {
 			return nil, err
 		}
 		if !more {
@@ -110,6 +114,25 @@ func appendMatching(out []StoredChange, rows []storedRow, afterSequence, upTo in
 	return out, nil
 }
 
+// pageEnd returns the sequence up to which a round of ListChanges reads
+// from, to find want changes, and whether changes up to upTo may lie beyond
+// it. Unfiltered, every sequence is a change: the next want sequences, read
+// in one query of the rows holding them, and nothing more to read (fewer
+// changes than asked for: the table ends, or its head was pruned, which
+// ListChanges notices). Filtered, the matches may lie anywhere:
+// planChangesPage reads the rows' counts first.
+func pageEnd(db *gorm.DB, from, upTo int64, filter ChangeFilter, want int) (int64, bool, error) {
+	if filter.none() {
+		return min(upTo, from+int64(want)), false, nil
+	}
+	return planChangesPage(db, from, upTo, filter, want)
+}
+
+// none reports whether the filter selects every change.
+func (f ChangeFilter) none() bool {
+	return len(f.Kinds) == 0 && len(f.ResourceTypes) == 0 && f.ContactNo == "" && f.TemplateCode == "" && f.GroupCode == ""
+}
+
 // planChangesPage reads the sequence and change count of the rows holding
 // changes after from, up to upTo, that may hold a change matching filter,
 // until they hold want changes: it returns the last sequence of the last of
@@ -144,9 +167,9 @@ func planChangesPage(db *gorm.DB, from, upTo int64, filter ChangeFilter, want in
 	return last, true, nil
 }
 
-// readChangeRows reads the rows of changes after from up to last that may
-// hold a change matching filter, in sequence order: read in the order of
-// the unique index on sequence (TestExplainChangeQueries).
+// readChangeRows reads the rows holding changes after from up to last that
+// may hold a change matching filter, in sequence order: read in the order
+// of the unique index on sequence (TestExplainChangeQueries).
 func readChangeRows(db *gorm.DB, from, last int64, filter ChangeFilter) ([]storedRow, error) {
 	query, args := rowsQuery(db, from, last, filter)
 	rows, err := queryChanges(db, query, args)
@@ -177,8 +200,8 @@ func planQuery(db *gorm.DB, from, upTo int64, filter ChangeFilter, want int) (st
 func rowsQuery(db *gorm.DB, from, last int64, filter ChangeFilter) (string, []any) {
 	where, args := filter.where()
 	return "SELECT " + changeRowColumns + " FROM " + changesTable(db, "uq_changes_sequence") +
-			" WHERE sequence > ? AND sequence <= ?" + where + " ORDER BY sequence",
-		append([]any{from, last}, args...)
+			" WHERE sequence > ? AND sequence < ? AND sequence - change_count < ?" + where + " ORDER BY sequence",
+		append([]any{from, last + maxChangesPerRow, last}, args...)
 }
 
 // queryChanges runs a query of the feed's readers on db's pool, past GORM's
