@@ -472,16 +472,39 @@ func (w *receiptWatch) stop() {
 	<-w.done
 }
 
-// benchFeedCatchUp fills a backlog of -feed-backlog changes through the
-// store (transactions of 10 000 entry changes), waits until the sequencer
-// has sequenced them, and times a watcher that starts before them until it
-// has received the last. The backlog is pruned afterwards.
+// benchFeedCatchUp times a watcher catching up on a backlog of -feed-backlog
+// changes, twice: stored in packed rows of hundreds of changes (as LogSegment
+// and batch operations write them) and in a row per change (as
+// LogInteraction and other single mutations write them). Each backlog is
+// filled through the store in transactions of 10 000 changes, sequenced, and
+// then watched from before its first change until the watcher has received
+// the last. The backlogs are pruned afterwards.
 func benchFeedCatchUp(ctx context.Context, e *env) error {
 	f, err := startFeedEnv(ctx, e.cfg)
 	if err != nil {
 		return err
 	}
 	defer f.close()
+	st := f.on.store
+	fmt.Print("| backlog | rows | filled in (changes/s) | sequenced in (changes/s) | caught up in | changes/s | |\n|---|---|---|---|---|---|---|\n")
+	for _, shape := range []struct {
+		rows   string
+		append func(ctx context.Context, principal, requestID string, changes ...store.Change) error
+	}{
+		{"packed (as LogSegment writes)", st.AppendChanges},
+		{"one change each (as LogInteraction writes)", st.AppendChangesUnpacked},
+	} {
+		if err := catchUpOn(ctx, f, e.cfg.feedBacklog, shape.rows, shape.append); err != nil {
+			return err
+		}
+	}
+	fmt.Println("\n(Sequenced in: from the last filling commit until the high-water sequence reached the backlog's last change.)")
+	return nil
+}
+
+// catchUpOn fills a backlog of n changes with appendChanges and prints the
+// times of a row of benchFeedCatchUp's table.
+func catchUpOn(ctx context.Context, f *feedEnv, n int, rows string, appendChanges func(ctx context.Context, principal, requestID string, changes ...store.Change) error) error {
 	st := f.on.store
 	if err := pruneAll(ctx, st); err != nil {
 		return err
@@ -490,8 +513,7 @@ func benchFeedCatchUp(ctx context.Context, e *env) error {
 	if err != nil {
 		return err
 	}
-	n := e.cfg.feedBacklog
-	fill, err := timed(func() error { return fillBacklog(ctx, st, n) })
+	fill, err := timed(func() error { return fillBacklog(ctx, n, appendChanges) })
 	if err != nil {
 		return err
 	}
@@ -508,23 +530,21 @@ func benchFeedCatchUp(ctx context.Context, e *env) error {
 		return err
 	}
 	rate := float64(received) / catchUp.Seconds()
-	fmt.Print("| backlog | filled in (changes/s) | sequenced in (changes/s) | caught up in | changes/s | |\n|---|---|---|---|---|---|\n")
-	fmt.Printf("| %d | %v (%.0f) | %v (%.0f) | %v | %.0f | %s |\n", n,
+	fmt.Printf("| %d | %s | %v (%.0f) | %v (%.0f) | %v | %.0f | %s |\n", n, rows,
 		fill.Round(100*time.Millisecond), float64(n)/fill.Seconds(), sequencing.Round(100*time.Millisecond), float64(n)/sequencing.Seconds(),
 		catchUp.Round(100*time.Millisecond), rate, verdict(rate, catchUpTarget, true))
-	fmt.Println("\n(Sequenced in: from the last filling commit until the high-water sequence reached the backlog's last change.)")
 	return pruneAll(ctx, st)
 }
 
-// fillBacklog appends n entry changes through the store in transactions of
+// fillBacklog appends n entry changes with appendChanges in transactions of
 // backlogTx.
-func fillBacklog(ctx context.Context, st *store.Store, n int) error {
+func fillBacklog(ctx context.Context, n int, appendChanges func(ctx context.Context, principal, requestID string, changes ...store.Change) error) error {
 	for done := 0; done < n; done += backlogTx {
 		changes := make([]store.Change, min(backlogTx, n-done))
 		for i := range changes {
 			changes[i] = entryChange(int64(done + i + 1))
 		}
-		if err := st.AppendChanges(ctx, "bench", "backlog", changes...); err != nil {
+		if err := appendChanges(ctx, "bench", "backlog", changes...); err != nil {
 			return err
 		}
 	}

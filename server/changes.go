@@ -64,10 +64,26 @@ func (s *changeService) ListChanges(ctx context.Context, req *apiv1.ListChangesR
 	}
 	more := len(rows) > p.page.Limit
 	rows = rows[:min(len(rows), p.page.Limit)]
+	changes, err := changesToAPI(rows)
+	if err != nil {
+		return nil, err
+	}
 	resp := &apiv1.ListChangesResponse{HighWaterSequence: high}
-	resp.Changes, resp.NextPageToken = listPage(p, rows, more, changeToAPI,
-		func(c store.StoredChange) store.Page { return store.Page{AfterNumber: c.Sequence} })
+	resp.Changes, resp.NextPageToken = listPage(p, changes, more, func(c *apiv1.Change) *apiv1.Change { return c },
+		func(c *apiv1.Change) store.Page { return store.Page{AfterNumber: c.Sequence} })
 	return resp, nil
+}
+
+// changesToAPI converts stored changes (changeToAPI).
+func changesToAPI(rows []store.StoredChange) ([]*apiv1.Change, error) {
+	out := make([]*apiv1.Change, len(rows))
+	for i, c := range rows {
+		var err error
+		if out[i], err = changeToAPI(c); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 // changeStream is the server side of a WatchChanges call.
@@ -152,7 +168,11 @@ func (w *watch) sendUpTo(ctx context.Context, high int64, heartbeat <-chan time.
 			return err
 		}
 		for _, c := range rows {
-			msg := &apiv1.WatchChangesResponse{Event: &apiv1.WatchChangesResponse_Change{Change: changeToAPI(c)}}
+			change, err := changeToAPI(c)
+			if err != nil {
+				return err
+			}
+			msg := &apiv1.WatchChangesResponse{Event: &apiv1.WatchChangesResponse_Change{Change: change}}
 			if err := w.stream.Send(msg); err != nil {
 				return err
 			}
@@ -214,9 +234,9 @@ func changeFilterFromAPI(f *apiv1.ChangeFilter) (store.ChangeFilter, error) {
 	return out, requireContactForPersons("filter.", out.IncludeCompanyPersons, out.ContactNo)
 }
 
-// changeToAPI converts a stored change: its resource with the converter its
-// Get method uses, its name from its key.
-func changeToAPI(c store.StoredChange) *apiv1.Change {
+// changeToAPI converts a stored change: its resource as the store holds it
+// (change_resources.go), its name from its key.
+func changeToAPI(c store.StoredChange) (*apiv1.Change, error) {
 	out := &apiv1.Change{
 		Sequence:     c.Sequence,
 		ChangeTime:   timestamp(c.ChangeTime),
@@ -226,27 +246,10 @@ func changeToAPI(c store.StoredChange) *apiv1.Change {
 		ResourceType: resourceTypesToAPI[c.ResourceType],
 		ResourceName: changeResourceName(c.ResourceType, c.KeyParts()),
 	}
-	switch r := c.Resource.(type) {
-	case store.InteractionLogEntry:
-		out.Resource = &apiv1.Change_InteractionLogEntry{InteractionLogEntry: entryToAPI(r)}
-	case store.InteractionLogComment:
-		out.Resource = &apiv1.Change_InteractionLogComment{InteractionLogComment: commentToAPI(r)}
-	case store.LoggedSegment:
-		out.Resource = &apiv1.Change_LoggedSegment{LoggedSegment: loggedSegmentToAPI(r)}
-	case store.Contact:
-		out.Resource = &apiv1.Change_Contact{Contact: contactToAPI(r)}
-	case store.InteractionGroup:
-		out.Resource = &apiv1.Change_InteractionGroup{InteractionGroup: groupToAPI(r)}
-	case store.InteractionTemplate:
-		out.Resource = &apiv1.Change_InteractionTemplate{InteractionTemplate: templateToAPI(r)}
-	case store.InteractionTemplateLanguage:
-		out.Resource = &apiv1.Change_InteractionTemplateLanguage{InteractionTemplateLanguage: languageToAPI(r)}
-	case store.Setup:
-		out.Resource = &apiv1.Change_InteractionTemplateSetup{InteractionTemplateSetup: setupToAPI(r)}
-	case store.Attachment:
-		out.Resource = &apiv1.Change_Attachment{Attachment: attachmentToAPI(r)}
+	if err := setChangeResource(c, out); err != nil {
+		return nil, err
 	}
-	return out
+	return out, nil
 }
 
 // changeResourceName is the API name of a change's resource, from the parts

@@ -58,3 +58,16 @@ func TestChangeResourceNames(t *testing.T) {
 		}
 	}
 }
+
+// TestChangeResourcesCoverEveryType: the feed can store and read the
+// resource of every store resource type.
+func TestChangeResourcesCoverEveryType(t *testing.T) {
+	for _, rt := range store.ResourceTypes() {
+		if _, ok := changeResources[rt]; !ok {
+			t.Errorf("resource type %v has no changeResource", rt)
+		}
+	}
+	if len(changeResources) != len(store.ResourceTypes()) {
+		t.Errorf("%d changeResources for %d resource types", len(changeResources), len(store.ResourceTypes()))
+	}
+}

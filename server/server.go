@@ -120,6 +120,8 @@ func New(st *store.Store, opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The feed stores each change's resource as the API message it returns.
+	st.SetResourceEncoder(encodeChangeResource)
 	auth := &authenticator{tokens: opts.Tokens}
 	codec := newServerCodec()
 	access := accessLog{log: opts.Logger}

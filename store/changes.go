@@ -2,8 +2,6 @@ package store
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
 	"strconv"
 	"strings"
 
@@ -108,7 +106,8 @@ type Change struct {
 	GroupCode        string
 	// Resource is the store model after the change (the value, not a
 	// pointer: InteractionLogEntry, Contact, ...; see ResourceType), nil for
-	// a deletion. It is stored as JSON and comes back decoded.
+	// a deletion. It is stored as the store's ResourceEncoder encodes it
+	// (change_rows.go).
 	Resource any
 }
 
@@ -121,10 +120,13 @@ func ChangeKey(parts ...string) string { return strings.Join(parts, keySeparator
 // KeyParts splits Key into the parts ChangeKey joined.
 func (c Change) KeyParts() []string { return strings.Split(c.Key, keySeparator) }
 
-// changeRow is a row of changes.
+// changeRow is a row of changes, as GORM names its table and columns for
+// the few statements that go through GORM (the sequencer's, pruning's); see
+// change_rows.go for what a row holds.
 type changeRow struct {
-	ID               int64 `gorm:"primaryKey;autoIncrement"`
-	Sequence         *int64
+	ID               int64  `gorm:"primaryKey;autoIncrement"`
+	Sequence         *int64 // the last sequence of its changes
+	ChangeCount      int64
 	ChangeTime       int64
 	Principal        string
 	RequestID        string
@@ -141,89 +143,29 @@ type changeRow struct {
 // TableName implements gorm's Tabler.
 func (changeRow) TableName() string { return "changes" }
 
-// changeInsertBatch bounds the rows of one INSERT of changes on MySQL: about
-// 1 KiB each (an entry's JSON), so a statement stays near 1 MiB.
-const changeInsertBatch = 1000
-
-// changeColumns is the number of columns an INSERT of changes binds.
-const changeColumns = 12
+// changeReadBatch is how many entries appendLoggedSegmentEntries reads at a
+// time.
+const changeReadBatch = 1000
 
 // appendChanges inserts changes in tx, the transaction of the mutation they
-// describe, as tx's actor (the principal and request id of the call). It does
-// nothing when the store runs without a change feed. The rows become visible
-// when tx commits and get their sequence then (the sequencer is woken after
-// every commit, see inTx).
+// describe, as tx's actor (the principal and request id of the call), packed
+// into rows (change_rows.go). It does nothing when the store runs without a
+// change feed. The rows become visible when tx commits and get their
+// sequences then (the sequencer is woken after every commit, see inTx).
 func (tx *Tx) appendChanges(changes ...Change) error {
 	if tx.store.feedOff || len(changes) == 0 {
 		return nil
 	}
-	now := nowMicros()
-	rows := make([]changeRow, len(changes))
-	for i, c := range changes {
-		payload, err := encodeResource(c.Resource)
-		if err != nil {
-			return err
-		}
-		rows[i] = changeRow{
-			ChangeTime: now, Principal: tx.actor.Principal, RequestID: tx.actor.RequestID,
-			Kind: c.Kind, ResourceType: c.ResourceType, ResourceKey: c.Key,
-			ContactNo: c.ContactNo, ContactCompanyNo: c.ContactCompanyNo,
-			TemplateCode: c.TemplateCode, GroupCode: c.GroupCode,
-			Payload: payload,
-		}
-	}
-	return tx.db.CreateInBatches(rows, insertBatch(tx.db, changeColumns, changeInsertBatch)).Error
+	return tx.insertChanges(changes, maxChangesPerRow)
 }
 
-// encodeResource returns the JSON of a change's resource; empty for none.
-func encodeResource(resource any) ([]byte, error) {
-	if resource == nil {
-		return []byte{}, nil
-	}
-	b, err := json.Marshal(resource)
+// insertChanges inserts changes in rows of up to perRow changes.
+func (tx *Tx) insertChanges(changes []Change, perRow int) error {
+	rows, err := tx.store.packChanges(changes, perRow)
 	if err != nil {
-		return nil, fmt.Errorf("encode change of %T: %w", resource, err)
+		return err
 	}
-	return b, nil
-}
-
-// decodeResource turns a stored payload back into the model of its resource
-// type; nil for an empty payload (a deletion).
-func decodeResource(t ResourceType, payload []byte) (any, error) {
-	if len(payload) == 0 {
-		return nil, nil
-	}
-	var v any
-	var err error
-	switch t {
-	case ResourceEntry:
-		v, err = decodeAs[InteractionLogEntry](payload)
-	case ResourceComment:
-		v, err = decodeAs[InteractionLogComment](payload)
-	case ResourceLoggedSegment:
-		v, err = decodeAs[LoggedSegment](payload)
-	case ResourceContact:
-		v, err = decodeAs[Contact](payload)
-	case ResourceGroup:
-		v, err = decodeAs[InteractionGroup](payload)
-	case ResourceTemplate:
-		v, err = decodeAs[InteractionTemplate](payload)
-	case ResourceTemplateLanguage:
-		v, err = decodeAs[InteractionTemplateLanguage](payload)
-	case ResourceTemplateSetup:
-		v, err = decodeAs[Setup](payload)
-	case ResourceAttachment:
-		v, err = decodeAs[Attachment](payload)
-	default:
-		return nil, fmt.Errorf("change of unknown resource type %d", t)
-	}
-	return v, err
-}
-
-func decodeAs[T any](payload []byte) (T, error) {
-	var v T
-	err := json.Unmarshal(payload, &v)
-	return v, err
+	return insertChangeRows(tx.db, nowMicros(), tx.actor, rows)
 }
 
 // AppendChanges appends changes in tx as a mutation does, and Store's
@@ -237,6 +179,19 @@ func (tx *Tx) AppendChanges(changes ...Change) error {
 func (s *Store) AppendChanges(ctx context.Context, principal, requestID string, changes ...Change) error {
 	return s.RunInTx(ctx, Actor{Principal: principal, RequestID: requestID}, func(tx *Tx) error {
 		return tx.AppendChanges(changes...)
+	})
+}
+
+// AppendChangesUnpacked is AppendChanges with each change in a row of its
+// own, as that many mutations of one resource each would write them, in one
+// transaction: for benchmarks and tests that need a backlog of such rows
+// without a transaction per change.
+func (s *Store) AppendChangesUnpacked(ctx context.Context, principal, requestID string, changes ...Change) error {
+	return s.RunInTx(ctx, Actor{Principal: principal, RequestID: requestID}, func(tx *Tx) error {
+		if tx.store.feedOff {
+			return nil
+		}
+		return tx.run(func(*gorm.DB) error { return tx.insertChanges(changes, 1) })
 	})
 }
 
@@ -297,7 +252,7 @@ func (tx *Tx) appendLoggedSegmentEntries(loggedSegmentEntryNo int64, kind Change
 	}
 	var batch []InteractionLogEntry
 	return tx.db.Where("logged_segment_entry_no = ?", loggedSegmentEntryNo).
-		FindInBatches(&batch, changeInsertBatch, func(*gorm.DB, int) error {
+		FindInBatches(&batch, changeReadBatch, func(*gorm.DB, int) error {
 			changes := make([]Change, len(batch))
 			for i := range batch {
 				if edit != nil {

@@ -487,10 +487,13 @@ func TestRunFeedPrunes(t *testing.T) {
 }
 
 func TestAssignSequencesNamesRuns(t *testing.T) {
-	got := assignSequences([]int64{3, 4, 5, 9, 11, 12}, 100)
-	want := "UPDATE changes SET sequence = CASE WHEN id BETWEEN 3 AND 5 THEN id + 98 WHEN id BETWEEN 9 AND 9 THEN id + 95" +
-		" WHEN id BETWEEN 11 AND 12 THEN id + 94 END WHERE sequence IS NULL AND (id BETWEEN 3 AND 5 OR id BETWEEN 9 AND 9 OR id BETWEEN 11 AND 12)"
-	if got != want {
-		t.Errorf("got  %s\nwant %s", got, want)
+	rows := []unsequencedRow{{3, 1}, {4, 1}, {5, 1}, {9, 1}, {11, 500}, {12, 500}, {13, 37}}
+	got, last := assignSequences(rows, 100)
+	// 3-5: 101-103; 9: 104; 11: 105-604; 12: 605-1104; 13: 1105-1141.
+	want := "UPDATE changes SET sequence = CASE WHEN id BETWEEN 3 AND 5 THEN id +98 WHEN id BETWEEN 9 AND 9 THEN id +95" +
+		" WHEN id BETWEEN 11 AND 12 THEN id * 500 -4896 WHEN id BETWEEN 13 AND 13 THEN id * 37 +660 END" +
+		" WHERE sequence IS NULL AND (id BETWEEN 3 AND 5 OR id BETWEEN 9 AND 9 OR id BETWEEN 11 AND 12 OR id BETWEEN 13 AND 13)"
+	if got != want || last != 1141 {
+		t.Errorf("got  %s (last %d)\nwant %s (last 1141)", got, last, want)
 	}
 }

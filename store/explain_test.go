@@ -294,10 +294,12 @@ func TestExplainChangeQueries(t *testing.T) {
 			for i := range changes {
 				changes[i] = entryChange(int64(i+1), fmt.Sprintf("P%03d", i%300), "")
 			}
-			for range 2 {
-				if err := s.AppendChanges(ctx, "alice", "", changes...); err != nil {
-					t.Fatal(err)
-				}
+			// A row per change (as single mutations write them), then packed rows.
+			if err := s.AppendChangesUnpacked(ctx, "alice", "", changes...); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.AppendChanges(ctx, "alice", "", changes...); err != nil {
+				t.Fatal(err)
 			}
 			if err := s.sequenceAll(ctx, s.db, 1000); err != nil {
 				t.Fatal(err)
@@ -308,22 +310,21 @@ func TestExplainChangeQueries(t *testing.T) {
 			if err := s.db.Exec("ANALYZE TABLE changes").Error; err != nil {
 				t.Fatal(err)
 			}
+			assignment, _ := assignSequences([]unsequencedRow{{20001, 1}, {20002, 1}, {20003, 500}, {20010, 37}}, 20000)
+			pageFilter := ChangeFilter{ContactNo: "P007", IncludeCompanyPersons: true, Kinds: []ChangeKind{ChangeEntryLogged}, TemplateCode: "CALL"}
 			for _, c := range []struct {
 				name, index string
 				query       func(tx *gorm.DB) *gorm.DB
 				raw         string // instead of query
 			}{
-				{"the sequencer's assignment", "PRIMARY", nil, assignSequences([]int64{20001, 20002, 20003, 20010}, 20000)},
+				{"the sequencer's assignment", "PRIMARY", nil, assignment},
 				{"the sequencer's next batch", "idx_changes_unsequenced", func(tx *gorm.DB) *gorm.DB {
-					var ids []int64
-					return unsequenced(tx, 1000).Pluck("id", &ids)
+					return unsequenced(tx, 1000).Find(&[]changeRow{})
 				}, ""},
-				{"a page of changes", "uq_changes_sequence", func(tx *gorm.DB) *gorm.DB {
-					return changesPage(tx, 10000, 20000, ChangeFilter{}, 500).Find(&[]changeRow{})
-				}, ""},
-				{"a filtered page of changes", "uq_changes_sequence", func(tx *gorm.DB) *gorm.DB {
-					return changesPage(tx, 10000, 20000, ChangeFilter{ContactNo: "P007", Kinds: []ChangeKind{ChangeEntryLogged}}, 500).Find(&[]changeRow{})
-				}, ""},
+				{"the plan of a page of changes", "uq_changes_sequence", nil, pageQueries(s, ChangeFilter{})[0]},
+				{"a page of changes", "uq_changes_sequence", nil, pageQueries(s, ChangeFilter{})[1]},
+				{"the plan of a filtered page", "uq_changes_sequence", nil, pageQueries(s, pageFilter)[0]},
+				{"a filtered page of changes", "uq_changes_sequence", nil, pageQueries(s, pageFilter)[1]},
 				{"the oldest changes, for pruning", "uq_changes_sequence", func(tx *gorm.DB) *gorm.DB {
 					return oldestChanges(tx, 1001).Find(&[]changeRow{})
 				}, ""},
@@ -344,4 +345,25 @@ func TestExplainChangeQueries(t *testing.T) {
 			}
 		})
 	}
+}
+
+// pageQueries are the two queries of a page of ListChanges after sequence
+// 10000 (its plan, its rows), with their arguments written in, for EXPLAIN.
+func pageQueries(s *Store, filter ChangeFilter) [2]string {
+	plan, planArgs := planQuery(s.db, 10000, 20000, filter, 500)
+	rows, rowsArgs := rowsQuery(s.db, 10000, 10500, filter)
+	return [2]string{inlineArgs(plan, planArgs), inlineArgs(rows, rowsArgs)}
+}
+
+// inlineArgs writes the arguments into the query's placeholders: numbers,
+// and strings without quotes.
+func inlineArgs(query string, args []any) string {
+	for _, a := range args {
+		v := fmt.Sprint(a)
+		if _, ok := a.(string); ok {
+			v = "'" + v + "'"
+		}
+		query = strings.Replace(query, "?", v, 1)
+	}
+	return query
 }

@@ -23,6 +23,7 @@ var migrationIDs = []string{
 	"0005_request_ids_per_principal",
 	"0006_logged_segment_count_index",
 	"0007_changes",
+	"0008_change_count",
 }
 
 // schemaTable records applied migrations (one row per id).

@@ -238,5 +238,5 @@ var allModels = []any{
 	&InteractionGroup{}, &InteractionTemplate{}, &InteractionTemplateLanguage{},
 	&TemplateSetupSlot{}, &Contact{}, &InteractionLogEntry{}, &InteractionLogComment{},
 	&Segment{}, &SegmentLine{}, &LoggedSegment{}, &AttachmentBlob{}, &AttachmentChunk{},
-	&Attachment{}, &IdempotencyKey{}, &PostponedInteraction{}, &changeRow{},
+	&Attachment{}, &IdempotencyKey{}, &PostponedInteraction{}, &changeRow{}, &changeSequencerRow{},
 }

@@ -23,20 +23,27 @@ import (
 // How: one sequencer at a time (below) runs sequenceBatch in a loop. Each
 // batch is one transaction that reads the highest sequence assigned, reads
 // up to a batch of rows that are committed and have no sequence, in id
-// order, and gives them the next consecutive sequences. Readers read
-// sequenced rows only (ListChanges). The claim: once any reader has seen
-// sequence N, no change with a sequence <= N appears later.
+// order, and gives them the next consecutive sequences: a row of n changes
+// (change_rows.go) the next n, [s, s+n-1], its sequence column holding the
+// last, s+n-1, so that MAX(sequence) is the last sequence assigned and the
+// blocks of the rows of a batch follow each other without a gap. Readers
+// read sequenced rows only (ListChanges), and each change of a row has its
+// own sequence. The claim: once any reader has seen sequence N, no change
+// with a sequence <= N appears later.
 //   - A batch's sequences are all above every sequence committed before it
-//     began: it read their maximum inside its own transaction, and the
-//     batches run one after another (one sequencer), each starting after
-//     the previous one committed.
+//     began: it read their maximum inside its own transaction (the last
+//     sequence of the highest row, hence the highest of any change), and
+//     the batches run one after another (one sequencer), each starting
+//     after the previous one committed.
 //   - A batch commits atomically: a reader sees all of its sequences or none.
 //   - A reader that sees sequence N sees the batch that assigned it, hence
 //     every earlier batch (committed before that one began, on every engine:
 //     a read view or TiDB read timestamp that includes a commit includes the
 //     commits that finished before that transaction started), hence every
-//     sequence below N. Sequences are consecutive, so there is nothing
-//     between them left to appear.
+//     sequence below N. Sequences are consecutive (each row's block starts
+//     right after the previous row's), so there is nothing between them
+//     left to appear; and a row is sequenced and committed whole, so a
+//     reader that sees one change of a packed row sees all of them.
 //   - A change whose transaction commits after a batch ran, even with a
 //     smaller id than the rows that batch sequenced, was invisible to it (the
 //     batch reads committed rows only) and gets its sequence from a later
@@ -51,10 +58,14 @@ import (
 //     its next statement fails, so a process never sequences without the
 //     lock. Other replicas try the lock every LockRetry and meanwhile only
 //     read. The lock is a matter of efficiency more than of correctness: if
-//     two sequencers ever overlapped, the unique index on sequence lets one
-//     of two batches that read the same maximum commit, and a batch that
-//     finds a row already sequenced by the other (fewer rows updated than
-//     read) rolls back.
+//     two sequencers ever overlapped (a lock lost with its connection), each
+//     batch first locks the one row of change_sequencer (lockSequencerRow),
+//     so that their batches still run one after another, each reading the
+//     maximum the one before committed. (With a change per row, the unique
+//     index on sequence made two batches that read the same maximum
+//     collide; a packed row's sequence is its last, so two batches of rows
+//     of different counts need not.) A batch that finds a row already
+//     sequenced (fewer rows updated than read) rolls back.
 //   - SQLite: a process runs one sequencer loop, on its one connection.
 //     Several processes on one file each run one, but never two batches at
 //     once: SQLite lets one writer at a time write the file, and a batch is
@@ -264,45 +275,94 @@ func (s *Store) sequenceAll(ctx context.Context, db *gorm.DB, batch int) error {
 // back.
 var errSequencerRace = errors.New("change sequencer: rows were sequenced concurrently")
 
-// sequenceBatch gives up to batch committed, unsequenced changes the next
-// sequences, in id order, in one transaction; it returns how many and the
-// highest sequence then assigned. See the comment at the top of the file.
+// sequenceBatch gives up to batch committed, unsequenced rows of changes the
+// next sequences, in id order, in one transaction; it returns how many rows
+// and the highest sequence then assigned. See the comment at the top of the file.
 func (s *Store) sequenceBatch(ctx context.Context, db *gorm.DB, batch int) (int, int64, error) {
 	var n int
 	var high int64
 	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := s.lockSequencerRow(tx); err != nil {
+			return err
+		}
 		var top sql.NullInt64
 		if err := tx.Model(&changeRow{}).Select("MAX(sequence)").Row().Scan(&top); err != nil {
 			return err
 		}
-		var ids []int64
-		if err := unsequenced(tx, batch).Pluck("id", &ids).Error; err != nil {
+		rows, err := readUnsequenced(tx, batch)
+		if err != nil {
 			return err
 		}
 		base := top.Int64 // 0 when NULL: no sequence assigned yet
-		if len(ids) == 0 {
+		if len(rows) == 0 {
 			high = base
 			return nil
 		}
-		res := tx.Exec(assignSequences(ids, base))
+		assign, last := assignSequences(rows, base)
+		res := tx.Exec(assign)
 		if res.Error != nil {
 			return res.Error
 		}
-		if res.RowsAffected != int64(len(ids)) {
+		if res.RowsAffected != int64(len(rows)) {
 			return errSequencerRace
 		}
-		n, high = len(ids), base+int64(len(ids))
+		n, high = len(rows), last
 		return nil
 	}, s.txOptions())
 	return n, high, classify(err)
 }
 
-// unsequenced selects the limit first committed changes without a sequence,
+// changeSequencerRow is the one row of change_sequencer, which every batch
+// locks on MySQL, MariaDB and TiDB before it reads the highest sequence.
+type changeSequencerRow struct {
+	ID int `gorm:"primaryKey"`
+}
+
+// TableName implements gorm's Tabler.
+func (changeSequencerRow) TableName() string { return "change_sequencer" }
+
+// lockSequencerRow locks the row of change_sequencer until tx ends, so that
+// batches run one after another even if two sequencers overlap. Under READ
+// COMMITTED the batch's next statement then sees what the batch that held
+// the lock before it committed. SQLite runs one write transaction at a time
+// anyway (see the top of the file) and has no FOR UPDATE.
+func (s *Store) lockSequencerRow(tx *gorm.DB) error {
+	if s.dialect == SQLite {
+		return nil
+	}
+	var id int
+	return tx.Raw("SELECT id FROM change_sequencer WHERE id = 1 FOR UPDATE").Row().Scan(&id)
+}
+
+// unsequenced selects the limit first committed rows without a sequence,
 // in id order, from the index idx_changes_unsequenced. MariaDB picks
 // uq_changes_sequence for sequence IS NULL and sorts every unsequenced row
-// by id on each batch (100 000 after a large LogSegment): the index is named.
+// by id on each batch (100 000 after a large LogSegment of the release that
+// wrote a row per change): the index is named.
 func unsequenced(db *gorm.DB, limit int) *gorm.DB {
-	return changesByIndex(db, "idx_changes_unsequenced").Where("sequence IS NULL").Order("id").Limit(limit)
+	return changesByIndex(db, "idx_changes_unsequenced").Select("id", "change_count").Where("sequence IS NULL").Order("id").Limit(limit)
+}
+
+// unsequencedRow is a row the sequencer sequences.
+type unsequencedRow struct {
+	id, count int64
+}
+
+func readUnsequenced(tx *gorm.DB, limit int) ([]unsequencedRow, error) {
+	rows, err := unsequenced(tx, limit).Rows()
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []unsequencedRow
+	for rows.Next() {
+		var r unsequencedRow
+		if err := rows.Scan(&r.id, &r.count); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
 }
 
 // changesByIndex selects from changes through the named index on MySQL,
@@ -311,38 +371,55 @@ func unsequenced(db *gorm.DB, limit int) *gorm.DB {
 // unsequenced row, or on TiDB a full scan for a filtered page or for the
 // oldest changes. SQLite's planner reads the index in order unasked.
 func changesByIndex(db *gorm.DB, index string) *gorm.DB {
-	q := db.Model(&changeRow{})
-	if db.Dialector.Name() == string(MySQL) {
-		q = q.Table("changes USE INDEX (" + index + ")")
-	}
-	return q
+	return db.Model(&changeRow{}).Table(changesTable(db, index))
 }
 
-// assignSequences returns the UPDATE that gives ids[i] (ascending) the
-// sequence base+1+i. It names the ids as runs of consecutive ids, so that
-// the changes of one large transaction (consecutive ids, mostly) cost one
-// range however many they are; no other row can fall in a run, since every
-// id in it was read. The values are numbers this process computed, written
-// into the statement so that a batch is one statement whatever the engine's
-// parameter limit.
-func assignSequences(ids []int64, base int64) string {
+// changesTable is the table changes, read through the named index on MySQL
+// (changesByIndex), for raw SQL.
+func changesTable(db *gorm.DB, index string) string {
+	if db.Dialector.Name() == string(MySQL) {
+		return "changes USE INDEX (" + index + ")"
+	}
+	return "changes"
+}
+
+// assignSequences returns the UPDATE that gives the rows (ascending ids)
+// the next sequences: the row i of count c_i the sequences after those of
+// the rows before it, base + c_0 + ... + c_(i-1) + 1 up to
+// base + c_0 + ... + c_i, which its sequence column holds the last of; and
+// that last sequence of the last row. It names the rows as runs of
+// consecutive ids of equal count, sequence = id * count + offset, so that
+// the rows of one large transaction (consecutive ids of full rows, mostly)
+// cost one range however many they are; no other row can fall in a run,
+// since every id in it was read. The values are numbers this process
+// computed, written into the statement so that a batch is one statement
+// whatever the engine's parameter limit.
+func assignSequences(rows []unsequencedRow, base int64) (string, int64) {
 	var set, where strings.Builder
-	next := base + 1
-	for start := 0; start < len(ids); {
+	next := base + 1 // the first sequence of the next row
+	for start := 0; start < len(rows); {
 		end := start + 1
-		for end < len(ids) && ids[end] == ids[end-1]+1 {
+		for end < len(rows) && rows[end].id == rows[end-1].id+1 && rows[end].count == rows[start].count {
 			end++
 		}
-		lo, hi := ids[start], ids[end-1]
-		fmt.Fprintf(&set, " WHEN id BETWEEN %d AND %d THEN id + %d", lo, hi, next-lo)
+		lo, hi, count := rows[start].id, rows[end-1].id, rows[start].count
+		offset := next + count - 1 - lo*count // the last sequence of row lo, less lo*count
+		fmt.Fprintf(&set, " WHEN id BETWEEN %d AND %d THEN %s%+d", lo, hi, idTimes(count), offset)
 		if start > 0 {
 			where.WriteString(" OR ")
 		}
 		fmt.Fprintf(&where, "id BETWEEN %d AND %d", lo, hi)
-		next += hi - lo + 1
+		next += (hi - lo + 1) * count
 		start = end
 	}
-	return "UPDATE changes SET sequence = CASE" + set.String() + " END WHERE sequence IS NULL AND (" + where.String() + ")"
+	return "UPDATE changes SET sequence = CASE" + set.String() + " END WHERE sequence IS NULL AND (" + where.String() + ")", next - 1
+}
+
+func idTimes(count int64) string {
+	if count == 1 {
+		return "id "
+	}
+	return fmt.Sprintf("id * %d ", count)
 }
 
 // pruneExpired deletes the changes older than the retention, in batches.

@@ -67,6 +67,9 @@ type Store struct {
 	highWater *highWater
 	// lock is the MySQL connection pool of the sequencer lock (sequencer.go).
 	lock lockPool
+	// encodeResource encodes the resources of changes (SetResourceEncoder);
+	// nil: JSON of the model.
+	encodeResource ResourceEncoder
 }
 
 // Open connects to the database named by rawURL ("sqlite:///path/file.db",
