@@ -40,7 +40,7 @@ type StoredChange struct {
 // afterSequence were pruned, rather than return a page with a silent gap.
 func (s *Store) ListChanges(ctx context.Context, afterSequence, upTo int64, filter ChangeFilter, limit int) ([]StoredChange, error) {
 	var rows []changeRow
-	if err := changesPage(s.read(ctx), afterSequence, upTo, filter, limit).Find(&rows).Error; err != nil {
+	if err := changesPage(s.feedRead(ctx), afterSequence, upTo, filter, limit).Find(&rows).Error; err != nil {
 		return nil, classify(err)
 	}
 	if len(rows) == 0 || *rows[0].Sequence != afterSequence+1 {
@@ -142,7 +142,7 @@ func (s *Store) OldestChangeSequence(ctx context.Context) (int64, error) {
 // sequenceBound returns MIN or MAX of the assigned sequences, 0 when none.
 func (s *Store) sequenceBound(ctx context.Context, fn string) (int64, error) {
 	var v sql.NullInt64
-	if err := s.read(ctx).Model(&changeRow{}).Select(fn + "(sequence)").Row().Scan(&v); err != nil {
+	if err := s.feedRead(ctx).Model(&changeRow{}).Select(fn + "(sequence)").Row().Scan(&v); err != nil {
 		return 0, classify(err)
 	}
 	return v.Int64, nil // 0 when NULL

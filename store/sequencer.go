@@ -42,7 +42,11 @@ import (
 //     batch reads committed rows only) and gets its sequence from a later
 //     batch: above N.
 // ChangeHighWater (MAX(sequence)) is therefore a safe checkpoint: every
-// change up to it is visible.
+// change up to it is visible. So is the high water a batch publishes to this
+// process's watchers once it committed (PublishedHighWater): the MAX it read
+// plus what it assigned. When batches run (at once after a commit, at most
+// one per Coalesce, or every PollInterval) changes only when changes are
+// sequenced, never which sequences they get.
 //
 // One sequencer at a time:
 //   - MySQL, MariaDB, TiDB: the process that holds the advisory lock
@@ -80,6 +84,11 @@ type FeedOptions struct {
 	// by other replicas (a commit in this process wakes it at once), and how
 	// often every replica reads the high-water sequence. Default 25ms.
 	PollInterval time.Duration
+	// Coalesce is the least time between the starts of two batches the
+	// sequencer runs on wake-ups from commits in this process: the commits
+	// of that time share one batch (one transaction) instead of one each,
+	// and a commit after a quiet spell is sequenced at once. Default 5ms.
+	Coalesce time.Duration
 	// LockRetry is how often a replica that is not the sequencer tries to
 	// become it. Default 2s.
 	LockRetry time.Duration
@@ -97,6 +106,9 @@ type FeedOptions struct {
 func (o *FeedOptions) defaults() {
 	if o.PollInterval <= 0 {
 		o.PollInterval = 25 * time.Millisecond
+	}
+	if o.Coalesce <= 0 {
+		o.Coalesce = 5 * time.Millisecond
 	}
 	if o.LockRetry <= 0 {
 		o.LockRetry = 2 * time.Second
@@ -217,16 +229,20 @@ func (p *lockPool) close() {
 	p.db = nil
 }
 
-// sequenceLoop sequences until ctx ends or a batch fails: at once after a
-// commit in this process, else every PollInterval; and prunes every
-// PruneInterval.
+// sequenceLoop sequences until ctx ends or a batch fails: after a commit in
+// this process (at most one batch per Coalesce), else every PollInterval;
+// and prunes every PruneInterval. Meanwhile this process's high water is
+// what its batches publish (publishHighWater reads none).
 func (s *Store) sequenceLoop(ctx context.Context, db *gorm.DB, opts FeedOptions) error {
+	s.sequencing.Store(true)
+	defer s.sequencing.Store(false)
 	poll := time.NewTicker(opts.PollInterval)
 	defer poll.Stop()
 	prune := time.NewTicker(opts.PruneInterval)
 	defer prune.Stop()
 	s.pruneExpired(ctx, opts)
 	for {
+		began := time.Now()
 		// A conflict (two sequencers on one SQLite file, or ever on MySQL)
 		// rolled its batch back: the rows are sequenced on the next round.
 		if err := s.sequenceAll(ctx, db, opts.Batch); err != nil && !errors.Is(err, ErrConflict) && !errors.Is(err, errSequencerRace) {
@@ -236,6 +252,8 @@ func (s *Store) sequenceLoop(ctx context.Context, db *gorm.DB, opts FeedOptions)
 		case <-ctx.Done():
 			return nil
 		case <-s.sequencerWake:
+			// The commits of the rest of the interval join this batch.
+			sleep(ctx, opts.Coalesce-time.Since(began))
 		case <-poll.C:
 		case <-prune.C:
 			s.pruneExpired(ctx, opts)
@@ -243,16 +261,16 @@ func (s *Store) sequenceLoop(ctx context.Context, db *gorm.DB, opts FeedOptions)
 	}
 }
 
-// sequenceAll runs batches until one finds fewer rows than a batch.
+// sequenceAll runs batches until one finds fewer rows than a batch, and
+// publishes the high water each read or assigned (also when it assigned
+// none: another process sequencing the same SQLite file may have).
 func (s *Store) sequenceAll(ctx context.Context, db *gorm.DB, batch int) error {
 	for {
 		n, high, err := s.sequenceBatch(ctx, db, batch)
 		if err != nil {
 			return err
 		}
-		if n > 0 {
-			s.highWater.publish(high)
-		}
+		s.highWater.publish(high)
 		if n < batch {
 			return nil
 		}
@@ -365,13 +383,17 @@ func (s *Store) pruneExpired(ctx context.Context, opts FeedOptions) {
 
 // publishHighWater reads the high-water sequence every PollInterval, so that
 // the watchers of this process learn of changes another replica sequenced.
-// This process's own sequencer publishes as it commits.
+// While this process is the sequencer it reads nothing: its batches publish
+// what they commit, and each reads the high water in its transaction at
+// least every PollInterval.
 func (s *Store) publishHighWater(ctx context.Context, opts FeedOptions) {
 	t := time.NewTicker(opts.PollInterval)
 	defer t.Stop()
 	for {
-		if high, err := s.ChangeHighWater(ctx); err == nil {
-			s.highWater.publish(high)
+		if !s.sequencing.Load() {
+			if high, err := s.ChangeHighWater(ctx); err == nil {
+				s.highWater.publish(high)
+			}
 		}
 		select {
 		case <-ctx.Done():

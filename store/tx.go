@@ -86,6 +86,13 @@ func (s *Store) read(ctx context.Context) *gorm.DB {
 	return s.db.WithContext(ctx)
 }
 
+// feedRead returns a handle on the pool reserved for the change feed's reads
+// (Options.FeedReadConns): read-only queries outside any transaction that
+// must not wait for a writer's connection.
+func (s *Store) feedRead(ctx context.Context) *gorm.DB {
+	return s.feed.WithContext(ctx)
+}
+
 // backoff sleeps a little longer after each failed attempt, with jitter so
 // that two conflicting transactions do not collide again.
 func backoff(ctx context.Context, attempt int) {
