@@ -35,6 +35,9 @@ const (
 // DefaultURL is the embedded database used when no URL is configured.
 const DefaultURL = "sqlite://./interlog.db"
 
+// DefaultFeedReadConns is Options.FeedReadConns's default.
+const DefaultFeedReadConns = 4
+
 // Options tune a Store. The zero value is usable.
 type Options struct {
 	// MaxOpenConns bounds the connection pool (MySQL). Default 32.
@@ -51,7 +54,7 @@ type Options struct {
 	// (ListChanges, the high-water and oldest sequences), beside the
 	// writers' pool, so that watchers never queue behind writers for a
 	// connection. On SQLite they are read-only connections that read beside
-	// the writer (WAL). Default 4.
+	// the writer (WAL). Default DefaultFeedReadConns.
 	FeedReadConns int
 }
 
@@ -86,7 +89,7 @@ func Open(ctx context.Context, rawURL string, opts Options) (*Store, error) {
 		opts.ConnectTimeout = 5 * time.Second
 	}
 	if opts.FeedReadConns <= 0 {
-		opts.FeedReadConns = 4
+		opts.FeedReadConns = DefaultFeedReadConns
 	}
 	var session map[string]string
 	dialector, dialect, err := dialectorFor(rawURL, opts, session, false)

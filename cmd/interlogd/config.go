@@ -31,6 +31,7 @@ type config struct {
 	httpListen      string
 	healthInterval  time.Duration
 	dbMaxOpenConns  int
+	dbFeedConns     int
 
 	// limits of the gRPC server
 	maxRecvMsgSize       int
@@ -83,8 +84,8 @@ func parseConfig(cmd string, args []string, stderr io.Writer, getenv func(string
 		cfg.maxConcurrentUploads <= 0 || cfg.uploadIdleTimeout <= 0) {
 		return cfg, errors.New("--max-recv-msg-size, --max-concurrent-streams, --db-max-open-conns, --max-attachment-bytes, --max-concurrent-uploads and --upload-idle-timeout must be positive")
 	}
-	if cmd == "serve" && (cfg.changeRetention <= 0 || cfg.changeHeartbeat <= 0 || cfg.maxWatchers <= 0) {
-		return cfg, errors.New("--change-retention, --change-heartbeat and --max-watchers must be positive")
+	if cmd == "serve" && (cfg.changeRetention <= 0 || cfg.changeHeartbeat <= 0 || cfg.maxWatchers <= 0 || cfg.dbFeedConns <= 0) {
+		return cfg, errors.New("--change-retention, --change-heartbeat, --max-watchers and --db-feed-conns must be positive")
 	}
 	return cfg, nil
 }
@@ -119,6 +120,7 @@ func defineFlags(fs *flag.FlagSet, cmd string, cfg *config) {
 	fs.BoolVar(&cfg.changeFeed, "change-feed", true, "record every mutation in the change feed (ListChanges, WatchChanges); false: record nothing and refuse the feed's calls")
 	fs.DurationVar(&cfg.changeRetention, "change-retention", server.DefaultChangeRetention, "changes older than this are deleted; a watcher starting before them gets CHANGES_EXPIRED")
 	fs.DurationVar(&cfg.changeHeartbeat, "change-heartbeat", server.DefaultChangeHeartbeat, "how often WatchChanges sends a heartbeat with the high-water sequence")
+	fs.IntVar(&cfg.dbFeedConns, "db-feed-conns", store.DefaultFeedReadConns, "database connections reserved for the change feed's reads (watchers, ListChanges), beside --db-max-open-conns")
 	fs.IntVar(&cfg.maxWatchers, "max-watchers", server.DefaultMaxWatchers, "WatchChanges calls the server runs at once, over all connections; one more is RESOURCE_EXHAUSTED")
 }
 
@@ -166,6 +168,7 @@ func (c config) logAttrs() []any {
 		"change_retention", c.changeRetention.String(),
 		"change_heartbeat", c.changeHeartbeat.String(),
 		"max_watchers", c.maxWatchers,
+		"db_feed_conns", c.dbFeedConns,
 		"log_level", c.logLevel.String(),
 	}
 }
