@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 
 	"gorm.io/gorm"
 )
@@ -91,6 +92,25 @@ func (f ChangeFilter) apply(q *gorm.DB) *gorm.DB {
 		q = q.Where("group_code = ?", f.GroupCode)
 	}
 	return q
+}
+
+// Matches reports whether the filter selects c: in memory, exactly what
+// apply selects in SQL (codes compare as the binary collation does).
+func (f ChangeFilter) Matches(c Change) bool {
+	switch {
+	case len(f.Kinds) > 0 && !slices.Contains(f.Kinds, c.Kind):
+		return false
+	case len(f.ResourceTypes) > 0 && !slices.Contains(f.ResourceTypes, c.ResourceType):
+		return false
+	case f.ContactNo != "" && c.ContactNo != f.ContactNo &&
+		(!f.IncludeCompanyPersons || c.ContactCompanyNo != f.ContactNo):
+		return false
+	case f.TemplateCode != "" && c.TemplateCode != f.TemplateCode:
+		return false
+	case f.GroupCode != "" && c.GroupCode != f.GroupCode:
+		return false
+	}
+	return true
 }
 
 // checkNotExpired fails with CHANGES_EXPIRED when the change after
