@@ -140,3 +140,37 @@ func TestCoalescedSequencerWakesForOneCommit(t *testing.T) {
 		}
 	})
 }
+
+// TestSQLiteSequencerGoesBeforeQueuedWriters: on SQLite's one connection, a
+// sequencer batch that arrives while writers queue runs before them, after
+// the transaction that holds the connection and at most the writer at the
+// head of the queue.
+func TestSQLiteSequencerGoesBeforeQueuedWriters(t *testing.T) {
+	ctx := context.Background()
+	s := openMigrated(t, databases.URL(t, string(SQLite)))
+	release, held := holdWriters(t, s) // its change is sequence 2 (holdWriters)
+	const queued = 5
+	writers := make(chan error, queued)
+	for i := range queued {
+		go func() { writers <- s.AppendChanges(ctx, "bob", "", entryChange(int64(10+i), "P3", "C3")) }()
+	}
+	time.Sleep(200 * time.Millisecond) // the writers queue
+	sequenced := make(chan error, 1)
+	go func() { sequenced <- s.sequenceAll(ctx, s.db, 1000) }()
+	time.Sleep(200 * time.Millisecond) // the sequencer queues
+	release()
+	if err := <-held; err != nil {
+		t.Fatal(err)
+	}
+	if err := <-sequenced; err != nil {
+		t.Fatal(err)
+	}
+	if high, _ := s.PublishedHighWater(); high > 3 {
+		t.Errorf("the sequencer's batch ended at sequence %d: it ran after %d queued writers, want at most one", high, high-2)
+	}
+	for range queued {
+		if err := <-writers; err != nil {
+			t.Fatal(err)
+		}
+	}
+}

@@ -59,7 +59,8 @@ import (
 //     of two batches that read the same maximum commit, and a batch that
 //     finds a row already sequenced by the other (fewer rows updated than
 //     read) rolls back.
-//   - SQLite: a process runs one sequencer loop, on its one connection.
+//   - SQLite: a process runs one sequencer loop, on its one connection,
+//     whose batches go before the writers queued for it (withWriterTurn).
 //     Several processes on one file each run one, but never two batches at
 //     once: SQLite lets one writer at a time write the file, and a batch is
 //     a write transaction whose reads belong to it (in WAL mode a
@@ -266,7 +267,12 @@ func (s *Store) sequenceLoop(ctx context.Context, db *gorm.DB, opts FeedOptions)
 // none: another process sequencing the same SQLite file may have).
 func (s *Store) sequenceAll(ctx context.Context, db *gorm.DB, batch int) error {
 	for {
-		n, high, err := s.sequenceBatch(ctx, db, batch)
+		var n int
+		var high int64
+		err := s.withWriterTurn(ctx, true, func() (err error) {
+			n, high, err = s.sequenceBatch(ctx, db, batch)
+			return err
+		})
 		if err != nil {
 			return err
 		}

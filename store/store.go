@@ -73,6 +73,8 @@ type Store struct {
 	lock lockPool
 	// feed is the pool of the change feed's reads (Options.FeedReadConns).
 	feed *gorm.DB
+	// turns orders the transactions of SQLite's one connection.
+	turns writerTurns
 	// sequencing is true while this process runs the sequencer, which then
 	// publishes the high water as it commits (publishHighWater).
 	sequencing atomic.Bool
@@ -131,7 +133,7 @@ func Open(ctx context.Context, rawURL string, opts Options) (*Store, error) {
 		sqlDB.SetMaxIdleConns(opts.MaxOpenConns)
 		sqlDB.SetConnMaxLifetime(30 * time.Minute)
 	}
-	s := &Store{db: db, dialect: dialect, feedOff: opts.DisableChangeFeed, sequencerWake: make(chan struct{}, 1), highWater: newHighWater()}
+	s := &Store{db: db, dialect: dialect, feedOff: opts.DisableChangeFeed, sequencerWake: make(chan struct{}, 1), highWater: newHighWater(), turns: newWriterTurns()}
 	// Another pool on the same database, with the same session settings.
 	openAnother := func(readOnly bool) (*gorm.DB, error) {
 		d, _, err := dialectorFor(rawURL, opts, session, readOnly)
