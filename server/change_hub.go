@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	apiv1 "github.com/interlog/interlog/gen/interlog/v1"
 	"github.com/interlog/interlog/store"
 )
 
@@ -37,10 +38,10 @@ type changeHub struct {
 	watchers atomic.Int64 // watchers following the hub; none: the hub reads nothing
 
 	mu      sync.Mutex
-	from    int64                // every change after from and up to to is in changes
-	to      int64                //
-	changes []store.StoredChange // in sequence order
-	grew    chan struct{}        // closed when to grows or the window moves
+	from    int64         // every change after from and up to to is in changes
+	to      int64         //
+	changes []hubChange   // in sequence order
+	grew    chan struct{} // closed when to grows or the window moves
 }
 
 func newChangeHub(st *store.Store, log *slog.Logger) *changeHub {
@@ -91,16 +92,28 @@ func (h *changeHub) readUpTo(ctx context.Context, high int64) error {
 	}
 }
 
+// hubChange is a change the hub holds: as stored, for the filters, and its
+// API message, converted once for every watcher (a message is safe to
+// marshal from several streams at once).
+type hubChange struct {
+	store.StoredChange
+	message *apiv1.WatchChangesResponse
+}
+
 // add appends the changes read up to upTo and trims the window to
 // hubCapacity.
 func (h *changeHub) add(rows []store.StoredChange, upTo int64) {
+	converted := make([]hubChange, len(rows))
+	for i, c := range rows {
+		converted[i] = hubChange{StoredChange: c, message: changeMessage(c)}
+	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	h.changes = append(h.changes, rows...)
+	h.changes = append(h.changes, converted...)
 	if drop := len(h.changes) - hubCapacity; drop > 0 {
 		h.from = h.changes[drop-1].Sequence
 		// A new array, so that the dropped changes can be freed.
-		h.changes = append([]store.StoredChange(nil), h.changes[drop:]...)
+		h.changes = append([]hubChange(nil), h.changes[drop:]...)
 	}
 	h.to = upTo
 	h.wake()
@@ -126,7 +139,7 @@ var errBehindHub = errors.New("before the fan-out's window")
 // and that last; when the hub has not reached after yet, none and a channel
 // closed when it moves. It fails with errBehindHub when changes after after
 // have left the window (or were never in it).
-func (h *changeHub) after(after int64) (changes []store.StoredChange, upTo int64, moved <-chan struct{}, err error) {
+func (h *changeHub) after(after int64) (changes []hubChange, upTo int64, moved <-chan struct{}, err error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if after < h.from {

@@ -154,7 +154,7 @@ func (w *watch) followHub(ctx context.Context, heartbeat <-chan time.Time, stop 
 		}
 		for _, c := range changes {
 			if w.filter.Matches(c.Change) {
-				if err := w.send(c); err != nil {
+				if err := w.sendMessage(c.Sequence, c.message); err != nil {
 					return err
 				}
 			}
@@ -186,12 +186,22 @@ func (w *watch) wait(ctx context.Context, ready <-chan struct{}, heartbeat <-cha
 
 // send sends one change and records it as sent.
 func (w *watch) send(c store.StoredChange) error {
-	msg := &apiv1.WatchChangesResponse{Event: &apiv1.WatchChangesResponse_Change{Change: changeToAPI(c)}}
+	return w.sendMessage(c.Sequence, changeMessage(c))
+}
+
+// sendMessage sends the message of the change with sequence seq and records
+// it as sent.
+func (w *watch) sendMessage(seq int64, msg *apiv1.WatchChangesResponse) error {
 	if err := w.stream.Send(msg); err != nil {
 		return err
 	}
-	w.after = c.Sequence
+	w.after = seq
 	return nil
+}
+
+// changeMessage is the stream message of a change.
+func changeMessage(c store.StoredChange) *apiv1.WatchChangesResponse {
+	return &apiv1.WatchChangesResponse{Event: &apiv1.WatchChangesResponse_Change{Change: changeToAPI(c)}}
 }
 
 // sendUpTo sends the matching changes after w.after up to high, a page at a
