@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"gorm.io/gorm"
+
 	"github.com/interlog/interlog/internal/testdb"
 )
 
@@ -156,7 +158,9 @@ func TestSQLiteSequencerGoesBeforeQueuedWriters(t *testing.T) {
 	}
 	time.Sleep(200 * time.Millisecond) // the writers queue
 	sequenced := make(chan error, 1)
-	go func() { sequenced <- s.sequenceAll(ctx, s.db, 1000) }()
+	go func() {
+		sequenced <- s.asSequencer(ctx, func(db *gorm.DB) error { return s.sequenceAll(ctx, db, 1000) })
+	}()
 	time.Sleep(200 * time.Millisecond) // the sequencer queues
 	release()
 	if err := <-held; err != nil {

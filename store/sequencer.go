@@ -59,8 +59,9 @@ import (
 //     of two batches that read the same maximum commit, and a batch that
 //     finds a row already sequenced by the other (fewer rows updated than
 //     read) rolls back.
-//   - SQLite: a process runs one sequencer loop, on its one connection,
-//     whose batches go before the writers queued for it (withWriterTurn).
+//   - SQLite: a process runs one sequencer loop, on a connection of its
+//     own, whose batches take turns with the process's writers
+//     (withWriterTurn), ahead of the writers queued.
 //     Several processes on one file each run one, but never two batches at
 //     once: SQLite lets one writer at a time write the file, and a batch is
 //     a write transaction whose reads belong to it (in WAL mode a
@@ -156,15 +157,19 @@ func (s *Store) leadSequencing(ctx context.Context, opts FeedOptions) {
 }
 
 // asSequencer runs fn while this process holds the sequencer lock, with a
-// handle on the session that holds it (MySQL), or on the store (SQLite).
+// handle on the session that holds it (MySQL), or on SQLite on a connection
+// of its own: not the writers' one, where the sequencer would wait for a
+// connection behind every queued call (database/sql hands a freed
+// connection to a waiter picked at random). Its batches still take their
+// turn between the writers' transactions (withWriterTurn), so the two
+// connections of the process never write at once.
 func (s *Store) asSequencer(ctx context.Context, fn func(db *gorm.DB) error) error {
-	if s.dialect == SQLite {
-		// The pool has one connection; pinning it would stop every other call.
-		return fn(s.db.WithContext(ctx))
-	}
 	db, err := s.lock.get()
 	if err != nil {
 		return err
+	}
+	if s.dialect == SQLite {
+		return fn(db.WithContext(ctx))
 	}
 	return db.WithContext(ctx).Connection(func(pinned *gorm.DB) error {
 		// Each statement starts from a new statement on the pinned session:
@@ -192,8 +197,9 @@ func (s *Store) asSequencer(ctx context.Context, fn func(db *gorm.DB) error) err
 }
 
 // lockPool is a pool of one connection, opened when first needed, for the
-// session that holds the sequencer lock: a connection of the store's pool
-// would be taken for as long as the process is the sequencer.
+// sequencer: on MySQL the session that holds the sequencer lock (a
+// connection of the store's pool would be taken for as long as the process
+// is the sequencer), on SQLite its write connection (asSequencer).
 type lockPool struct {
 	open func() (*gorm.DB, error)
 	mu   sync.Mutex

@@ -69,7 +69,7 @@ type Store struct {
 	sequencerWake chan struct{}
 	// highWater is the high-water sequence RunFeed publishes to watchers.
 	highWater *highWater
-	// lock is the MySQL connection pool of the sequencer lock (sequencer.go).
+	// lock is the sequencer's connection pool (sequencer.go: lockPool).
 	lock lockPool
 	// feed is the pool of the change feed's reads (Options.FeedReadConns).
 	feed *gorm.DB

@@ -108,7 +108,7 @@ func defineFlags(fs *flag.FlagSet, cmd string, cfg *config) {
 	fs.StringVar(&cfg.httpListen, "http-listen", "", "address serving the same services over Connect, gRPC-Web and JSON (HTTP/1.1 and HTTP/2), e.g. 127.0.0.1:8080; empty: off")
 	fs.StringVar(&cfg.metricsListen, "metrics-listen", "", "address of the Prometheus /metrics HTTP listener, e.g. 127.0.0.1:9464; empty: off")
 	fs.DurationVar(&cfg.healthInterval, "health-interval", 2*time.Second, "how often the database is pinged for the health service")
-	fs.IntVar(&cfg.dbMaxOpenConns, "db-max-open-conns", 32, "MySQL connection pool size (SQLite uses one connection for everything but the feed's reads)")
+	fs.IntVar(&cfg.dbMaxOpenConns, "db-max-open-conns", 32, "MySQL connection pool size (SQLite uses one connection for the calls; the feed's reads and its sequencer have their own)")
 	fs.IntVar(&cfg.maxRecvMsgSize, "max-recv-msg-size", 4<<20, "largest request message in bytes (attachments stream 1 MiB chunks)")
 	fs.UintVar(&cfg.maxConcurrentStreams, "max-concurrent-streams", 100, "concurrent calls per client connection")
 	fs.DurationVar(&cfg.keepaliveMinTime, "keepalive-min-time", 10*time.Second, "clients pinging more often than this are disconnected")
