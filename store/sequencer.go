@@ -238,7 +238,7 @@ func (p *lockPool) close() {
 
 // sequenceLoop sequences until ctx ends or a batch fails: after a commit in
 // this process (at most one batch per Coalesce), else every PollInterval;
-// and prunes every PruneInterval. Meanwhile this process's high water is
+// and prunes every PruneInterval, beside the batches. Meanwhile this process's high water is
 // what its batches publish (publishHighWater reads none).
 func (s *Store) sequenceLoop(ctx context.Context, db *gorm.DB, opts FeedOptions) error {
 	s.sequencing.Store(true)
@@ -247,7 +247,20 @@ func (s *Store) sequenceLoop(ctx context.Context, db *gorm.DB, opts FeedOptions)
 	defer poll.Stop()
 	prune := time.NewTicker(opts.PruneInterval)
 	defer prune.Stop()
-	s.pruneExpired(ctx, opts)
+	// Pruning runs beside the batches, one prune at a time: its
+	// transactions queue with the writers' (on SQLite, behind every queued
+	// call), and the batches must not wait for them.
+	pruning := make(chan struct{}, 1)
+	var pruners sync.WaitGroup
+	defer pruners.Wait()
+	startPrune := func() {
+		select {
+		case pruning <- struct{}{}:
+			pruners.Go(func() { defer func() { <-pruning }(); s.pruneExpired(ctx, opts) })
+		default: // the previous prune still runs
+		}
+	}
+	startPrune()
 	for {
 		began := time.Now()
 		// A conflict (two sequencers on one SQLite file, or ever on MySQL)
@@ -263,7 +276,7 @@ func (s *Store) sequenceLoop(ctx context.Context, db *gorm.DB, opts FeedOptions)
 			sleep(ctx, opts.Coalesce-time.Since(began))
 		case <-poll.C:
 		case <-prune.C:
-			s.pruneExpired(ctx, opts)
+			startPrune()
 		}
 	}
 }
