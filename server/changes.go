@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -29,6 +30,7 @@ const watchPage = 500
 type changeService struct {
 	apiv1.UnimplementedChangeServiceServer
 	store     *store.Store
+	hub       *changeHub // the fan-out of newly sequenced changes to watchers
 	watchers  slots
 	heartbeat time.Duration
 	stop      <-chan struct{} // closed when the server shuts down
@@ -114,7 +116,7 @@ func (s *changeService) WatchChanges(req *apiv1.WatchChangesRequest, stream chan
 			return err
 		}
 	}
-	w := watch{store: s.store, stream: stream, filter: filter, after: after}
+	w := watch{store: s.store, hub: s.hub, stream: stream, filter: filter, after: after}
 	return w.run(high, s.heartbeat, s.stop)
 }
 
@@ -123,6 +125,7 @@ func (s *changeService) WatchChanges(req *apiv1.WatchChangesRequest, stream chan
 // sequence the watch has read up to, whichever is later.
 type watch struct {
 	store  *store.Store
+	hub    *changeHub
 	stream changeStream
 	filter store.ChangeFilter
 	after  int64
@@ -130,7 +133,10 @@ type watch struct {
 
 // run sends the changes up to high, then every change as it is sequenced,
 // with a heartbeat every interval, until the caller goes or the server stops.
+// It reads from the database while it is behind the hub's window, and
+// from the hub once it has caught up.
 func (w *watch) run(high int64, interval time.Duration, stop <-chan struct{}) error {
+	defer w.hub.follow()()
 	ctx := w.stream.Context()
 	heartbeat := time.NewTicker(interval)
 	defer heartbeat.Stop()
@@ -138,25 +144,94 @@ func (w *watch) run(high int64, interval time.Duration, stop <-chan struct{}) er
 		if err := w.sendUpTo(ctx, high, heartbeat.C); err != nil {
 			return err
 		}
+		if err := w.followHub(ctx, heartbeat.C, stop); err != nil {
+			return err
+		}
+		// Behind the hub's window: read from the database again, up to the
+		// published high water once it is beyond w.after.
 		published, grew := w.store.PublishedHighWater()
 		for published <= w.after {
-			select {
-			case <-ctx.Done():
-				return ctx.Err()
-			case <-stop:
-				return withDetails(codes.Unavailable,
-					fmt.Sprintf("the server is shutting down: watch again after sequence %d", w.after),
-					apiv1.ErrorReason_ERROR_REASON_DATABASE_UNAVAILABLE)
-			case <-heartbeat.C:
-				if err := w.sendHeartbeat(); err != nil {
-					return err
-				}
-			case <-grew:
-				published, grew = w.store.PublishedHighWater()
+			if err := w.wait(ctx, grew, heartbeat.C, stop); err != nil {
+				return err
 			}
+			published, grew = w.store.PublishedHighWater()
 		}
 		high = published
 	}
+}
+
+// followHub sends the matching changes the hub holds after w.after, as the
+// hub reads them, until w.after is behind the hub's window.
+func (w *watch) followHub(ctx context.Context, heartbeat <-chan time.Time, stop <-chan struct{}) error {
+	for {
+		changes, upTo, moved, err := w.hub.after(w.after)
+		if errors.Is(err, errBehindHub) {
+			return nil
+		}
+		if moved != nil {
+			if err := w.wait(ctx, moved, heartbeat, stop); err != nil {
+				return err
+			}
+			continue
+		}
+		for _, c := range changes {
+			if w.filter.Matches(c.Change) {
+				if err := w.sendMessage(c.Sequence, c.message); err != nil {
+					return err
+				}
+			}
+		}
+		w.after = upTo
+	}
+}
+
+// wait waits until ready is closed, sending heartbeats meanwhile; it fails
+// when the caller goes or the server stops.
+func (w *watch) wait(ctx context.Context, ready <-chan struct{}, heartbeat <-chan time.Time, stop <-chan struct{}) error {
+	for {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-stop:
+			return withDetails(codes.Unavailable,
+				fmt.Sprintf("the server is shutting down: watch again after sequence %d", w.after),
+				apiv1.ErrorReason_ERROR_REASON_DATABASE_UNAVAILABLE)
+		case <-heartbeat:
+			if err := w.sendHeartbeat(); err != nil {
+				return err
+			}
+		case <-ready:
+			return nil
+		}
+	}
+}
+
+// send sends one change and records it as sent.
+func (w *watch) send(c store.StoredChange) error {
+	msg, err := changeMessage(c)
+	if err != nil {
+		return err
+	}
+	return w.sendMessage(c.Sequence, msg)
+}
+
+// sendMessage sends the message of the change with sequence seq and records
+// it as sent.
+func (w *watch) sendMessage(seq int64, msg *apiv1.WatchChangesResponse) error {
+	if err := w.stream.Send(msg); err != nil {
+		return err
+	}
+	w.after = seq
+	return nil
+}
+
+// changeMessage is the stream message of a change.
+func changeMessage(c store.StoredChange) (*apiv1.WatchChangesResponse, error) {
+	change, err := changeToAPI(c)
+	if err != nil {
+		return nil, err
+	}
+	return &apiv1.WatchChangesResponse{Event: &apiv1.WatchChangesResponse_Change{Change: change}}, nil
 }
 
 // sendUpTo sends the matching changes after w.after up to high, a page at a
@@ -168,15 +243,9 @@ func (w *watch) sendUpTo(ctx context.Context, high int64, heartbeat <-chan time.
 			return err
 		}
 		for _, c := range rows {
-			change, err := changeToAPI(c)
-			if err != nil {
+			if err := w.send(c); err != nil {
 				return err
 			}
-			msg := &apiv1.WatchChangesResponse{Event: &apiv1.WatchChangesResponse_Change{Change: change}}
-			if err := w.stream.Send(msg); err != nil {
-				return err
-			}
-			w.after = c.Sequence
 		}
 		if len(rows) < watchPage {
 			w.after = high

@@ -78,9 +78,11 @@ type Server struct {
 	log    *slog.Logger
 	health *health.Server
 	stop   chan struct{}
-	feed   sync.WaitGroup // RunFeed, which Close waits for
-	opts   Options
-	rules  *validator // the protovalidate rules, also checked item by item
+	feed   sync.WaitGroup // RunFeed and the change hub, which Close waits for
+	// changeHub fans newly sequenced changes out to this process's watchers.
+	changeHub *changeHub
+	opts      Options
+	rules     *validator // the protovalidate rules, also checked item by item
 }
 
 // New builds a server whose services use st. Call Close when done.
@@ -158,6 +160,7 @@ func New(st *store.Store, opts Options) (*Server, error) {
 		opts:   opts,
 		rules:  v,
 	}
+	s.changeHub = newChangeHub(st, opts.Logger)
 	s.register()
 	metrics.InitializeMetrics(s.GRPC)
 	go s.watchHealth(opts.HealthInterval)
@@ -174,13 +177,14 @@ func (s *Server) runFeed() {
 		return
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	s.feed.Add(2)
+	s.feed.Add(3)
 	go func() {
 		defer s.feed.Done()
 		s.store.RunFeed(ctx, store.FeedOptions{
 			PollInterval: s.opts.ChangePollInterval, Retention: s.opts.ChangeRetention, Logger: s.log,
 		})
 	}()
+	go func() { defer s.feed.Done(); s.changeHub.run(ctx) }()
 	go func() { defer s.feed.Done(); <-s.stop; cancel() }()
 }
 
@@ -191,7 +195,7 @@ func (s *Server) register() {
 	apiv1.RegisterContactServiceServer(s.GRPC, &contactService{store: s.store})
 	apiv1.RegisterInteractionLogServiceServer(s.GRPC, &logService{store: s.store, validator: s.rules})
 	apiv1.RegisterSegmentServiceServer(s.GRPC, &segmentService{store: s.store})
-	apiv1.RegisterChangeServiceServer(s.GRPC, &changeService{store: s.store, watchers: make(slots, s.opts.MaxWatchers),
+	apiv1.RegisterChangeServiceServer(s.GRPC, &changeService{store: s.store, hub: s.changeHub, watchers: make(slots, s.opts.MaxWatchers),
 		heartbeat: s.opts.ChangeHeartbeat, stop: s.stop})
 	apiv1.RegisterAttachmentServiceServer(s.GRPC, &attachmentService{store: s.store, maxBytes: s.opts.MaxAttachmentBytes,
 		limits: newUploadLimits(s.opts.MaxConcurrentUploads, s.opts.UploadIdleTimeout), log: s.log})

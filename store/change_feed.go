@@ -48,7 +48,7 @@ type StoredChange struct {
 // It fails with ErrPrecondition (CHANGES_EXPIRED) when changes after
 // afterSequence were pruned, rather than return a page with a silent gap.
 func (s *Store) ListChanges(ctx context.Context, afterSequence, upTo int64, filter ChangeFilter, limit int) ([]StoredChange, error) {
-	db := s.read(ctx)
+	db := s.feedRead(ctx)
 	var out []StoredChange
 	from, contiguous := afterSequence, true
 	for len(out) < limit && from < upTo {
@@ -95,7 +95,7 @@ func appendMatching(out []StoredChange, rows []storedRow, afterSequence, upTo in
 	errFull := errors.New("page full")
 	for _, r := range rows {
 		err := r.changes(func(c StoredChange) error {
-			if c.Sequence <= afterSequence || c.Sequence > upTo || !filter.matches(c.Change) {
+			if c.Sequence <= afterSequence || c.Sequence > upTo || !filter.Matches(c.Change) {
 				return nil
 			}
 			if len(out) == limit {
@@ -214,7 +214,7 @@ func queryChanges(db *gorm.DB, query string, args []any) (_ *sql.Rows, err error
 
 // where is the filter's SQL pre-filter, " AND ..." with its arguments: it
 // keeps every row holding a matching change, the rows whose filter column
-// is mixed included (change_rows.go); matches then filters the changes.
+// is mixed included (change_rows.go); Matches then filters the changes.
 func (f ChangeFilter) where() (string, []any) {
 	var b strings.Builder
 	var args []any
@@ -258,14 +258,21 @@ func anys[T ~int16](values []T) []any {
 	return out
 }
 
-// matches reports whether change c passes the filter.
-func (f ChangeFilter) matches(c Change) bool {
+// Matches reports whether the filter selects c: in memory, exactly what
+// the SQL filter selects (codes compare as the binary collation does). It
+// sorts the changes of packed rows, and the fan-out's for its watchers.
+func (f ChangeFilter) Matches(c Change) bool {
 	switch {
-	case len(f.Kinds) > 0 && !slices.Contains(f.Kinds, c.Kind),
-		len(f.ResourceTypes) > 0 && !slices.Contains(f.ResourceTypes, c.ResourceType),
-		f.ContactNo != "" && c.ContactNo != f.ContactNo && !(f.IncludeCompanyPersons && c.ContactCompanyNo == f.ContactNo),
-		f.TemplateCode != "" && c.TemplateCode != f.TemplateCode,
-		f.GroupCode != "" && c.GroupCode != f.GroupCode:
+	case len(f.Kinds) > 0 && !slices.Contains(f.Kinds, c.Kind):
+		return false
+	case len(f.ResourceTypes) > 0 && !slices.Contains(f.ResourceTypes, c.ResourceType):
+		return false
+	case f.ContactNo != "" && c.ContactNo != f.ContactNo &&
+		(!f.IncludeCompanyPersons || c.ContactCompanyNo != f.ContactNo):
+		return false
+	case f.TemplateCode != "" && c.TemplateCode != f.TemplateCode:
+		return false
+	case f.GroupCode != "" && c.GroupCode != f.GroupCode:
 		return false
 	}
 	return true
@@ -293,7 +300,7 @@ func (s *Store) checkNotExpired(ctx context.Context, afterSequence int64) error 
 // transactions that commit one after the other.
 func (s *Store) ChangeHighWater(ctx context.Context) (int64, error) {
 	var v sql.NullInt64
-	if err := s.read(ctx).Model(&changeRow{}).Select("MAX(sequence)").Row().Scan(&v); err != nil {
+	if err := s.feedRead(ctx).Model(&changeRow{}).Select("MAX(sequence)").Row().Scan(&v); err != nil {
 		return 0, classify(err)
 	}
 	return v.Int64, nil // 0 when NULL
@@ -303,7 +310,7 @@ func (s *Store) ChangeHighWater(ctx context.Context) (int64, error) {
 // first change of the oldest row.
 func (s *Store) OldestChangeSequence(ctx context.Context) (int64, error) {
 	var v sql.NullInt64
-	err := oldestChanges(s.read(ctx), 1).Select("sequence - change_count + 1").Row().Scan(&v)
+	err := oldestChanges(s.feedRead(ctx), 1).Select("sequence - change_count + 1").Row().Scan(&v)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return 0, classify(err)
 	}

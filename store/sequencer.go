@@ -49,7 +49,11 @@ import (
 //     batch reads committed rows only) and gets its sequence from a later
 //     batch: above N.
 // ChangeHighWater (MAX(sequence)) is therefore a safe checkpoint: every
-// change up to it is visible.
+// change up to it is visible. So is the high water a batch publishes to this
+// process's watchers once it committed (PublishedHighWater): the MAX it read
+// plus what it assigned. When batches run (at once after a commit, at most
+// one per Coalesce, or every PollInterval) changes only when changes are
+// sequenced, never which sequences they get.
 //
 // One sequencer at a time:
 //   - MySQL, MariaDB, TiDB: the process that holds the advisory lock
@@ -66,7 +70,9 @@ import (
 //     collide; a packed row's sequence is its last, so two batches of rows
 //     of different counts need not.) A batch that finds a row already
 //     sequenced (fewer rows updated than read) rolls back.
-//   - SQLite: a process runs one sequencer loop, on its one connection.
+//   - SQLite: a process runs one sequencer loop, on a connection of its
+//     own, whose batches take turns with the process's writers
+//     (withWriterTurn), ahead of the writers queued.
 //     Several processes on one file each run one, but never two batches at
 //     once: SQLite lets one writer at a time write the file, and a batch is
 //     a write transaction whose reads belong to it (in WAL mode a
@@ -91,6 +97,11 @@ type FeedOptions struct {
 	// by other replicas (a commit in this process wakes it at once), and how
 	// often every replica reads the high-water sequence. Default 25ms.
 	PollInterval time.Duration
+	// Coalesce is the least time between the starts of two batches the
+	// sequencer runs on wake-ups from commits in this process: the commits
+	// of that time share one batch (one transaction) instead of one each,
+	// and a commit after a quiet spell is sequenced at once. Default 5ms.
+	Coalesce time.Duration
 	// LockRetry is how often a replica that is not the sequencer tries to
 	// become it. Default 2s.
 	LockRetry time.Duration
@@ -108,6 +119,9 @@ type FeedOptions struct {
 func (o *FeedOptions) defaults() {
 	if o.PollInterval <= 0 {
 		o.PollInterval = 25 * time.Millisecond
+	}
+	if o.Coalesce <= 0 {
+		o.Coalesce = 5 * time.Millisecond
 	}
 	if o.LockRetry <= 0 {
 		o.LockRetry = 2 * time.Second
@@ -154,15 +168,19 @@ func (s *Store) leadSequencing(ctx context.Context, opts FeedOptions) {
 }
 
 // asSequencer runs fn while this process holds the sequencer lock, with a
-// handle on the session that holds it (MySQL), or on the store (SQLite).
+// handle on the session that holds it (MySQL), or on SQLite on a connection
+// of its own: not the writers' one, where the sequencer would wait for a
+// connection behind every queued call (database/sql hands a freed
+// connection to a waiter picked at random). Its batches still take their
+// turn between the writers' transactions (withWriterTurn), so the two
+// connections of the process never write at once.
 func (s *Store) asSequencer(ctx context.Context, fn func(db *gorm.DB) error) error {
-	if s.dialect == SQLite {
-		// The pool has one connection; pinning it would stop every other call.
-		return fn(s.db.WithContext(ctx))
-	}
 	db, err := s.lock.get()
 	if err != nil {
 		return err
+	}
+	if s.dialect == SQLite {
+		return fn(db.WithContext(ctx))
 	}
 	return db.WithContext(ctx).Connection(func(pinned *gorm.DB) error {
 		// Each statement starts from a new statement on the pinned session:
@@ -190,8 +208,9 @@ func (s *Store) asSequencer(ctx context.Context, fn func(db *gorm.DB) error) err
 }
 
 // lockPool is a pool of one connection, opened when first needed, for the
-// session that holds the sequencer lock: a connection of the store's pool
-// would be taken for as long as the process is the sequencer.
+// sequencer: on MySQL the session that holds the sequencer lock (a
+// connection of the store's pool would be taken for as long as the process
+// is the sequencer), on SQLite its write connection (asSequencer).
 type lockPool struct {
 	open func() (*gorm.DB, error)
 	mu   sync.Mutex
@@ -228,16 +247,33 @@ func (p *lockPool) close() {
 	p.db = nil
 }
 
-// sequenceLoop sequences until ctx ends or a batch fails: at once after a
-// commit in this process, else every PollInterval; and prunes every
-// PruneInterval.
+// sequenceLoop sequences until ctx ends or a batch fails: after a commit in
+// this process (at most one batch per Coalesce), else every PollInterval;
+// and prunes every PruneInterval, beside the batches. Meanwhile this process's high water is
+// what its batches publish (publishHighWater reads none).
 func (s *Store) sequenceLoop(ctx context.Context, db *gorm.DB, opts FeedOptions) error {
+	s.sequencing.Store(true)
+	defer s.sequencing.Store(false)
 	poll := time.NewTicker(opts.PollInterval)
 	defer poll.Stop()
 	prune := time.NewTicker(opts.PruneInterval)
 	defer prune.Stop()
-	s.pruneExpired(ctx, opts)
+	// Pruning runs beside the batches, one prune at a time: its
+	// transactions queue with the writers' (on SQLite, behind every queued
+	// call), and the batches must not wait for them.
+	pruning := make(chan struct{}, 1)
+	var pruners sync.WaitGroup
+	defer pruners.Wait()
+	startPrune := func() {
+		select {
+		case pruning <- struct{}{}:
+			pruners.Go(func() { defer func() { <-pruning }(); s.pruneExpired(ctx, opts) })
+		default: // the previous prune still runs
+		}
+	}
+	startPrune()
 	for {
+		began := time.Now()
 		// A conflict (two sequencers on one SQLite file, or ever on MySQL)
 		// rolled its batch back: the rows are sequenced on the next round.
 		if err := s.sequenceAll(ctx, db, opts.Batch); err != nil && !errors.Is(err, ErrConflict) && !errors.Is(err, errSequencerRace) {
@@ -247,23 +283,30 @@ func (s *Store) sequenceLoop(ctx context.Context, db *gorm.DB, opts FeedOptions)
 		case <-ctx.Done():
 			return nil
 		case <-s.sequencerWake:
+			// The commits of the rest of the interval join this batch.
+			sleep(ctx, opts.Coalesce-time.Since(began))
 		case <-poll.C:
 		case <-prune.C:
-			s.pruneExpired(ctx, opts)
+			startPrune()
 		}
 	}
 }
 
-// sequenceAll runs batches until one finds fewer rows than a batch.
+// sequenceAll runs batches until one finds fewer rows than a batch, and
+// publishes the high water each read or assigned (also when it assigned
+// none: another process sequencing the same SQLite file may have).
 func (s *Store) sequenceAll(ctx context.Context, db *gorm.DB, batch int) error {
 	for {
-		n, high, err := s.sequenceBatch(ctx, db, batch)
+		var n int
+		var high int64
+		err := s.withWriterTurn(ctx, true, func() (err error) {
+			n, high, err = s.sequenceBatch(ctx, db, batch)
+			return err
+		})
 		if err != nil {
 			return err
 		}
-		if n > 0 {
-			s.highWater.publish(high)
-		}
+		s.highWater.publish(high)
 		if n < batch {
 			return nil
 		}
@@ -442,13 +485,17 @@ func (s *Store) pruneExpired(ctx context.Context, opts FeedOptions) {
 
 // publishHighWater reads the high-water sequence every PollInterval, so that
 // the watchers of this process learn of changes another replica sequenced.
-// This process's own sequencer publishes as it commits.
+// While this process is the sequencer it reads nothing: its batches publish
+// what they commit, and each reads the high water in its transaction at
+// least every PollInterval.
 func (s *Store) publishHighWater(ctx context.Context, opts FeedOptions) {
 	t := time.NewTicker(opts.PollInterval)
 	defer t.Stop()
 	for {
-		if high, err := s.ChangeHighWater(ctx); err == nil {
-			s.highWater.publish(high)
+		if !s.sequencing.Load() {
+			if high, err := s.ChangeHighWater(ctx); err == nil {
+				s.highWater.publish(high)
+			}
 		}
 		select {
 		case <-ctx.Done():

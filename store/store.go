@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"maps"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/glebarez/sqlite"
@@ -36,6 +37,9 @@ const (
 // DefaultURL is the embedded database used when no URL is configured.
 const DefaultURL = "sqlite://./interlog.db"
 
+// DefaultFeedReadConns is Options.FeedReadConns's default.
+const DefaultFeedReadConns = 4
+
 // Options tune a Store. The zero value is usable.
 type Options struct {
 	// MaxOpenConns bounds the connection pool (MySQL). Default 32.
@@ -52,6 +56,12 @@ type Options struct {
 	// connection pool the store opens: tests inject database faults with it
 	// (internal/faultdb). Nil: the driver's own connections, no cost.
 	WrapConnector func(driver.Connector) driver.Connector
+	// FeedReadConns bounds the pool reserved for the change feed's reads
+	// (ListChanges, the high-water and oldest sequences), beside the
+	// writers' pool, so that watchers never queue behind writers for a
+	// connection. On SQLite they are read-only connections that read beside
+	// the writer (WAL). Default DefaultFeedReadConns.
+	FeedReadConns int
 }
 
 // Store is the persistence layer. It is safe for concurrent use.
@@ -65,11 +75,18 @@ type Store struct {
 	sequencerWake chan struct{}
 	// highWater is the high-water sequence RunFeed publishes to watchers.
 	highWater *highWater
-	// lock is the MySQL connection pool of the sequencer lock (sequencer.go).
+	// lock is the sequencer's connection pool (sequencer.go: lockPool).
 	lock lockPool
 	// encodeResource encodes the resources of changes (SetResourceEncoder);
 	// nil: JSON of the model.
 	encodeResource ResourceEncoder
+	// feed is the pool of the change feed's reads (Options.FeedReadConns).
+	feed *gorm.DB
+	// turns orders the transactions of SQLite's one connection.
+	turns writerTurns
+	// sequencing is true while this process runs the sequencer, which then
+	// publishes the high water as it commits (publishHighWater).
+	sequencing atomic.Bool
 }
 
 // Open connects to the database named by rawURL ("sqlite:///path/file.db",
@@ -82,8 +99,11 @@ func Open(ctx context.Context, rawURL string, opts Options) (*Store, error) {
 	if opts.ConnectTimeout <= 0 {
 		opts.ConnectTimeout = 5 * time.Second
 	}
+	if opts.FeedReadConns <= 0 {
+		opts.FeedReadConns = DefaultFeedReadConns
+	}
 	var session map[string]string
-	dialector, dialect, err := dialectorFor(rawURL, opts, session)
+	dialector, dialect, err := dialectorFor(rawURL, opts, session, false)
 	if err != nil {
 		return nil, err
 	}
@@ -98,7 +118,7 @@ func Open(ctx context.Context, rawURL string, opts Options) (*Store, error) {
 			_ = sqlDB.Close()
 		}
 		session = tidbSession
-		if dialector, _, err = dialectorFor(rawURL, opts, session); err != nil {
+		if dialector, _, err = dialectorFor(rawURL, opts, session, false); err != nil {
 			return nil, err
 		}
 		if db, err = openGorm(dialector, dialect); err != nil {
@@ -109,11 +129,9 @@ func Open(ctx context.Context, rawURL string, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	if opts.TracerProvider != nil {
-		if err := db.Use(newTracingPlugin(opts.TracerProvider, dialect)); err != nil {
-			_ = sqlDB.Close()
-			return nil, err
-		}
+	if err := useTracing(db, opts, dialect); err != nil {
+		_ = sqlDB.Close()
+		return nil, err
 	}
 	if dialect == SQLite {
 		// One writer at a time is SQLite's model; a single connection turns
@@ -124,21 +142,57 @@ func Open(ctx context.Context, rawURL string, opts Options) (*Store, error) {
 		sqlDB.SetMaxIdleConns(opts.MaxOpenConns)
 		sqlDB.SetConnMaxLifetime(30 * time.Minute)
 	}
-	s := &Store{db: db, dialect: dialect, feedOff: opts.DisableChangeFeed, sequencerWake: make(chan struct{}, 1), highWater: newHighWater()}
-	s.lock.open = func() (*gorm.DB, error) {
-		d, _, err := dialectorFor(rawURL, opts, session)
+	s := &Store{db: db, dialect: dialect, feedOff: opts.DisableChangeFeed, sequencerWake: make(chan struct{}, 1), highWater: newHighWater(), turns: newWriterTurns()}
+	// Another pool on the same database, with the same session settings.
+	openAnother := func(readOnly bool) (*gorm.DB, error) {
+		d, _, err := dialectorFor(rawURL, opts, session, readOnly)
 		if err != nil {
 			return nil, err
 		}
 		return openGorm(d, dialect)
 	}
+	s.lock.open = func() (*gorm.DB, error) { return openAnother(false) }
 	pingCtx, cancel := context.WithTimeout(ctx, opts.ConnectTimeout)
 	defer cancel()
 	if err := s.Ping(pingCtx); err != nil {
 		_ = sqlDB.Close()
 		return nil, err
 	}
+	// Opened after the writer's first connection, which made the SQLite file
+	// and put it in WAL mode.
+	if s.feed, err = openFeedPool(func() (*gorm.DB, error) { return openAnother(true) }, opts, dialect); err != nil {
+		_ = sqlDB.Close()
+		return nil, err
+	}
 	return s, nil
+}
+
+// openFeedPool opens the pool of the change feed's reads.
+func openFeedPool(open func() (*gorm.DB, error), opts Options, dialect Dialect) (*gorm.DB, error) {
+	db, err := open()
+	if err != nil {
+		return nil, err
+	}
+	sqlDB, err := db.DB()
+	if err != nil {
+		return nil, err
+	}
+	sqlDB.SetMaxOpenConns(opts.FeedReadConns)
+	sqlDB.SetMaxIdleConns(opts.FeedReadConns)
+	sqlDB.SetConnMaxLifetime(30 * time.Minute)
+	if err := useTracing(db, opts, dialect); err != nil {
+		_ = sqlDB.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// useTracing installs the tracing plugin when opts asks for traces.
+func useTracing(db *gorm.DB, opts Options, dialect Dialect) error {
+	if opts.TracerProvider == nil {
+		return nil
+	}
+	return db.Use(newTracingPlugin(opts.TracerProvider, dialect))
 }
 
 func openGorm(dialector gorm.Dialector, dialect Dialect) (*gorm.DB, error) {
@@ -186,7 +240,9 @@ func isTiDB(db *gorm.DB) bool {
 
 // dialectorFor turns a database URL into a GORM dialector; session holds
 // variables every MySQL connection sets when it opens (nil for none).
-func dialectorFor(rawURL string, opts Options, session map[string]string) (gorm.Dialector, Dialect, error) {
+// readOnly makes SQLite connections refuse writes (query_only), for the
+// feed's readers; MySQL connections are not marked.
+func dialectorFor(rawURL string, opts Options, session map[string]string, readOnly bool) (gorm.Dialector, Dialect, error) {
 	scheme, rest, ok := strings.Cut(rawURL, "://")
 	if !ok {
 		return nil, "", fmt.Errorf("database URL %q: want sqlite:///path/file.db or mysql://user:pass@host:port/db", RedactURL(rawURL))
@@ -198,6 +254,9 @@ func dialectorFor(rawURL string, opts Options, session map[string]string) (gorm.
 		}
 		// WAL lets readers run beside the writer; foreign keys are off by default in SQLite.
 		dsn := "file:" + rest + "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)"
+		if readOnly {
+			dsn += "&_pragma=query_only(1)"
+		}
 		if opts.WrapConnector == nil {
 			return sqlite.Open(dsn), SQLite, nil
 		}
@@ -307,6 +366,9 @@ func (s *Store) Ping(ctx context.Context) error {
 // Close releases the connection pools.
 func (s *Store) Close() error {
 	s.lock.close()
+	if feed, err := s.feed.DB(); err == nil {
+		_ = feed.Close()
+	}
 	sqlDB, err := s.db.DB()
 	if err != nil {
 		return err

@@ -67,7 +67,9 @@ func (tx *Tx) user() string { return tx.actor.Principal }
 func (s *Store) inTx(ctx context.Context, fn func(tx *gorm.DB) error) error {
 	var err error
 	for attempt := 1; attempt <= maxAttempts; attempt++ {
-		err = classify(s.db.WithContext(ctx).Transaction(fn, s.txOptions()))
+		err = s.withWriterTurn(ctx, false, func() error {
+			return classify(s.db.WithContext(ctx).Transaction(fn, s.txOptions()))
+		})
 		if err == nil {
 			s.wakeSequencer()
 		}
@@ -77,6 +79,53 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *gorm.DB) error) error {
 		backoff(ctx, attempt)
 	}
 	return err
+}
+
+// writerTurns orders the transactions on SQLite's one connection: writers
+// queue for it in writerQueue, and only the head of that queue waits for the
+// turn beside the sequencer. Without it a sequencer batch would queue
+// behind every writer waiting in the pool (tens of seconds at a load the
+// engine cannot sustain), and the feed's delay with it.
+type writerTurns struct {
+	writerQueue chan struct{} // held by the writer next in line
+	turn        chan struct{} // held by the transaction that runs
+}
+
+func newWriterTurns() writerTurns {
+	return writerTurns{writerQueue: make(chan struct{}, 1), turn: make(chan struct{}, 1)}
+}
+
+// withWriterTurn runs fn in its turn on SQLite (sequencer: ahead of the
+// queued writers but the head one), at once on MySQL, whose pool has many
+// connections.
+func (s *Store) withWriterTurn(ctx context.Context, sequencer bool, fn func() error) error {
+	if s.dialect != SQLite {
+		return fn()
+	}
+	if !sequencer {
+		if err := acquire(ctx, s.turns.writerQueue); err != nil {
+			return classify(err)
+		}
+		err := acquire(ctx, s.turns.turn)
+		<-s.turns.writerQueue // the next writer is head of the queue now
+		if err != nil {
+			return classify(err)
+		}
+	} else if err := acquire(ctx, s.turns.turn); err != nil {
+		return classify(err)
+	}
+	defer func() { <-s.turns.turn }()
+	return fn()
+}
+
+// acquire takes the slot of a channel of capacity 1, or fails when ctx ends.
+func acquire(ctx context.Context, slot chan struct{}) error {
+	select {
+	case slot <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 // txOptions picks READ COMMITTED on MySQL, where the default REPEATABLE READ
@@ -92,6 +141,13 @@ func (s *Store) txOptions() *sql.TxOptions {
 // read returns a handle for read-only queries outside any transaction.
 func (s *Store) read(ctx context.Context) *gorm.DB {
 	return s.db.WithContext(ctx)
+}
+
+// feedRead returns a handle on the pool reserved for the change feed's reads
+// (Options.FeedReadConns): read-only queries outside any transaction that
+// must not wait for a writer's connection.
+func (s *Store) feedRead(ctx context.Context) *gorm.DB {
+	return s.feed.WithContext(ctx)
 }
 
 // backoff sleeps a little longer after each failed attempt, with jitter so

@@ -31,6 +31,7 @@ type config struct {
 	httpListen      string
 	healthInterval  time.Duration
 	dbMaxOpenConns  int
+	dbFeedConns     int
 
 	// limits of the gRPC server
 	maxRecvMsgSize       int
@@ -83,8 +84,8 @@ func parseConfig(cmd string, args []string, stderr io.Writer, getenv func(string
 		cfg.maxConcurrentUploads <= 0 || cfg.uploadIdleTimeout <= 0) {
 		return cfg, errors.New("--max-recv-msg-size, --max-concurrent-streams, --db-max-open-conns, --max-attachment-bytes, --max-concurrent-uploads and --upload-idle-timeout must be positive")
 	}
-	if cmd == "serve" && (cfg.changeRetention <= 0 || cfg.changeHeartbeat <= 0 || cfg.maxWatchers <= 0) {
-		return cfg, errors.New("--change-retention, --change-heartbeat and --max-watchers must be positive")
+	if cmd == "serve" && (cfg.changeRetention <= 0 || cfg.changeHeartbeat <= 0 || cfg.maxWatchers <= 0 || cfg.dbFeedConns <= 0) {
+		return cfg, errors.New("--change-retention, --change-heartbeat, --max-watchers and --db-feed-conns must be positive")
 	}
 	return cfg, nil
 }
@@ -107,7 +108,7 @@ func defineFlags(fs *flag.FlagSet, cmd string, cfg *config) {
 	fs.StringVar(&cfg.httpListen, "http-listen", "", "address serving the same services over Connect, gRPC-Web and JSON (HTTP/1.1 and HTTP/2), e.g. 127.0.0.1:8080; empty: off")
 	fs.StringVar(&cfg.metricsListen, "metrics-listen", "", "address of the Prometheus /metrics HTTP listener, e.g. 127.0.0.1:9464; empty: off")
 	fs.DurationVar(&cfg.healthInterval, "health-interval", 2*time.Second, "how often the database is pinged for the health service")
-	fs.IntVar(&cfg.dbMaxOpenConns, "db-max-open-conns", 32, "MySQL connection pool size (SQLite uses one connection)")
+	fs.IntVar(&cfg.dbMaxOpenConns, "db-max-open-conns", 32, "MySQL connection pool size (SQLite uses one connection for the calls; the feed's reads and its sequencer have their own)")
 	fs.IntVar(&cfg.maxRecvMsgSize, "max-recv-msg-size", 4<<20, "largest request message in bytes (attachments stream 1 MiB chunks)")
 	fs.UintVar(&cfg.maxConcurrentStreams, "max-concurrent-streams", 100, "concurrent calls per client connection")
 	fs.DurationVar(&cfg.keepaliveMinTime, "keepalive-min-time", 10*time.Second, "clients pinging more often than this are disconnected")
@@ -119,6 +120,7 @@ func defineFlags(fs *flag.FlagSet, cmd string, cfg *config) {
 	fs.BoolVar(&cfg.changeFeed, "change-feed", true, "record every mutation in the change feed (ListChanges, WatchChanges); false: record nothing and refuse the feed's calls")
 	fs.DurationVar(&cfg.changeRetention, "change-retention", server.DefaultChangeRetention, "changes older than this are deleted; a watcher starting before them gets CHANGES_EXPIRED")
 	fs.DurationVar(&cfg.changeHeartbeat, "change-heartbeat", server.DefaultChangeHeartbeat, "how often WatchChanges sends a heartbeat with the high-water sequence")
+	fs.IntVar(&cfg.dbFeedConns, "db-feed-conns", store.DefaultFeedReadConns, "database connections reserved for the change feed's reads (watchers, ListChanges), beside --db-max-open-conns")
 	fs.IntVar(&cfg.maxWatchers, "max-watchers", server.DefaultMaxWatchers, "WatchChanges calls the server runs at once, over all connections; one more is RESOURCE_EXHAUSTED")
 }
 
@@ -166,6 +168,7 @@ func (c config) logAttrs() []any {
 		"change_retention", c.changeRetention.String(),
 		"change_heartbeat", c.changeHeartbeat.String(),
 		"max_watchers", c.maxWatchers,
+		"db_feed_conns", c.dbFeedConns,
 		"log_level", c.logLevel.String(),
 	}
 }

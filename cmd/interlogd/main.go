@@ -97,7 +97,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 		return err
 	}
 	defer flushTracing(traces, log)
-	st, err := openStore(ctx, cfg, store.Options{MaxOpenConns: cfg.dbMaxOpenConns, TracerProvider: traces.Provider, DisableChangeFeed: !cfg.changeFeed})
+	st, err := openStore(ctx, cfg, store.Options{MaxOpenConns: cfg.dbMaxOpenConns, FeedReadConns: cfg.dbFeedConns, TracerProvider: traces.Provider, DisableChangeFeed: !cfg.changeFeed})
 	if err != nil {
 		return err
 	}
