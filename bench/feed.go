@@ -435,6 +435,12 @@ func startReceiptWatch(ctx context.Context, conn grpc.ClientConnInterface) (*rec
 		cancel()
 		return nil, err
 	}
+	// The first message is the heartbeat that says where the watch starts:
+	// calls made after it are all the watch's.
+	if _, err := stream.Recv(); err != nil {
+		cancel()
+		return nil, err
+	}
 	w := &receiptWatch{received: map[string]time.Time{}, cancel: cancel, done: make(chan error, 1)}
 	go func() {
 		for {
@@ -653,9 +659,11 @@ func benchFeedWatchers(ctx context.Context, e *env) error {
 		if err != nil {
 			return err
 		}
+		if _, err := s.Recv(); err != nil { // the heartbeat of its start
+			return err
+		}
 		streams = append(streams, s)
 	}
-	time.Sleep(2 * time.Second) // every watch has read its start and waits
 	after := memorySample()
 	per := func(a, b int64) float64 { return float64(b-a) / idleWatchers / 1024 }
 	fmt.Print("| watchers | heap in use per watcher | resident per watcher | goroutines per watcher |\n|---|---|---|---|\n")

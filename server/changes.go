@@ -115,8 +115,17 @@ func (s *changeService) WatchChanges(req *apiv1.WatchChangesRequest, stream chan
 		if err := checkStart(after, high); err != nil {
 			return err
 		}
+		if err := s.store.CheckNotExpired(ctx, after); err != nil {
+			return err
+		}
 	}
 	w := watch{store: s.store, hub: s.hub, stream: stream, filter: filter, after: after}
+	// The first message says where the watch starts: a caller that started
+	// at now learns which changes it will get (those after this sequence)
+	// before it makes any of its own.
+	if err := w.sendHeartbeat(); err != nil {
+		return err
+	}
 	return w.run(high, s.heartbeat, s.stop)
 }
 

@@ -202,6 +202,14 @@ func TestWatchChangesBacklogThenLive(t *testing.T) {
 		ts.NoErr(t, err)
 		now, err := env.Changes.WatchChanges(ctx, &apiv1.WatchChangesRequest{Start: &apiv1.WatchChangesRequest_StartAtNow{StartAtNow: true}})
 		ts.NoErr(t, err)
+		// Each watch first says where it starts.
+		for stream, want := range map[apiv1.ChangeService_WatchChangesClient]int64{from1: 1, now: 3} {
+			msg, err := stream.Recv()
+			ts.NoErr(t, err)
+			if got := msg.GetHeartbeat(); got == nil || got.GetHighWaterSequence() != want {
+				t.Fatalf("first message %v, want a heartbeat at sequence %d", msg, want)
+			}
+		}
 		for _, want := range []int64{2, 3} {
 			if got := recvChange(t, from1).GetSequence(); got != want {
 				t.Fatalf("backlog: got %d, want %d", got, want)

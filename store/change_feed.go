@@ -82,7 +82,7 @@ func (s *Store) ListChanges(ctx context.Context, afterSequence, upTo int64, filt
 		// (PruneChanges), so the change after afterSequence is still there
 		// exactly when nothing after afterSequence was pruned. Asked after
 		// the reads, so that a prune that ran during them is noticed too.
-		if err := s.checkNotExpired(ctx, afterSequence); err != nil {
+		if err := s.CheckNotExpired(ctx, afterSequence); err != nil {
 			return nil, err
 		}
 	}
@@ -278,11 +278,12 @@ func (f ChangeFilter) Matches(c Change) bool {
 	return true
 }
 
-// checkNotExpired fails with CHANGES_EXPIRED when the change after
-// afterSequence was pruned. Sequences are consecutive (the sequencer assigns
+// CheckNotExpired fails with CHANGES_EXPIRED when the change after
+// afterSequence was pruned (ListChanges checks it too; a watch checks it
+// before it tells its caller where it starts). Sequences are consecutive (the sequencer assigns
 // the next ones to each row), so that change existed if afterSequence is
 // below the newest sequence, and it was pruned if the oldest kept is above it.
-func (s *Store) checkNotExpired(ctx context.Context, afterSequence int64) error {
+func (s *Store) CheckNotExpired(ctx context.Context, afterSequence int64) error {
 	oldest, err := s.OldestChangeSequence(ctx)
 	if err != nil {
 		return err
@@ -322,7 +323,7 @@ func (s *Store) OldestChangeSequence(ctx context.Context) (int64, error) {
 // deleted; call it again until it returns fewer than batch. It deletes whole
 // rows, a prefix of the sequence order only: a change is kept while an
 // older-sequenced one is, so that a reader never finds a hole in the middle
-// of the feed (checkNotExpired relies on it), and the newest row is always
+// of the feed (CheckNotExpired relies on it), and the newest row is always
 // kept so that the next sequence continues above it.
 func (s *Store) PruneChanges(ctx context.Context, cutoff int64, batch int) (int64, error) {
 	var deleted int64

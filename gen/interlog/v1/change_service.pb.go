@@ -883,8 +883,9 @@ func (*WatchChangesRequest_StartAfterSequence) isWatchChangesRequest_Start() {}
 
 func (*WatchChangesRequest_StartAtNow) isWatchChangesRequest_Start() {}
 
-// Sent every few seconds on every watch, so that a consumer whose filter
-// matches little can checkpoint.
+// Sent first on every watch (with the sequence it starts after: for
+// start_at_now, the newest change when it started) and then every few
+// seconds, so that a consumer whose filter matches little can checkpoint.
 type Heartbeat struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// Every change up to this sequence that matches the filter has been sent

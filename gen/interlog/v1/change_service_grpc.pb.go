@@ -39,7 +39,8 @@ const (
 type ChangeServiceClient interface {
 	// Returns the changes after a sequence, oldest first, one page at a time.
 	ListChanges(ctx context.Context, in *ListChangesRequest, opts ...grpc.CallOption) (*ListChangesResponse, error)
-	// Streams the changes after a sequence (or from now): first those already
+	// Streams the changes after a sequence (or from now): first a heartbeat
+	// carrying the sequence the watch starts after, then the changes already
 	// recorded, then each new one as it becomes visible, with a heartbeat
 	// carrying the high-water sequence every few seconds.
 	WatchChanges(ctx context.Context, in *WatchChangesRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[WatchChangesResponse], error)
@@ -98,7 +99,8 @@ type ChangeService_WatchChangesClient = grpc.ServerStreamingClient[WatchChangesR
 type ChangeServiceServer interface {
 	// Returns the changes after a sequence, oldest first, one page at a time.
 	ListChanges(context.Context, *ListChangesRequest) (*ListChangesResponse, error)
-	// Streams the changes after a sequence (or from now): first those already
+	// Streams the changes after a sequence (or from now): first a heartbeat
+	// carrying the sequence the watch starts after, then the changes already
 	// recorded, then each new one as it becomes visible, with a heartbeat
 	// carrying the high-water sequence every few seconds.
 	WatchChanges(*WatchChangesRequest, grpc.ServerStreamingServer[WatchChangesResponse]) error

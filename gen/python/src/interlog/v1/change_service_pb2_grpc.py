@@ -55,7 +55,8 @@ class ChangeServiceServicer(object):
         raise NotImplementedError('Method not implemented!')
 
     def WatchChanges(self, request, context):
-        """Streams the changes after a sequence (or from now): first those already
+        """Streams the changes after a sequence (or from now): first a heartbeat
+        carrying the sequence the watch starts after, then the changes already
         recorded, then each new one as it becomes visible, with a heartbeat
         carrying the high-water sequence every few seconds.
         """

@@ -349,8 +349,9 @@ export declare type WatchChangesRequest = Message<"interlog.v1.WatchChangesReque
 export declare const WatchChangesRequestSchema: GenMessage<WatchChangesRequest>;
 
 /**
- * Sent every few seconds on every watch, so that a consumer whose filter
- * matches little can checkpoint.
+ * Sent first on every watch (with the sequence it starts after: for
+ * start_at_now, the newest change when it started) and then every few
+ * seconds, so that a consumer whose filter matches little can checkpoint.
  *
  * @generated from message interlog.v1.Heartbeat
  */
@@ -753,7 +754,8 @@ export declare const ChangeService: GenService<{
     output: typeof ListChangesResponseSchema;
   },
   /**
-   * Streams the changes after a sequence (or from now): first those already
+   * Streams the changes after a sequence (or from now): first a heartbeat
+   * carrying the sequence the watch starts after, then the changes already
    * recorded, then each new one as it becomes visible, with a heartbeat
    * carrying the high-water sequence every few seconds.
    *
