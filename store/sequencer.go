@@ -100,7 +100,10 @@ type FeedOptions struct {
 	// Coalesce is the least time between the starts of two batches the
 	// sequencer runs on wake-ups from commits in this process: the commits
 	// of that time share one batch (one transaction) instead of one each,
-	// and a commit after a quiet spell is sequenced at once. Default 5ms.
+	// and a commit after a quiet spell is sequenced at once. Default 25ms:
+	// at 5ms the batches took a third of SQLite's write transactions under
+	// load (LogInteraction with the feed 0.69-0.71 of without; 0.83-0.86 at
+	// 25ms), while the delay it adds stays within the latency goal.
 	Coalesce time.Duration
 	// LockRetry is how often a replica that is not the sequencer tries to
 	// become it. Default 2s.
@@ -121,7 +124,7 @@ func (o *FeedOptions) defaults() {
 		o.PollInterval = 25 * time.Millisecond
 	}
 	if o.Coalesce <= 0 {
-		o.Coalesce = 5 * time.Millisecond
+		o.Coalesce = 25 * time.Millisecond
 	}
 	if o.LockRetry <= 0 {
 		o.LockRetry = 2 * time.Second
