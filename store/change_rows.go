@@ -24,7 +24,7 @@ import (
 // or a "mixed" marker (mixedKind, mixedCode) when they differ: a reader's SQL
 // accepts the marker as well as the value it asks for, so that it never
 // drops a row holding a matching change, and filters the changes of the rows
-// it read exactly (ChangeFilter.matches). resource_key is the first change's.
+// it read exactly (ChangeFilter.Matches). resource_key is the first change's.
 //
 // The payload has two formats, told apart by its first byte:
 //   - legacy: empty or JSON ('{'). Rows of the release that introduced the
