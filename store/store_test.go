@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -85,7 +86,7 @@ func TestMigratedSchemaMatchesModels(t *testing.T) {
 			}
 			sort.Strings(have)
 			sort.Strings(expect)
-			if !equal(have, expect) {
+			if !slices.Equal(have, expect) {
 				t.Errorf("table %s has columns %v, model %T expects %v", stmt.Table, have, model, expect)
 			}
 		}
@@ -123,7 +124,7 @@ func TestMigrateFromEveryEarlierVersion(t *testing.T) {
 				if err := s.Migrate(context.Background()); err != nil {
 					t.Fatalf("migrate from %s: %v", from, err)
 				}
-				if got := entryIndexes(t, s); !equal(got, want) {
+				if got := entryIndexes(t, s); !slices.Equal(got, want) {
 					t.Errorf("migrated from %s, the entries have the indexes\n%v\nfrom empty\n%v", from, got, want)
 				}
 			}
@@ -174,18 +175,6 @@ func TestCheckSchemaRefusesAnEmptyDatabase(t *testing.T) {
 			}
 		})
 	}
-}
-
-func equal(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // write runs one store write in a transaction of its own, made by actor.

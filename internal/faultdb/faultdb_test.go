@@ -6,6 +6,7 @@ import (
 	"database/sql/driver"
 	"errors"
 	"path/filepath"
+	"slices"
 	"syscall"
 	"testing"
 
@@ -81,7 +82,7 @@ func TestRuleFiresOnItsNthMatchThenDisarms(t *testing.T) {
 		}
 		got = append(got, err == nil)
 	}
-	if want := []bool{true, false, false, true}; !equal(got, want) {
+	if want := []bool{true, false, false, true}; !slices.Equal(got, want) {
 		t.Fatalf("inserts succeeded %v, want %v", got, want)
 	}
 	if armed.Fired() != 2 || count(t, db) != 2 {
@@ -146,16 +147,4 @@ func TestRandomFaultsHitEachDoomedTransactionOnce(t *testing.T) {
 	if err := insertInTx(db); err != nil {
 		t.Fatal(err)
 	}
-}
-
-func equal(a, b []bool) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
